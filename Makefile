@@ -1,0 +1,56 @@
+# Two commands for a newcomer: `make run` and `make test`. `make help` lists the rest.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint format bench messages install install-dev demo clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime ## Create .venv and install runtime requirements
+
+install-dev: $(VENV)/.installed-dev ## Install runtime and test requirements
+
+messages: install ## Compile the Vietnamese and English catalogues
+	@$(PY) manage.py compile_catalogues --verbosity 0
+
+demo: install messages ## Migrate, load the real units and the demo data
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py load_units
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+
+run: demo ## Set up everything and serve on http://127.0.0.1:$(PORT) (SQLite, no other service)
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install-dev messages ## Run the whole test suite (PostgreSQL if DATABASE_URL points there)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev ## Apply ruff's formatting and fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## Remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var

@@ -1,0 +1,42 @@
+from types import SimpleNamespace
+
+import pytest
+
+from portal.roles import Role
+from provinces.choices import UnitKind
+
+from .factories import make_unit, make_user
+
+
+@pytest.fixture
+def tree(db):
+    """Two provinces with a few communes each, shaped like the real codes."""
+    hanoi = make_unit("01", "Thành phố Hà Nội", kind=UnitKind.THANH_PHO_TRUNG_UONG)
+    haiphong = make_unit("31", "Thành phố Hải Phòng", kind=UnitKind.THANH_PHO_TRUNG_UONG)
+    return SimpleNamespace(
+        hanoi=hanoi,
+        haiphong=haiphong,
+        hoankiem=make_unit("00070", "Phường Hoàn Kiếm", parent=hanoi, kind=UnitKind.PHUONG),
+        badinh=make_unit("00004", "Phường Ba Đình", parent=hanoi, kind=UnitKind.PHUONG),
+        soctson=make_unit("08974", "Xã Sóc Sơn", parent=hanoi),
+        hongbang=make_unit("11296", "Phường Hồng Bàng", parent=haiphong, kind=UnitKind.PHUONG),
+    )
+
+
+@pytest.fixture
+def users(tree):
+    return SimpleNamespace(
+        admin=make_user("quantri", role=Role.ADMIN, is_staff=True, is_superuser=True),
+        national=make_user("lanhdao.tw", role=Role.LEADER),
+        leader_hanoi=make_user("lanhdao.hanoi", unit=tree.hanoi, role=Role.LEADER),
+        coordinator_hanoi=make_user("thuongtruc.hanoi", unit=tree.hanoi, role=Role.COORDINATOR),
+        officer_hanoi=make_user("canbo.hanoi", unit=tree.hanoi, role=Role.OFFICER),
+        officer_hoankiem=make_user("canbo.hoankiem", unit=tree.hoankiem, role=Role.OFFICER),
+        officer_haiphong=make_user("canbo.haiphong", unit=tree.haiphong, role=Role.OFFICER),
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hashing with PBKDF2 costs ~0.3 s per user; tests don't need that strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

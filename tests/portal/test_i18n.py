@@ -1,0 +1,24 @@
+import datetime
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.utils import formats, translation
+
+
+def test_vietnamese_formats_dates_and_numbers():
+    with translation.override("vi"):
+        assert formats.date_format(datetime.date(2026, 11, 29), "SHORT_DATE_FORMAT") == "29/11/2026"
+        assert formats.number_format(1500000, force_grouping=True) == "1.500.000"
+        assert formats.number_format(Decimal("98.5"), decimal_pos=1) == "98,5"
+        rendered = Template('{% load humanize %}{{ n|intcomma }} {{ d|date:"SHORT_DATE_FORMAT" }}').render(
+            Context({"n": 2187, "d": datetime.date(2026, 1, 5)})
+        )
+        assert rendered == "2.187 05/01/2026"
+
+
+def test_english_catalogue_translates_the_interface():
+    with translation.override("en"):
+        assert translation.gettext("Đăng nhập") == "Log in"
+        assert translation.gettext("Đơn vị trực thuộc") == "Subordinate units"
+    with translation.override("vi"):
+        assert translation.gettext("Đăng nhập") == "Đăng nhập"
