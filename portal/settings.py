@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "simple_history",
     "provinces",
     "portal",
+    "tasks",
+    "pccc",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("don-vi/", include("provinces.urls")),
+    path("nhiem-vu/", include("tasks.urls")),
+    path("pccc/", include("pccc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
