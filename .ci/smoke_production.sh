@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Production shape, natively: the same bin/ commands docker-compose runs.
+# gunicorn with debug off on PostgreSQL, static files through whitenoise, /healthz with
+# the broker reachable, a Celery worker on Redis answering a ping, and 503 when the
+# database goes down. Expects PostgreSQL and Redis running (see .ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+
+export DJANGO_DEBUG=0
+DJANGO_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')
+export DJANGO_SECRET_KEY
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export DATABASE_URL=${SMOKE_DATABASE_URL:-postgres://portal:portal@127.0.0.1:5432/portal}
+export CELERY_BROKER_URL=${SMOKE_BROKER_URL:-redis://127.0.0.1:6379/1}
+PORTAL_VAR_DIR=$(mktemp -d)
+export PORTAL_VAR_DIR
+export BIND=127.0.0.1:8765 WEB_CONCURRENCY=2 WORKER_NAME=smoke@%h WORKER_CONCURRENCY=1
+BASE=http://127.0.0.1:8765
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+fail() { echo "SMOKE FAILED: $*" >&2; exit 1; }
+
+bin/release
+bin/web >"$PORTAL_VAR_DIR/web.log" 2>&1 &
+PIDS+=($!)
+bin/worker >"$PORTAL_VAR_DIR/worker.log" 2>&1 &
+PIDS+=($!)
+
+for _ in $(seq 60); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 1; done
+health=$(curl -s "$BASE/healthz") || { cat "$PORTAL_VAR_DIR/web.log"; fail "gunicorn did not answer"; }
+echo "healthz: $health"
+python - "$health" <<'PY'
+import json, sys
+state = json.loads(sys.argv[1])
+assert state == {"status": "ok", "database": "ok", "broker": "ok"}, state
+PY
+
+# Pages and static files over the proxy's HTTPS header (SSL redirect is on in production).
+login=$(curl -sf -H 'X-Forwarded-Proto: https' "$BASE/dang-nhap/") || fail "login page"
+grep -q 'Đăng nhập' <<<"$login" || fail "login page is not Vietnamese"
+css=$(grep -o '/static/vendor/bootstrap-5.3.9/bootstrap\.[0-9a-f]*\.min\.css' <<<"$login" | head -1)
+[ -n "$css" ] || fail "no hashed static URL in the login page"
+headers=$(curl -sfI -H 'X-Forwarded-Proto: https' "$BASE$css") || fail "static file $css"
+grep -qi 'cache-control: .*immutable' <<<"$headers" || fail "static file not served by whitenoise: $headers"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/dang-nhap/")
+[ "$code" = 301 ] || fail "plain HTTP should redirect to HTTPS, got $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Proto: https' "$BASE/khong-co/")
+[ "$code" = 404 ] || fail "unknown URL should be 404, got $code"
+
+# The worker answers a ping through Redis.
+for _ in $(seq 30); do
+  celery -A portal inspect ping --timeout 5 >"$PORTAL_VAR_DIR/ping.txt" 2>&1 && break
+  sleep 1
+done
+grep -q pong "$PORTAL_VAR_DIR/ping.txt" || { cat "$PORTAL_VAR_DIR/worker.log"; fail "worker did not answer ping"; }
+echo "worker: $(grep -o 'smoke@[^:]*: OK' "$PORTAL_VAR_DIR/ping.txt" | head -1) pong"
+
+# Database down: /healthz says 503; then bring it back.
+PG_VERSION=$(ls /usr/lib/postgresql | sort -V | tail -1)
+pg_ctlcluster "$PG_VERSION" main stop
+code=$(curl -s -o "$PORTAL_VAR_DIR/down.json" -w '%{http_code}' "$BASE/healthz")
+pg_ctlcluster "$PG_VERSION" main start
+echo "healthz with PostgreSQL stopped: $code $(cat "$PORTAL_VAR_DIR/down.json")"
+[ "$code" = 503 ] || fail "healthz should be 503 with the database down"
+echo "smoke test passed"
