@@ -1,0 +1,223 @@
+"""Reads for the tasks pages, always scoped to the user's unit subtree, with a fixed number of queries."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.roles import Role, has_role
+from provinces.selectors import units_visible_to
+
+from .choices import DONE_STATUSES, TaskGroup, TaskStatus, UpdateKind
+from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
+
+# Fields whose edits are shown in the task's audit log, in display order.
+AUDITED_FIELDS = [
+    "title",
+    "group",
+    "description",
+    "expected_result",
+    "lead_agency",
+    "accountable_person",
+    "start_date",
+    "deadline",
+    "weight",
+    "parent",
+    "unit",
+    "programme",
+    "current_status",
+    "current_percent",
+]
+
+
+def can_report(user) -> bool:
+    """Officers and coordinators report progress; leaders only read."""
+    return user.is_superuser or has_role(user, Role.OFFICER, Role.COORDINATOR, Role.ADMIN)
+
+
+def can_coordinate(user) -> bool:
+    """Coordinators (Thường trực) and admins create, assign, verify and return tasks."""
+    return user.is_superuser or has_role(user, Role.COORDINATOR, Role.ADMIN)
+
+
+def _unit_scope(user, field: str) -> Q:
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.unit_id is None:
+        return Q()
+    return Q(**{f"{field}__path__startswith": user.unit.path})
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    """Tasks of the user's unit and every unit below it; all tasks for a national user."""
+    return Task.objects.filter(_unit_scope(user, "unit"))
+
+
+def task_visible_to_or_404(user, pk) -> Task:
+    """The task with this id, or the same Vietnamese 404 whether it is missing or out of scope."""
+    task = (
+        tasks_visible_to(user)
+        .select_related("programme", "unit", "lead_agency", "accountable_person", "parent")
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None:
+        raise Http404(_("Không tìm thấy nhiệm vụ này hoặc bạn không có quyền xem."))
+    return task
+
+
+def programmes_visible_to(user) -> QuerySet[Programme]:
+    """National programmes, those issued by an ancestor of the user's unit, and those in the subtree."""
+    if user.unit_id is None:
+        return Programme.objects.all()
+    return Programme.objects.filter(
+        Q(unit__isnull=True) | Q(unit__path__in=user.unit.ancestor_paths()) | _unit_scope(user, "unit")
+    ).select_related("unit")
+
+
+def agencies_visible_to(user) -> QuerySet[Agency]:
+    """Central ministries, agencies of the user's ancestors and of the user's subtree."""
+    if user.unit_id is None:
+        return Agency.objects.select_related("unit")
+    return Agency.objects.filter(
+        Q(unit__isnull=True) | Q(unit__path__in=user.unit.ancestor_paths()) | _unit_scope(user, "unit")
+    ).select_related("unit")
+
+
+def people_visible_to(user) -> QuerySet:
+    """Active users inside the user's subtree, who may be made accountable for a task."""
+    return get_user_model().objects.filter(_unit_scope(user, "unit"), is_active=True).order_by("full_name", "username")
+
+
+def units_for_tasks(user):
+    return units_visible_to(user).order_by("path")
+
+
+def my_tasks(
+    user,
+    *,
+    scope: str = "mine",
+    programme_id: int | None = None,
+    status: str = "",
+    overdue: bool = False,
+    due_soon: bool = False,
+) -> QuerySet[Task]:
+    """Tasks for "Việc của tôi", sorted by deadline, with what the list shows already joined.
+
+    ``scope="mine"`` keeps the tasks where the user is accountable or works for the
+    lead or a coordinating agency; ``scope="unit"`` keeps every task of the subtree.
+    """
+    tasks = tasks_visible_to(user)
+    if scope == "mine":
+        my_agencies = Agency.objects.filter(members=user).values("pk")
+        tasks = tasks.filter(
+            Q(accountable_person=user)
+            | Q(lead_agency__in=my_agencies)
+            | Q(pk__in=Task.coordinating_agencies.through.objects.filter(agency__in=my_agencies).values("task"))
+        )
+    today = timezone.localdate()
+    if programme_id:
+        tasks = tasks.filter(programme_id=programme_id)
+    if status:
+        tasks = tasks.filter(current_status=status)
+    if overdue:
+        tasks = tasks.filter(deadline__lt=today).exclude(current_status__in=DONE_STATUSES)
+    if due_soon:
+        tasks = tasks.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=7)).exclude(
+            current_status__in=DONE_STATUSES
+        )
+    return tasks.select_related("programme", "unit", "lead_agency", "accountable_person").order_by("deadline", "id")
+
+
+def returned_reports_for(user, tasks: QuerySet[Task]) -> list[ProgressUpdate]:
+    """Returns [trả lại] that are still the latest entry of one of these tasks: the officer's notifications."""
+    return list(
+        ProgressUpdate.objects.filter(
+            kind=UpdateKind.RETURNED,
+            task__in=tasks.order_by().values("pk"),
+            task__last_update_kind=UpdateKind.RETURNED,
+            created_at=F("task__last_update_at"),
+        )
+        .select_related("task", "author")
+        .order_by("-created_at")[:20]
+    )
+
+
+def verification_queue(user) -> QuerySet[Task]:
+    """Completion reports waiting for the coordinator, oldest first."""
+    return (
+        tasks_visible_to(user)
+        .filter(awaiting_verification=True)
+        .select_related("programme", "unit", "lead_agency", "accountable_person")
+        .order_by("last_update_at", "id")
+    )
+
+
+def task_timeline(task: Task) -> list[ProgressUpdate]:
+    """Every entry of the task's timeline, newest first, with authors and evidence (two queries)."""
+    return list(
+        task.updates.select_related("author").prefetch_related(
+            Prefetch("evidence", queryset=EvidenceFile.objects.order_by("id"))
+        )
+    )
+
+
+def task_audit_log(task: Task, *, limit: int = 50) -> list[dict]:
+    """Who changed which field of the task, when, old → new (from django-simple-history)."""
+    records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    names = _related_names(records)
+    labels = {name: Task._meta.get_field(name).verbose_name for name in AUDITED_FIELDS}
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None:
+            if len(records) > limit:
+                break
+            entries.append({"record": newer, "created": True, "changes": []})
+            continue
+        delta = newer.diff_against(older, included_fields=AUDITED_FIELDS)
+        changes = [
+            (labels[c.field], _display(c.field, c.old, names), _display(c.field, c.new, names)) for c in delta.changes
+        ]
+        if changes:
+            entries.append({"record": newer, "created": False, "changes": changes})
+    return entries
+
+
+def _related_names(records) -> dict:
+    agency_ids = {r.lead_agency_id for r in records}
+    user_ids = {r.accountable_person_id for r in records} - {None}
+    names = {
+        ("lead_agency", pk): name for pk, name in Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")
+    }
+    for person in get_user_model().objects.filter(pk__in=user_ids):
+        names[("accountable_person", person.pk)] = person.get_full_name()
+    return names
+
+
+def _display(field: str, value, names: dict) -> str:
+    if value in (None, ""):
+        return "—"
+    if field == "current_status":
+        return str(TaskStatus(value).label)
+    if field == "group":
+        return str(TaskGroup(value).label)
+    if field == "current_percent":
+        return f"{value}%"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(names.get((field, value), value))
+
+
+def evidence_visible_to_or_404(user, pk) -> EvidenceFile:
+    """An evidence file whose task the user may see; the same 404 otherwise."""
+    evidence = (
+        EvidenceFile.objects.filter(pk=pk, update__task__in=tasks_visible_to(user).values("pk"))
+        .select_related("update__task")
+        .first()
+    )
+    if evidence is None:
+        raise Http404(_("Không tìm thấy tệp minh chứng này hoặc bạn không có quyền tải về."))
+    return evidence

@@ -1,0 +1,457 @@
+"""Every write of the tasks app. Keyword-only, validated, scoped, atomic.
+
+Rules enforced here (views, admin actions and the demo all come through):
+- a user writes only inside their unit subtree and only with the right role;
+- a progress update is appended, never edited; the task's ``current_*`` fields
+  follow the latest update, written in the same transaction;
+- "hoàn thành" means 100% and needs a result note; after the deadline it is
+  recorded as "hoàn thành quá hạn"; "vướng mắc" needs a reason;
+- a completion counts once the coordinator verifies it, or is returned with a reason.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import AdministrativeUnit
+
+from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, TaskStatus, UpdateKind
+from .evidence import check_evidence_file
+from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
+from .selectors import can_coordinate, can_report
+
+EDITABLE_FIELDS = (
+    "programme",
+    "unit",
+    "group",
+    "title",
+    "description",
+    "expected_result",
+    "lead_agency",
+    "accountable_person",
+    "start_date",
+    "deadline",
+    "weight",
+    "parent",
+)
+
+
+class TaskEditConflict(ValidationError):
+    """Someone else saved the task after this editor opened it."""
+
+
+# --- scope and role checks -------------------------------------------------
+
+
+def _require_scope(actor, unit: AdministrativeUnit) -> None:
+    if not unit.is_within(actor.unit):
+        raise PermissionDenied(_("Bạn không có quyền thao tác với nhiệm vụ của đơn vị này."))
+
+
+def _require_reporter(actor, task: Task) -> None:
+    if not can_report(actor):
+        raise PermissionDenied(_("Chỉ cán bộ hoặc Thường trực mới được báo cáo tiến độ."))
+    _require_scope(actor, task.unit)
+
+
+def _require_coordinator(actor, unit: AdministrativeUnit) -> None:
+    if not can_coordinate(actor):
+        raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới được thực hiện thao tác này."))
+    _require_scope(actor, unit)
+
+
+def _on_branch(unit: AdministrativeUnit | None, task_unit: AdministrativeUnit) -> bool:
+    """True when ``unit`` is national, an ancestor of ``task_unit``, or inside it."""
+    return unit is None or task_unit.is_within(unit) or unit.is_within(task_unit)
+
+
+def _check_links(actor, task: Task, coordinating_agencies: Iterable[Agency]) -> None:
+    """Programme, agencies, person and parent must belong with the task's unit."""
+    errors = {}
+    if task.programme_id and task.unit_id:
+        if task.programme.unit is not None and not task.unit.is_within(task.programme.unit):
+            errors["programme"] = _("Đề án, kế hoạch này không áp dụng cho đơn vị đã chọn.")
+    if task.lead_agency_id and task.unit_id and not _on_branch(task.lead_agency.unit, task.unit):
+        errors["lead_agency"] = _("Cơ quan chủ trì không thuộc đơn vị của nhiệm vụ.")
+    if task.unit_id and any(not _on_branch(a.unit, task.unit) for a in coordinating_agencies):
+        errors["coordinating_agencies"] = _("Có cơ quan phối hợp không thuộc đơn vị của nhiệm vụ.")
+    person = task.accountable_person
+    if person is not None and task.unit_id:
+        in_actor_scope = actor.unit_id is None or (person.unit is not None and person.unit.is_within(actor.unit))
+        if not person.is_active or not in_actor_scope or not task.unit.is_within(person.unit):
+            errors["accountable_person"] = _(
+                "Người chịu trách nhiệm phải là cán bộ của đơn vị này hoặc đơn vị cấp trên."
+            )
+    if task.parent_id:
+        if task.parent.programme_id != task.programme_id or not task.unit.is_within(task.parent.unit):
+            errors["parent"] = _("Nhiệm vụ cha phải cùng đề án và thuộc cùng đơn vị hoặc đơn vị cấp trên.")
+        elif task.pk and task.parent_id == task.pk:
+            errors["parent"] = _("Nhiệm vụ không thể là nhiệm vụ cha của chính nó.")
+    if task.start_date and task.deadline and task.deadline < task.start_date:
+        errors["deadline"] = _("Thời hạn hoàn thành không được trước ngày bắt đầu.")
+    if task.weight is not None and Decimal(task.weight) <= 0:
+        errors["weight"] = _("Trọng số phải là số dương.")
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- tasks -----------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor,
+    programme: Programme,
+    unit: AdministrativeUnit,
+    group: str,
+    title: str,
+    lead_agency: Agency,
+    start_date: datetime.date,
+    deadline: datetime.date,
+    description: str = "",
+    expected_result: str = "",
+    coordinating_agencies: Iterable[Agency] = (),
+    accountable_person=None,
+    weight: Decimal | int = 1,
+    parent: Task | None = None,
+) -> Task:
+    """Create and assign a task in the actor's scope (coordinators only)."""
+    _require_coordinator(actor, unit)
+    coordinating_agencies = list(coordinating_agencies)
+    task = Task(
+        programme=programme,
+        unit=unit,
+        group=group,
+        title=title,
+        description=description,
+        expected_result=expected_result,
+        lead_agency=lead_agency,
+        accountable_person=accountable_person,
+        start_date=start_date,
+        deadline=deadline,
+        weight=weight,
+        parent=parent,
+    )
+    _check_links(actor, task, coordinating_agencies)
+    task.full_clean()
+    task._history_user = actor
+    task.save()
+    task.coordinating_agencies.set(coordinating_agencies)
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *, actor, task: Task, expected_version: int, coordinating_agencies: Iterable[Agency] | None = None, **changes
+) -> Task:
+    """Change a task's fields if nobody saved it since ``expected_version``; else raise TaskEditConflict."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"task_update() cannot change {sorted(unknown)}")
+    _require_coordinator(actor, task.unit)
+    for name, value in changes.items():
+        setattr(task, name, value)
+    _require_coordinator(actor, task.unit)
+    agencies = list(task.coordinating_agencies.all()) if coordinating_agencies is None else list(coordinating_agencies)
+    _check_links(actor, task, agencies)
+    task.full_clean(exclude=["version"])
+    # Compare-and-swap on the version: works the same on SQLite and PostgreSQL.
+    claimed = Task.objects.filter(pk=task.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        raise TaskEditConflict(
+            _("Nhiệm vụ này đã có người sửa trong lúc bạn đang sửa. Nội dung bạn nhập vẫn được giữ lại bên dưới.")
+        )
+    fresh = Task.objects.values(*_STATE_FIELDS).get(pk=task.pk)
+    for name, value in fresh.items():
+        setattr(task, name, value)
+    task._history_user = actor
+    task.save(update_fields=[*EDITABLE_FIELDS])
+    if coordinating_agencies is not None:
+        task.coordinating_agencies.set(agencies)
+    return task
+
+
+_STATE_FIELDS = (
+    "current_status",
+    "current_percent",
+    "current_block_reason",
+    "awaiting_verification",
+    "completion_verified",
+    "last_update_at",
+    "last_update_kind",
+    "version",
+)
+
+
+# --- the timeline ----------------------------------------------------------
+
+
+def _lock(task: Task) -> Task:
+    """Re-read the task under a row lock so concurrent reports are applied one after the other."""
+    locked = Task.objects.select_for_update().select_related("unit").get(pk=task.pk)
+    locked._history_user = getattr(task, "_history_user", None)
+    return locked
+
+
+def _append(task: Task, *, actor, kind: str, percent: int, status: str, note: str, block_reason: str = "", at=None):
+    """Append one entry and make it the task's current state (caller holds the row lock)."""
+    update = ProgressUpdate(
+        task=task,
+        author=actor,
+        created_at=at or timezone.now(),
+        kind=kind,
+        percent=percent,
+        status=status,
+        block_reason=block_reason,
+        note=note,
+    )
+    update.full_clean()
+    update.save()
+    task.current_status = status
+    task.current_percent = percent
+    task.current_block_reason = block_reason
+    task.awaiting_verification = kind == UpdateKind.REPORT and status in DONE_STATUSES
+    task.completion_verified = kind == UpdateKind.VERIFIED
+    task.last_update_at = update.created_at
+    task.last_update_kind = kind
+    task._history_user = actor
+    # Not ``version``: a report does not conflict with someone editing the task's fields.
+    task.save(update_fields=[*_STATE_FIELDS[:-1]])
+    return update
+
+
+def _parse_percent(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    if number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def _check_report(task: Task, *, percent, status: str, note: str, block_reason: str, files) -> tuple:
+    errors: dict[str, list] = {}
+    number = _parse_percent(percent)
+    if number is None:
+        errors["percent"] = [_("Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100.")]
+    elif not 0 <= number <= 100:
+        errors["percent"] = [_("Tỷ lệ hoàn thành phải trong khoảng 0–100%.")]
+    allowed = {value for value, _label in REPORTABLE_STATUSES} | {TaskStatus.DONE_LATE}
+    if status not in allowed:
+        errors["status"] = [_("Trạng thái không hợp lệ.")]
+    elif status in DONE_STATUSES:
+        if number is not None and number != 100 and "percent" not in errors:
+            errors["percent"] = [_("Nhiệm vụ hoàn thành thì tỷ lệ phải là 100%.")]
+        if not note.strip():
+            errors["note"] = [_("Khi báo cáo hoàn thành, hãy mô tả kết quả, sản phẩm đầu ra.")]
+    elif status == TaskStatus.BLOCKED and block_reason not in BlockReason.values:
+        errors["block_reason"] = [_("Hãy chọn lý do vướng mắc.")]
+    elif status == TaskStatus.NOT_STARTED and number and "percent" not in errors:
+        errors["percent"] = [_("Nhiệm vụ chưa triển khai thì tỷ lệ hoàn thành là 0%.")]
+    if task.completion_verified:
+        errors["__all__"] = [_("Nhiệm vụ đã được xác nhận hoàn thành; cần Thường trực mở lại trước khi báo cáo tiếp.")]
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, check_evidence_file(upload)))
+        except ValidationError as error:
+            errors.setdefault("evidence", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return number, checked
+
+
+def progress_report_submit(
+    *,
+    actor,
+    task: Task,
+    percent,
+    status: str,
+    note: str = "",
+    block_reason: str = "",
+    files: Iterable = (),
+    at: datetime.datetime | None = None,
+) -> ProgressUpdate:
+    """Append a progress report [báo cáo tiến độ] with its evidence files; all or nothing.
+
+    ``at`` back-dates the report (imports, demo data); pages leave it empty.
+    """
+    _require_reporter(actor, task)
+    files = list(files)
+    stored = []
+    try:
+        with transaction.atomic():
+            locked = _lock(task)
+            number, checked = _check_report(
+                locked, percent=percent, status=status, note=note, block_reason=block_reason, files=files
+            )
+            when = at or timezone.now()
+            if status in DONE_STATUSES:
+                late = timezone.localdate(when) > locked.deadline
+                status = TaskStatus.DONE_LATE if late else TaskStatus.DONE
+            if status != TaskStatus.BLOCKED:
+                block_reason = ""
+            update = _append(
+                locked, actor=actor, kind=UpdateKind.REPORT, percent=number, status=status, note=note.strip(),
+                block_reason=block_reason, at=when,
+            )  # fmt: skip
+            for upload, (content_type, _ext) in checked:
+                evidence = EvidenceFile(
+                    update=update, original_name=upload.name[:255], content_type=content_type, size=upload.size
+                )
+                evidence.file.save(upload.name, upload, save=False)
+                stored.append(evidence.file.name)
+                evidence.save()
+    except Exception:
+        # The rows were rolled back; do not leave their files behind.
+        for name in stored:
+            EvidenceFile._meta.get_field("file").storage.delete(name)
+        raise
+    _copy_state(locked, task)
+    return update
+
+
+def _copy_state(source: Task, target: Task) -> None:
+    for name in _STATE_FIELDS:
+        setattr(target, name, getattr(source, name))
+
+
+def _percent_before_completion(task: Task) -> int:
+    latest = (
+        task.updates.exclude(status__in=DONE_STATUSES).order_by("-created_at", "-id").values_list("percent", flat=True)
+    )
+    return latest.first() or 0
+
+
+@transaction.atomic
+def progress_completion_verify(*, actor, task: Task, note: str = "") -> ProgressUpdate:
+    """The coordinator confirms a completion report [xác nhận]; it now counts in the figures."""
+    _require_coordinator(actor, task.unit)
+    locked = _lock(task)
+    if not locked.awaiting_verification:
+        raise ValidationError(_("Nhiệm vụ này không có báo cáo hoàn thành nào đang chờ xác nhận."))
+    update = _append(
+        locked, actor=actor, kind=UpdateKind.VERIFIED, percent=locked.current_percent, status=locked.current_status,
+        note=note.strip(),
+    )  # fmt: skip
+    _copy_state(locked, task)
+    return update
+
+
+@transaction.atomic
+def progress_completion_return(*, actor, task: Task, reason: str) -> ProgressUpdate:
+    """The coordinator returns a completion report [trả lại] with a reason; the task is back in progress."""
+    _require_coordinator(actor, task.unit)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy nêu lý do trả lại báo cáo.")})
+    locked = _lock(task)
+    if not locked.awaiting_verification:
+        raise ValidationError(_("Nhiệm vụ này không có báo cáo hoàn thành nào đang chờ xác nhận."))
+    update = _append(
+        locked, actor=actor, kind=UpdateKind.RETURNED, percent=_percent_before_completion(locked),
+        status=TaskStatus.IN_PROGRESS, note=reason.strip(),
+    )  # fmt: skip
+    _copy_state(locked, task)
+    return update
+
+
+@transaction.atomic
+def task_reopen(*, actor, task: Task, reason: str) -> ProgressUpdate:
+    """Reopen a completed task [mở lại] with a reason; it goes back to "đang triển khai"."""
+    _require_coordinator(actor, task.unit)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy nêu lý do mở lại nhiệm vụ.")})
+    locked = _lock(task)
+    if locked.awaiting_verification:
+        raise ValidationError(_("Báo cáo hoàn thành đang chờ xác nhận: hãy xác nhận hoặc trả lại."))
+    if locked.current_status not in DONE_STATUSES:
+        raise ValidationError(_("Chỉ mở lại được nhiệm vụ đã hoàn thành."))
+    update = _append(
+        locked, actor=actor, kind=UpdateKind.REOPENED, percent=_percent_before_completion(locked),
+        status=TaskStatus.IN_PROGRESS, note=reason.strip(),
+    )  # fmt: skip
+    _copy_state(locked, task)
+    return update
+
+
+# --- copying a programme's task list ----------------------------------------
+
+
+def _shift_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def programme_tasks_copy(
+    *,
+    actor,
+    source_programme: Programme,
+    source_unit: AdministrativeUnit,
+    target_programme: Programme,
+    target_unit: AdministrativeUnit,
+    fallback_lead_agency: Agency | None = None,
+) -> list[Task]:
+    """Copy the task list of (programme, unit) to another unit and/or another year's programme.
+
+    Dates move by the difference in years; copies start "chưa triển khai" with no
+    history. Tasks whose title already exists at the target are skipped, so a second
+    run adds nothing. A lead agency that does not belong to the target unit is
+    replaced by ``fallback_lead_agency``; such coordinating agencies are dropped.
+    """
+    _require_coordinator(actor, source_unit)
+    _require_coordinator(actor, target_unit)
+    if source_programme.pk == target_programme.pk and source_unit.pk == target_unit.pk:
+        raise ValidationError(_("Hãy chọn đơn vị hoặc đề án đích khác với nguồn."))
+    if target_programme.unit is not None and not target_unit.is_within(target_programme.unit):
+        raise ValidationError({"target_programme": _("Đề án, kế hoạch đích không áp dụng cho đơn vị đích.")})
+    sources = list(
+        source_programme.tasks.filter(unit=source_unit)
+        .select_related("lead_agency__unit", "accountable_person__unit", "parent")
+        .prefetch_related("coordinating_agencies__unit")
+        .order_by("start_date", "id")
+    )
+    if not sources:
+        raise ValidationError(_("Đơn vị nguồn không có nhiệm vụ nào trong đề án này."))
+    existing = set(target_programme.tasks.filter(unit=target_unit).values_list("title", flat=True))
+    needs_fallback = [t for t in sources if not _on_branch(t.lead_agency.unit, target_unit)]
+    if needs_fallback and fallback_lead_agency is None:
+        raise ValidationError(
+            {
+                "fallback_lead_agency": _(
+                    "%(count)s nhiệm vụ có cơ quan chủ trì không thuộc đơn vị đích: hãy chọn cơ quan chủ trì thay thế."
+                )
+                % {"count": len(needs_fallback)}
+            }
+        )
+    years = target_programme.year - source_programme.year
+    copies: dict[int, Task] = {}
+    created = []
+    for source in sorted(sources, key=lambda t: t.parent_id is not None):
+        if source.title in existing:
+            continue
+        lead = source.lead_agency if _on_branch(source.lead_agency.unit, target_unit) else fallback_lead_agency
+        person = source.accountable_person
+        if person is not None and not target_unit.is_within(person.unit):
+            person = None
+        copies[source.pk] = task_create(
+            actor=actor, programme=target_programme, unit=target_unit, group=source.group,
+            title=source.title, description=source.description, expected_result=source.expected_result,
+            lead_agency=lead, accountable_person=person, weight=source.weight, parent=copies.get(source.parent_id),
+            start_date=_shift_years(source.start_date, years), deadline=_shift_years(source.deadline, years),
+            coordinating_agencies=[a for a in source.coordinating_agencies.all() if _on_branch(a.unit, target_unit)],
+        )  # fmt: skip
+        created.append(copies[source.pk])
+    return created

@@ -1,0 +1,380 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tasks import services
+from tasks.choices import BlockReason, TaskGroup, TaskStatus, UpdateKind
+from tasks.models import EvidenceFile, ProgressUpdate, Task
+
+from .conftest import exe_file, office_file, pdf_file
+
+pytestmark = pytest.mark.django_db
+
+
+def report(task, actor, **fields):
+    values = {"percent": 50, "status": TaskStatus.IN_PROGRESS, "note": "Đã triển khai tại 10 phường"}
+    values.update(fields)
+    return services.progress_report_submit(actor=actor, task=task, **values)
+
+
+def test_report_appends_an_update_and_sets_the_task_state(task, users):
+    update = report(task, users.officer_hanoi, percent=40)
+    task.refresh_from_db()
+    assert update.kind == UpdateKind.REPORT
+    assert (task.current_status, task.current_percent) == (TaskStatus.IN_PROGRESS, 40)
+    assert task.last_update_at == update.created_at
+    assert task.awaiting_verification is False
+
+
+@pytest.mark.parametrize("bad", [101, -1, "abc", "50.5", "", None, True])
+def test_bad_percent_is_refused_and_nothing_is_saved(task, users, bad):
+    with pytest.raises(ValidationError) as error:
+        report(task, users.officer_hanoi, percent=bad)
+    assert "percent" in error.value.message_dict
+    assert "Tỷ lệ hoàn thành" in error.value.message_dict["percent"][0]
+    assert ProgressUpdate.objects.count() == 0
+    task.refresh_from_db()
+    assert task.current_percent == 0
+
+
+def test_completion_needs_100_percent_and_a_result_note(task, users):
+    with pytest.raises(ValidationError) as error:
+        report(task, users.officer_hanoi, percent=90, status=TaskStatus.DONE, note="")
+    assert set(error.value.message_dict) == {"percent", "note"}
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_blocked_needs_a_reason(task, users):
+    with pytest.raises(ValidationError) as error:
+        report(task, users.officer_hanoi, status=TaskStatus.BLOCKED, block_reason="")
+    assert "block_reason" in error.value.message_dict
+    report(task, users.officer_hanoi, status=TaskStatus.BLOCKED, block_reason=BlockReason.WAITING_CENTRAL)
+    task.refresh_from_db()
+    assert task.current_status == TaskStatus.BLOCKED
+    assert task.current_block_reason == BlockReason.WAITING_CENTRAL
+    assert task.get_current_block_reason_display() == "Chờ hướng dẫn của Trung ương"
+
+
+def test_completion_on_time_waits_for_verification(task, users):
+    report(task, users.officer_hanoi, percent=100, status=TaskStatus.DONE, note="Đã cung cấp đủ 25 dịch vụ")
+    task.refresh_from_db()
+    assert task.current_status == TaskStatus.DONE
+    assert task.awaiting_verification and not task.completion_verified
+
+
+def test_completion_after_the_deadline_is_recorded_as_late(make_task, users):
+    today = timezone.localdate()
+    task = make_task(start_date=today - datetime.timedelta(days=90), deadline=today - datetime.timedelta(days=3))
+    assert task.is_overdue and task.days_overdue == 3
+    report(task, users.officer_hanoi, percent=100, status=TaskStatus.DONE, note="Xong")
+    task.refresh_from_db()
+    assert task.current_status == TaskStatus.DONE_LATE
+    assert not task.is_overdue
+
+
+def test_a_late_status_chosen_before_the_deadline_is_recorded_as_done(task, users):
+    report(task, users.officer_hanoi, percent=100, status=TaskStatus.DONE_LATE, note="Xong")
+    task.refresh_from_db()
+    assert task.current_status == TaskStatus.DONE
+
+
+def test_overdue_is_derived_from_the_deadline(make_task):
+    today = timezone.localdate()
+    assert make_task(deadline=today - datetime.timedelta(days=1)).is_overdue
+    assert not make_task(deadline=today).is_overdue
+
+
+def test_officer_of_another_province_cannot_report(task, users):
+    with pytest.raises(PermissionDenied):
+        report(task, users.officer_haiphong)
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_commune_officer_cannot_report_on_a_provincial_task(task, users):
+    with pytest.raises(PermissionDenied):
+        report(task, users.officer_hoankiem)
+
+
+def test_leader_reads_but_does_not_report(task, users):
+    with pytest.raises(PermissionDenied):
+        report(task, users.leader_hanoi)
+
+
+def test_updates_are_append_only(task, users):
+    update = report(task, users.officer_hanoi)
+    update.note = "sửa lại"
+    with pytest.raises(ValueError):
+        update.save()
+    with pytest.raises(ValueError):
+        update.delete()
+    assert ProgressUpdate.objects.get().note == "Đã triển khai tại 10 phường"
+
+
+def test_current_state_is_the_latest_update(task, users):
+    report(task, users.officer_hanoi, percent=30)
+    report(task, users.coordinator_hanoi, percent=60)
+    task.refresh_from_db()
+    assert task.current_percent == 60
+    assert task.updates.count() == 2
+
+
+def test_two_reports_from_stale_copies_are_both_recorded(task, users):
+    """Two officers open the task at once and both submit: both reports are kept, the later one is current."""
+    first_copy = Task.objects.get(pk=task.pk)
+    second_copy = Task.objects.get(pk=task.pk)
+    report(first_copy, users.officer_hanoi, percent=30)
+    report(second_copy, users.coordinator_hanoi, percent=45)
+    task.refresh_from_db()
+    assert list(task.updates.values_list("percent", flat=True)) == [45, 30]
+    assert task.current_percent == 45
+
+
+def test_verify_makes_the_completion_count(task, users):
+    report(task, users.officer_hanoi, percent=100, status=TaskStatus.DONE, note="Xong")
+    services.progress_completion_verify(actor=users.coordinator_hanoi, task=task, note="Đạt")
+    task.refresh_from_db()
+    assert task.completion_verified and not task.awaiting_verification
+    assert task.updates.first().kind == UpdateKind.VERIFIED
+
+
+def test_return_puts_the_task_back_in_progress(task, users):
+    report(task, users.officer_hanoi, percent=70)
+    report(task, users.officer_hanoi, percent=100, status=TaskStatus.DONE, note="Xong")
+    services.progress_completion_return(actor=users.coordinator_hanoi, task=task, reason="Thiếu biên bản nghiệm thu")
+    task.refresh_from_db()
+    assert (task.current_status, task.current_percent) == (TaskStatus.IN_PROGRESS, 70)
+    assert task.last_update_kind == UpdateKind.RETURNED
+    assert not task.awaiting_verification and not task.completion_verified
+
+
+def test_return_needs_a_reason_and_a_pending_completion(task, users):
+    with pytest.raises(ValidationError):
+        services.progress_completion_return(actor=users.coordinator_hanoi, task=task, reason="Thiếu")
+    report(task, users.officer_hanoi, percent=100, status=TaskStatus.DONE, note="Xong")
+    with pytest.raises(ValidationError) as error:
+        services.progress_completion_return(actor=users.coordinator_hanoi, task=task, reason="  ")
+    assert "reason" in error.value.message_dict
+    assert task.updates.count() == 1
+
+
+def test_only_a_coordinator_in_scope_verifies(task, users):
+    report(task, users.officer_hanoi, percent=100, status=TaskStatus.DONE, note="Xong")
+    for actor in (users.officer_hanoi, users.leader_hanoi, users.officer_haiphong):
+        with pytest.raises(PermissionDenied):
+            services.progress_completion_verify(actor=actor, task=task)
+    task.refresh_from_db()
+    assert task.awaiting_verification
+
+
+def test_verified_task_needs_reopening_before_new_reports(task, users):
+    report(task, users.officer_hanoi, percent=100, status=TaskStatus.DONE, note="Xong")
+    services.progress_completion_verify(actor=users.coordinator_hanoi, task=task)
+    with pytest.raises(ValidationError):
+        report(task, users.officer_hanoi, percent=50)
+    services.task_reopen(actor=users.coordinator_hanoi, task=task, reason="Phát sinh yêu cầu mới")
+    report(task, users.officer_hanoi, percent=80)
+    task.refresh_from_db()
+    assert task.current_percent == 80
+    assert [u.kind for u in task.updates.all()] == ["bao_cao", "mo_lai", "xac_nhan", "bao_cao"]
+
+
+def test_evidence_is_stored_under_a_random_name(task, users, media_root):
+    update = report(task, users.officer_hanoi, files=[pdf_file("Biên bản họp.pdf")])
+    evidence = update.evidence.get()
+    assert evidence.original_name == "Biên bản họp.pdf"
+    assert evidence.content_type == "application/pdf"
+    assert "Biên" not in evidence.file.name and evidence.file.name.endswith(".pdf")
+    assert (media_root / evidence.file.name).exists()
+
+
+def test_docx_and_xlsx_are_recognised_by_their_content(task, users):
+    update = report(
+        task,
+        users.officer_hanoi,
+        files=[office_file("ke-hoach.docx", "word/document.xml"), office_file("so-lieu.xlsx", "xl/workbook.xml")],
+    )
+    assert sorted(e.content_type.rsplit(".", 1)[-1] for e in update.evidence.all()) == ["document", "sheet"]
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [exe_file(), office_file("gia.docx", "khac/tep.xml"), pdf_file("rong.pdf", size=None).__class__("r.pdf", b"")],
+)
+def test_disallowed_files_are_refused_and_nothing_is_saved(task, users, upload, media_root):
+    with pytest.raises(ValidationError) as error:
+        report(task, users.officer_hanoi, files=[pdf_file(), upload])
+    assert "evidence" in error.value.message_dict
+    assert not ProgressUpdate.objects.exists() and not EvidenceFile.objects.exists()
+    assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
+
+
+def test_a_50_mb_file_is_refused(task, users):
+    with pytest.raises(ValidationError) as error:
+        report(task, users.officer_hanoi, files=[pdf_file("lon.pdf", size=50 * 1024 * 1024)])
+    assert "vượt quá giới hạn" in error.value.message_dict["evidence"][0]
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_the_size_limit_comes_from_settings(task, users, settings):
+    settings.TASK_EVIDENCE_MAX_BYTES = 1024
+    with pytest.raises(ValidationError):
+        report(task, users.officer_hanoi, files=[pdf_file(size=2048)])
+    settings.TASK_EVIDENCE_MAX_BYTES = 4096
+    assert report(task, users.officer_hanoi, files=[pdf_file(size=2048)]).evidence.count() == 1
+
+
+def test_database_refuses_out_of_range_state(task):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(current_percent=101)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(current_status="qua_han")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(weight=0)
+
+
+def new_task_fields(programme, tree, agencies, users, **overrides):
+    today = timezone.localdate()
+    fields = {
+        "programme": programme,
+        "unit": tree.hanoi,
+        "group": TaskGroup.DIGITAL_CITIZENS,
+        "title": "Kích hoạt tài khoản định danh điện tử mức 2",
+        "lead_agency": agencies.police_hanoi,
+        "coordinating_agencies": [agencies.science_hanoi, agencies.ministry],
+        "accountable_person": users.officer_hanoi,
+        "start_date": today,
+        "deadline": today + datetime.timedelta(days=90),
+        "weight": 2,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def test_coordinator_creates_and_assigns_a_task(programme, tree, agencies, users):
+    task = services.task_create(actor=users.coordinator_hanoi, **new_task_fields(programme, tree, agencies, users))
+    assert task.current_status == TaskStatus.NOT_STARTED
+    assert set(task.coordinating_agencies.all()) == {agencies.science_hanoi, agencies.ministry}
+    assert task.history.get().history_user == users.coordinator_hanoi
+
+
+def test_officer_cannot_create_tasks(programme, tree, agencies, users):
+    with pytest.raises(PermissionDenied):
+        services.task_create(actor=users.officer_hanoi, **new_task_fields(programme, tree, agencies, users))
+    assert not Task.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ({"lead_agency": "police_haiphong"}, "lead_agency"),
+        ({"accountable_person": "officer_haiphong"}, "accountable_person"),
+        ({"coordinating_agencies": ["police_haiphong"]}, "coordinating_agencies"),
+        ({"weight": 0}, "weight"),
+        ({"deadline": datetime.date(2000, 1, 1)}, "deadline"),
+    ],
+)
+def test_task_links_must_belong_to_the_unit(programme, tree, agencies, users, override, field):
+    def resolve(value):
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return getattr(agencies, value, None) or getattr(users, value, None) if isinstance(value, str) else value
+
+    overrides = {key: resolve(value) for key, value in override.items()}
+    with pytest.raises(ValidationError) as error:
+        services.task_create(
+            actor=users.coordinator_hanoi, **new_task_fields(programme, tree, agencies, users, **overrides)
+        )
+    assert field in error.value.message_dict
+    assert not Task.objects.exists()
+
+
+def test_coordinator_cannot_create_in_another_province(programme, tree, agencies, users):
+    fields = new_task_fields(programme, tree, agencies, users, unit=tree.haiphong, lead_agency=agencies.police_haiphong)
+    with pytest.raises(PermissionDenied):
+        services.task_create(actor=users.coordinator_hanoi, **fields)
+
+
+def test_edit_with_a_stale_version_is_a_conflict_and_changes_nothing(task, users):
+    services.task_update(
+        actor=users.coordinator_hanoi, task=Task.objects.get(pk=task.pk), expected_version=1, title="A"
+    )
+    with pytest.raises(services.TaskEditConflict) as error:
+        services.task_update(actor=users.coordinator_hanoi, task=task, expected_version=1, title="B")
+    assert "đã có người sửa" in error.value.messages[0]
+    task.refresh_from_db()
+    assert (task.title, task.version) == ("A", 2)
+
+
+def test_edit_keeps_progress_reported_meanwhile(task, users):
+    stale = Task.objects.get(pk=task.pk)
+    report(task, users.officer_hanoi, percent=55)
+    services.task_update(actor=users.coordinator_hanoi, task=stale, expected_version=1, title="Tên mới")
+    task.refresh_from_db()
+    assert (task.title, task.current_percent) == ("Tên mới", 55)
+
+
+def test_edits_are_audited_with_old_and_new_values(task, users):
+    services.task_update(
+        actor=users.coordinator_hanoi, task=task, expected_version=1, deadline=task.deadline + datetime.timedelta(1)
+    )
+    latest = task.history.first()
+    delta = latest.diff_against(latest.prev_record)
+    assert [c.field for c in delta.changes] == ["deadline"]
+    assert latest.history_user == users.coordinator_hanoi
+
+
+def test_copy_a_programme_to_another_year(task, programme, users, tree):
+    next_year = type(programme).objects.create(
+        name="Đề án 06 năm sau", document_number="06/QĐ-TTg", issuing_body="Thủ tướng Chính phủ",
+        year=programme.year + 1, start_date=programme.start_date.replace(year=programme.year + 1),
+        end_date=programme.end_date.replace(year=programme.year + 1),
+    )  # fmt: skip
+    report(task, users.officer_hanoi, percent=50)
+    copies = services.programme_tasks_copy(
+        actor=users.coordinator_hanoi, source_programme=programme, source_unit=tree.hanoi,
+        target_programme=next_year, target_unit=tree.hanoi,
+    )  # fmt: skip
+    assert len(copies) == 1
+    copy = copies[0]
+    assert copy.deadline == task.deadline.replace(year=task.deadline.year + 1)
+    assert (copy.current_percent, copy.updates.count()) == (0, 0)
+    again = services.programme_tasks_copy(
+        actor=users.coordinator_hanoi, source_programme=programme, source_unit=tree.hanoi,
+        target_programme=next_year, target_unit=tree.hanoi,
+    )  # fmt: skip
+    assert again == []
+
+
+def test_copy_to_a_commune_keeps_provincial_agencies(task, programme, users, tree):
+    copies = services.programme_tasks_copy(
+        actor=users.coordinator_hanoi, source_programme=programme, source_unit=tree.hanoi,
+        target_programme=programme, target_unit=tree.hoankiem,
+    )  # fmt: skip
+    assert copies[0].unit == tree.hoankiem
+    assert copies[0].lead_agency == task.lead_agency
+    assert copies[0].accountable_person == users.officer_hanoi  # a provincial officer sees the commune
+
+
+def test_copy_to_another_province_needs_a_replacement_lead_agency(task, programme, users, tree, agencies):
+    fields = {
+        "actor": users.admin, "source_programme": programme, "source_unit": tree.hanoi,
+        "target_programme": programme, "target_unit": tree.haiphong,
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.programme_tasks_copy(**fields)
+    assert "fallback_lead_agency" in error.value.message_dict
+    assert Task.objects.count() == 1
+    [copy] = services.programme_tasks_copy(**fields, fallback_lead_agency=agencies.police_haiphong)
+    assert (copy.unit, copy.lead_agency, copy.accountable_person) == (tree.haiphong, agencies.police_haiphong, None)
+
+
+def test_coordinator_cannot_copy_into_another_province(task, programme, users, tree, agencies):
+    with pytest.raises(PermissionDenied):
+        services.programme_tasks_copy(
+            actor=users.coordinator_hanoi, source_programme=programme, source_unit=tree.hanoi,
+            target_programme=programme, target_unit=tree.haiphong, fallback_lead_agency=agencies.police_haiphong,
+        )  # fmt: skip
+    assert Task.objects.count() == 1
