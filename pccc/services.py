@@ -1,0 +1,220 @@
+"""Writes of PCCC assessments: the whole data-entry grid in one transaction."""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from provinces.models import AdministrativeUnit
+
+from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
+from .periods import InvalidPeriod, Period
+
+EVIDENCE_MAX_LENGTH = 500
+# "1.500" is one thousand five hundred in Vietnamese writing, not one and a half.
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_YES = {"1", "true", "co", "có", "yes"}
+_NO = {"0", "false", "khong", "không", "no"}
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """What was typed in one cell of the grid; values may be text, numbers or None."""
+
+    criterion_id: int
+    unit_id: int
+    value: object = None
+    denominator: object = None
+    answer: object = None
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class GridSaveResult:
+    submission: AssessmentSubmission | None
+    changed: int
+
+
+class GridValidationError(Exception):
+    """Nothing was saved. ``cell_errors`` maps (criterion_id, unit_id) to messages."""
+
+    def __init__(self, *, cell_errors: dict | None = None, errors: list | None = None):
+        self.cell_errors = dict(cell_errors or {})
+        self.errors = list(errors or [])
+        super().__init__(self.errors or self.cell_errors)
+
+
+class _CellError(ValueError):
+    pass
+
+
+def _whole_number(raw) -> int | None:
+    """A non-negative whole number from what was typed; None when empty."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise _CellError(_("Không phải là số."))
+    if isinstance(raw, int):
+        number = Decimal(raw)
+    else:
+        text = str(raw).strip().replace(" ", "")
+        if text == "":
+            return None
+        if _GROUPED.match(text):
+            text = text.replace(".", "")
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise _CellError(_("Không phải là số.")) from None
+        if not number.is_finite():
+            raise _CellError(_("Không phải là số."))
+    if number < 0:
+        raise _CellError(_("Không được là số âm."))
+    if number != number.to_integral_value():
+        raise _CellError(_("Phải là số nguyên, không có phần thập phân."))
+    return int(number)
+
+
+def _yes_no(raw) -> bool | None:
+    if raw is None or isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text == "":
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise _CellError(_("Chỉ chọn “Có” hoặc “Không”."))
+
+
+def _clean_cell(criterion: Criterion, cell: CellInput) -> tuple:
+    """(value, denominator, answer, evidence) ready to store, or _CellError."""
+    evidence = str(cell.evidence or "").strip()
+    if len(evidence) > EVIDENCE_MAX_LENGTH:
+        raise _CellError(_("Minh chứng tối đa %(max)s ký tự.") % {"max": EVIDENCE_MAX_LENGTH})
+    if criterion.is_yes_no:
+        answer = _yes_no(cell.answer)
+        if answer and criterion.requires_evidence and not evidence:
+            raise _CellError(_("Chọn “Có” phải kèm minh chứng."))
+        return None, None, answer, evidence
+    value = _whole_number(cell.value)
+    if criterion.is_count:
+        return value, None, None, evidence
+    denominator = _whole_number(cell.denominator)
+    if (value is None) != (denominator is None):
+        raise _CellError(_("Cần nhập cả tử số và mẫu số."))
+    if value is not None and value > denominator:
+        raise _CellError(
+            _("Tử số (%(value)s) không được lớn hơn mẫu số (%(denominator)s).")
+            % {"value": value, "denominator": denominator}
+        )
+    return value, denominator, None, evidence
+
+
+def _check_period(period, today: date) -> Period:
+    try:
+        period = period if isinstance(period, Period) else Period.parse(period)
+    except InvalidPeriod:
+        raise GridValidationError(errors=[_("Kỳ báo cáo không hợp lệ.")]) from None
+    if period.is_future(today):
+        raise GridValidationError(
+            errors=[_("Kỳ báo cáo %(period)s chưa bắt đầu, chưa thể nhập số liệu.") % {"period": period.label}]
+        )
+    return period
+
+
+def _validate_cells(cells, criteria, units) -> dict:
+    """Clean every cell; collect every error before deciding anything."""
+    cleaned, errors = {}, defaultdict(list)
+    for cell in cells:
+        key = (cell.criterion_id, cell.unit_id)
+        criterion, unit = criteria.get(cell.criterion_id), units.get(cell.unit_id)
+        if key in cleaned:
+            errors[key].append(_("Ô này bị gửi trùng."))
+        elif criterion is None:
+            errors[key].append(_("Tiêu chí không thuộc mô hình này."))
+        elif unit is None or unit.level != criterion.level:
+            errors[key].append(_("Đơn vị không thuộc phạm vi của bạn hoặc không được đánh giá theo tiêu chí này."))
+        else:
+            try:
+                cleaned[key] = _clean_cell(criterion, cell)
+            except _CellError as exc:
+                errors[key].append(str(exc))
+    if errors:
+        raise GridValidationError(cell_errors=errors)
+    return cleaned
+
+
+def assessment_grid_save(
+    *,
+    user,
+    criteria_set: CriteriaSet,
+    root: AdministrativeUnit,
+    period: Period | str,
+    cells: Iterable[CellInput],
+    today: date | None = None,
+) -> GridSaveResult:
+    """Validate and save a whole grid of cells for units under ``root``: all of it or nothing.
+
+    Raises GridValidationError (with messages per cell) and writes nothing on any bad
+    cell, a future period, or a unit outside the user's scope. Unchanged cells write
+    nothing; each changed cell appends a new current row and retires the previous one.
+    Writes are set-based: one UPDATE and bulk INSERTs, never a save per cell.
+    """
+    period = _check_period(period, today or timezone.localdate())
+    if not root.is_within(user.unit):
+        raise GridValidationError(errors=[_("Đơn vị không thuộc phạm vi của bạn.")])
+    criteria = {c.pk: c for c in criteria_set.criteria.filter(is_active=True)}
+    levels = {c.level for c in criteria.values()}
+    units = {
+        u.pk: u
+        for u in AdministrativeUnit.objects.current()
+        .descendants_of(root, include_self=True)
+        .filter(level__in=levels)
+        .only("pk", "level", "path")
+    }
+    cleaned = _validate_cells(list(cells), criteria, units)
+
+    existing = {
+        (row[1], row[2]): row
+        for row in Assessment.objects.current()
+        .filter(period=period.key, criterion__in=list(criteria), unit__in=[u for _c, u in cleaned])
+        .values_list("pk", "criterion_id", "unit_id", "value", "denominator", "answer", "evidence")
+    }
+    empty = (None, None, None, "")
+    changed = {
+        key: values
+        for key, values in cleaned.items()
+        if (tuple(existing[key][3:]) if key in existing else empty) != values
+    }
+    if not changed:
+        return GridSaveResult(submission=None, changed=0)
+
+    with transaction.atomic():
+        submission = AssessmentSubmission.objects.create(
+            criteria_set=criteria_set, unit=root, period=period.key, entered_by=user, cells_changed=len(changed)
+        )
+        retired = [existing[key][0] for key in changed if key in existing]
+        if retired:
+            Assessment.objects.filter(pk__in=retired).update(is_current=False)
+        Assessment.objects.bulk_create(
+            Assessment(
+                submission=submission,
+                criterion_id=criterion_id,
+                unit_id=unit_id,
+                period=period.key,
+                value=value,
+                denominator=denominator,
+                answer=answer,
+                evidence=evidence,
+            )
+            for (criterion_id, unit_id), (value, denominator, answer, evidence) in changed.items()
+        )
+    return GridSaveResult(submission=submission, changed=len(changed))

@@ -1,0 +1,98 @@
+"""Thin views: parse, call a selector or the save service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from provinces.selectors import unit_breadcrumbs, unit_children_with_counts, unit_visible_to_or_404
+
+from . import selectors
+from .forms import PeriodForm, cells_from_post, grid_rows, period_from_request
+from .periods import Period
+from .services import GridValidationError, assessment_grid_save
+
+
+@login_required
+@permission_required("pccc.view_assessment", raise_exception=True)
+def index(request):
+    """The sets (mô hình) with links for the user's unit; national users pick a province."""
+    return render(
+        request,
+        "pccc/index.html",
+        {
+            "criteria_sets": list(selectors.criteria_sets_active()),
+            "provinces": unit_children_with_counts(None) if request.user.unit is None else [],
+            "can_enter": request.user.has_perm("pccc.add_assessment"),
+        },
+    )
+
+
+@login_required
+@permission_required("pccc.view_assessment", raise_exception=True)
+def unit_results(request, set_code: str, unit_code: str):
+    """Pass/fail of a unit in scope and "x/y đơn vị đạt" for each level below it."""
+    criteria_set = selectors.criteria_set_or_404(set_code)
+    unit = unit_visible_to_or_404(request.user, unit_code)
+    default = selectors.latest_period_with_data(criteria_set=criteria_set, unit=unit)
+    period = period_from_request(request.GET, default or Period.month_of(timezone.localdate()))
+    return render(
+        request,
+        "pccc/unit_results.html",
+        {
+            "criteria_set": criteria_set,
+            "unit": unit,
+            "period": period,
+            "period_form": PeriodForm(initial={"ky": period.key}),
+            "results": selectors.unit_results(criteria_set=criteria_set, unit=unit, period=period),
+            "breadcrumbs": unit_breadcrumbs(request.user, unit),
+            "can_enter": request.user.has_perm("pccc.add_assessment"),
+        },
+    )
+
+
+@login_required
+@permission_required("pccc.add_assessment", raise_exception=True)
+def assessment_grid(request, set_code: str, unit_code: str):
+    """The spreadsheet-like entry grid; a POST saves the whole grid or nothing."""
+    criteria_set = selectors.criteria_set_or_404(set_code)
+    root = unit_visible_to_or_404(request.user, unit_code)
+    data = request.POST if request.method == "POST" else request.GET
+    period = period_from_request(data, Period.month_of(timezone.localdate()))
+    levels = [lvl for lvl in selectors.grid_levels(selectors.criteria_of(criteria_set)) if lvl >= root.level]
+    level = int(data["cap"]) if data.get("cap", "").isdigit() and int(data["cap"]) in levels else max(levels, default=0)
+    posted, cell_errors, errors = None, {}, []
+    if request.method == "POST":
+        try:
+            result = assessment_grid_save(
+                user=request.user, criteria_set=criteria_set, root=root, period=period, cells=cells_from_post(data)
+            )
+        except GridValidationError as exc:
+            posted, cell_errors, errors = data, exc.cell_errors, exc.errors
+        else:
+            messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": result.changed})
+            url = reverse("pccc:grid", kwargs={"set_code": set_code, "unit_code": unit_code})
+            return redirect(f"{url}?ky={period.key}&cap={level}")
+    grid = selectors.assessment_grid(criteria_set=criteria_set, root=root, period=period, level=level)
+    shown = {(c.pk, u.pk) for c in grid.criteria for u in grid.units}
+    errors += [msg for key, msgs in cell_errors.items() if key not in shown for msg in msgs]
+    return render(
+        request,
+        "pccc/grid.html",
+        {
+            "criteria_set": criteria_set,
+            "unit": root,
+            "period": period,
+            "level": level,
+            "levels": levels,
+            "period_form": PeriodForm(initial={"ky": period.key}),
+            "grid": grid,
+            "rows": grid_rows(grid, posted=posted, cell_errors=cell_errors),
+            "errors": errors,
+            "has_cell_errors": bool(cell_errors),
+            "breadcrumbs": unit_breadcrumbs(request.user, root),
+        },
+        status=400 if posted is not None else 200,
+    )
