@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal",
     "tasks",
     "pccc",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -172,10 +173,21 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800"))
 # Redis redelivers an unacknowledged job after this; it must exceed the time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
-NIGHTLY_RECOMPUTE_CRONTAB = crontab(
-    hour=os.environ.get("RECOMPUTE_HOUR", "1"), minute=os.environ.get("RECOMPUTE_MINUTE", "0")
-)
+# Publishing to an unreachable broker fails after about a second instead of hanging a page.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The nightly recompute: 01:00 Asia/Ho_Chi_Minh unless RECOMPUTE_HOUR/RECOMPUTE_MINUTE say otherwise.
+CELERY_BEAT_SCHEDULE = {
+    "nightly-recompute-progress": {
+        "task": "dashboards.recompute_progress",
+        "schedule": crontab(
+            hour=os.environ.get("RECOMPUTE_HOUR", "1"), minute=os.environ.get("RECOMPUTE_MINUTE", "0")
+        ),
+        "options": {"expires": 6 * 60 * 60},
+    }
+}
+# A run takes seconds; the lock outlives a killed worker by at most this long.
+RECOMPUTE_LOCK_TTL = int(os.environ.get("RECOMPUTE_LOCK_TTL", "300"))
 
 # Production hardening: on whenever debug is off.
 if not DEBUG:

@@ -1,0 +1,78 @@
+import logging
+
+from django.contrib import admin, messages
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from .jobs import recompute_progress_job
+from .models import CompletionSnapshot, PcccSnapshot, RecomputeRun
+
+logger = logging.getLogger(__name__)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the recompute only; admins read them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "as_of", "outcome", "rows_written", "duration_seconds", "triggered_by"]
+    list_filter = ["outcome", "as_of"]
+    change_list_template = "admin/dashboards/recomputerun/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "tinh-lai-ngay/",
+                self.admin_site.admin_view(self.recompute_now_view),
+                name="dashboards_recomputerun_recompute_now",
+            ),
+            *super().get_urls(),
+        ]
+
+    def recompute_now_view(self, request):
+        """ "Tính lại ngay": queue a run; say so in Vietnamese when the queue cannot be reached."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        try:
+            recompute_progress_job.delay(triggered_by=f"quản trị: {request.user.username}")
+        except Exception:  # kombu raises transport-specific errors when the broker is down
+            logger.exception("Could not queue the recompute job")
+            messages.error(
+                request,
+                _(
+                    "Không kết nối được hàng đợi công việc (Redis), chưa thể tính lại. "
+                    "Số liệu cũ vẫn được giữ nguyên; hãy thử lại sau hoặc báo quản trị hệ thống."
+                ),
+            )
+        else:
+            messages.success(request, _("Đã đưa yêu cầu tính lại số liệu vào hàng đợi."))
+        return HttpResponseRedirect(reverse("admin:dashboards_recomputerun_changelist"))
+
+
+@admin.register(CompletionSnapshot)
+class CompletionSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["date", "programme", "unit", "weighted_completion", "tasks_total", "tasks_overdue"]
+    list_filter = ["date", "programme"]
+    search_fields = ["unit__name", "unit__code"]
+    list_select_related = ["programme", "unit"]
+
+
+@admin.register(PcccSnapshot)
+class PcccSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["date", "criteria_set", "unit", "period", "units_passing", "units_assessed"]
+    list_filter = ["date", "criteria_set"]
+    search_fields = ["unit__name", "unit__code"]
+    list_select_related = ["criteria_set", "unit"]

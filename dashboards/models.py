@@ -1,0 +1,132 @@
+"""What the nightly recompute writes, and a record of each run.
+
+Dashboards read these rows, never the raw logs. ``scope_path`` is the unit's
+materialized path, or "/" for the national row, so that one unique key covers
+every level including national (a NULL unit would not be unique).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RunOutcome
+
+NATIONAL_SCOPE = "/"
+
+
+class CompletionSnapshot(models.Model):
+    """Đề án 06 task figures of one programme for one unit subtree, as of one date."""
+
+    programme = models.ForeignKey(
+        "tasks.Programme", verbose_name=_("đề án"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    unit = models.ForeignKey(
+        "provinces.AdministrativeUnit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="completion_snapshots",
+    )
+    scope_path = models.CharField(_("phạm vi"), max_length=255)
+    date = models.DateField(_("ngày số liệu"))
+    weighted_completion = models.DecimalField(_("tỷ lệ hoàn thành có trọng số (%)"), max_digits=5, decimal_places=2)
+    completion = models.DecimalField(_("tỷ lệ hoàn thành bình quân (%)"), max_digits=5, decimal_places=2)
+    tasks_total = models.PositiveIntegerField(_("tổng số nhiệm vụ"))
+    tasks_done = models.PositiveIntegerField(_("hoàn thành đúng hạn"))
+    tasks_done_late = models.PositiveIntegerField(_("hoàn thành quá hạn"))
+    tasks_in_progress = models.PositiveIntegerField(_("đang triển khai"))
+    tasks_not_started = models.PositiveIntegerField(_("chưa triển khai"))
+    tasks_blocked = models.PositiveIntegerField(_("vướng mắc"))
+    tasks_overdue = models.PositiveIntegerField(_("quá hạn"))
+    tasks_awaiting_verification = models.PositiveIntegerField(_("báo cáo hoàn thành chờ xác nhận"))
+    computed_at = models.DateTimeField(_("thời điểm tính"))
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp nhiệm vụ")
+        verbose_name_plural = _("số liệu tổng hợp nhiệm vụ")
+        ordering = ["-date", "programme", "scope_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "scope_path", "date"], name="completion_snapshot_key"),
+            models.CheckConstraint(
+                condition=models.Q(weighted_completion__gte=0, weighted_completion__lte=100),
+                name="completion_snapshot_percent_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "scope_path"], name="completion_snapshot_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.unit or _('Toàn quốc')} · {self.date:%d/%m/%Y}"
+
+    @property
+    def tasks_completed(self) -> int:
+        return self.tasks_done + self.tasks_done_late
+
+
+class PcccSnapshot(models.Model):
+    """Fire-safety figures of one criteria set for one unit subtree, as of one date.
+
+    ``criteria`` holds each criterion's aggregate: ``{"code": {"numerator", "denominator",
+    "ratio", "count", "units_passing", "units_assessed"}}``.
+    """
+
+    criteria_set = models.ForeignKey(
+        "pccc.CriteriaSet", verbose_name=_("mô hình"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    unit = models.ForeignKey(
+        "provinces.AdministrativeUnit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pccc_snapshots",
+    )
+    scope_path = models.CharField(_("phạm vi"), max_length=255)
+    date = models.DateField(_("ngày số liệu"))
+    period = models.CharField(_("kỳ số liệu"), max_length=7)
+    criteria_met = models.PositiveIntegerField(_("số tiêu chí đạt"))
+    criteria_assessed = models.PositiveIntegerField(_("số tiêu chí đã đánh giá"))
+    units_passing = models.PositiveIntegerField(_("số đơn vị đạt mô hình"))
+    units_assessed = models.PositiveIntegerField(_("số đơn vị đã đánh giá"))
+    criteria = models.JSONField(_("số liệu từng tiêu chí"), default=dict)
+    computed_at = models.DateTimeField(_("thời điểm tính"))
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp PCCC")
+        verbose_name_plural = _("số liệu tổng hợp PCCC")
+        ordering = ["-date", "criteria_set", "scope_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "scope_path", "date"], name="pccc_snapshot_key"),
+        ]
+        indexes = [models.Index(fields=["date", "scope_path"], name="pccc_snapshot_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.criteria_set} · {self.unit or _('Toàn quốc')} · {self.date:%d/%m/%Y}"
+
+
+class RecomputeRun(models.Model):
+    """One run of the recompute job: when, what it wrote, how it ended."""
+
+    as_of = models.DateField(_("tính cho ngày"))
+    triggered_by = models.CharField(_("khởi chạy bởi"), max_length=100)
+    started_at = models.DateTimeField(_("bắt đầu"))
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    rows_written = models.PositiveIntegerField(_("số dòng đã ghi"), default=0)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=RunOutcome.choices, default=RunOutcome.RUNNING)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lượt tính lại số liệu")
+        verbose_name_plural = _("lượt tính lại số liệu")
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(outcome__in=RunOutcome.values), name="recompute_outcome_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%d/%m/%Y} · {self.get_outcome_display()}"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
