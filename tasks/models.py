@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import DONE_STATUSES, AgencyKind, BlockReason, TaskGroup, TaskStatus, UpdateKind
+from .choices import DONE_STATUSES, STATUS_BADGES, AgencyKind, BlockReason, TaskGroup, TaskStatus, UpdateKind
 
 PERCENT_VALIDATORS = [
     MinValueValidator(0, _("Tỷ lệ hoàn thành không được nhỏ hơn 0%%.")),
@@ -45,7 +45,11 @@ class Programme(models.Model):
         verbose_name_plural = _("đề án, kế hoạch")
         ordering = ["-year", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="programme_period_valid"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="programme_period_valid",
+                violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,8 +158,16 @@ class Task(models.Model):
             ),
             models.CheckConstraint(condition=Q(current_status__in=TaskStatus.values), name="task_status_valid"),
             models.CheckConstraint(condition=Q(group__in=TaskGroup.values), name="task_group_valid"),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="task_weight_positive"),
-            models.CheckConstraint(condition=Q(deadline__gte=models.F("start_date")), name="task_deadline_after_start"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="task_weight_positive",
+                violation_error_message=_("Trọng số phải là số dương."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("start_date")),
+                name="task_deadline_after_start",
+                violation_error_message=_("Thời hạn hoàn thành không được trước ngày bắt đầu."),
+            ),
             models.CheckConstraint(
                 condition=~Q(current_status__in=DONE_STATUSES) | Q(current_percent=100), name="task_done_is_100"
             ),
@@ -173,6 +185,10 @@ class Task(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:task_detail", kwargs={"pk": self.pk})
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES[self.current_status]
 
     @property
     def is_done(self) -> bool:
@@ -236,6 +252,10 @@ class ProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("ProgressUpdate is append-only")
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES[self.status]
 
 
 def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:

@@ -170,6 +170,8 @@ def task_audit_log(task: Task, *, limit: int = 50) -> list[dict]:
     records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     names = _related_names(records)
     labels = {name: Task._meta.get_field(name).verbose_name for name in AUDITED_FIELDS}
+    # Compared by hand: simple-history's diff_against skips non-editable fields such as the status.
+    attnames = [(name, Task._meta.get_field(name).attname) for name in AUDITED_FIELDS]
     entries = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if older is None:
@@ -177,9 +179,14 @@ def task_audit_log(task: Task, *, limit: int = 50) -> list[dict]:
                 break
             entries.append({"record": newer, "created": True, "changes": []})
             continue
-        delta = newer.diff_against(older, included_fields=AUDITED_FIELDS)
         changes = [
-            (labels[c.field], _display(c.field, c.old, names), _display(c.field, c.new, names)) for c in delta.changes
+            (
+                labels[name],
+                _display(name, getattr(older, attname), names),
+                _display(name, getattr(newer, attname), names),
+            )
+            for name, attname in attnames
+            if getattr(older, attname) != getattr(newer, attname)
         ]
         if changes:
             entries.append({"record": newer, "created": False, "changes": changes})

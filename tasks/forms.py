@@ -1,0 +1,213 @@
+"""Forms of the tasks pages: validation of single fields and layout only; rules live in services."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
+from .evidence import check_evidence_file
+from .models import Task
+from .selectors import agencies_visible_to, people_visible_to, programmes_visible_to, tasks_visible_to, units_for_tasks
+
+REQUIRED = _("Thông tin này là bắt buộc.")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files in one input."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+
+
+class ProgressReportForm(forms.Form):
+    """The officer's report [báo cáo tiến độ]; kept bound on error so nothing typed is lost."""
+
+    percent = forms.IntegerField(
+        label=_("Tỷ lệ hoàn thành (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "required": _("Hãy nhập tỷ lệ hoàn thành."),
+            "invalid": _("Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100."),
+            "min_value": _("Tỷ lệ hoàn thành không được nhỏ hơn 0%%."),
+            "max_value": _("Tỷ lệ hoàn thành không được lớn hơn 100%%."),
+        },
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        choices=REPORTABLE_STATUSES,
+        error_messages={"required": REQUIRED, "invalid_choice": _("Trạng thái không hợp lệ.")},
+    )
+    block_reason = forms.ChoiceField(
+        label=_("Lý do vướng mắc"),
+        choices=[("", "---------"), *BlockReason.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Lý do vướng mắc không hợp lệ.")},
+    )
+    note = forms.CharField(
+        label=_("Nội dung, kết quả thực hiện"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        error_messages={"max_length": _("Nội dung báo cáo tối đa %(limit_value)d ký tự.")},
+    )
+    evidence = MultipleFileField(
+        label=_("Tệp minh chứng"),
+        required=False,
+        help_text=_("Chấp nhận PDF, JPEG, PNG, DOCX hoặc XLSX (kiểm tra theo nội dung tệp); chọn được nhiều tệp."),
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.form_id = "bao-cao"
+        self.helper.add_input(Submit("submit", _("Gửi báo cáo")))
+
+    def clean_evidence(self):
+        errors = []
+        for upload in self.cleaned_data.get("evidence") or []:
+            try:
+                check_evidence_file(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return self.cleaned_data.get("evidence") or []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == TaskStatus.BLOCKED and not data.get("block_reason"):
+            self.add_error("block_reason", _("Hãy chọn lý do vướng mắc."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    """A reason for returning a completion report or reopening a task."""
+
+    reason = forms.CharField(
+        label=_("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Hãy nêu lý do.")},
+    )
+
+
+class TaskForm(forms.ModelForm):
+    """Create or edit a task [giao nhiệm vụ]; choices limited to the coordinator's scope."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Task
+        fields = [
+            "programme",
+            "unit",
+            "group",
+            "title",
+            "description",
+            "expected_result",
+            "lead_agency",
+            "coordinating_agencies",
+            "accountable_person",
+            "start_date",
+            "deadline",
+            "weight",
+            "parent",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "expected_result": forms.Textarea(attrs={"rows": 2}),
+            "coordinating_agencies": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes_visible_to(user)
+        self.fields["unit"].queryset = units_for_tasks(user)
+        self.fields["lead_agency"].queryset = agencies_visible_to(user)
+        self.fields["coordinating_agencies"].queryset = agencies_visible_to(user)
+        self.fields["accountable_person"].queryset = people_visible_to(user)
+        self.fields["accountable_person"].label_from_instance = lambda u: f"{u.get_full_name()} ({u.username})"
+        self.fields["parent"].queryset = tasks_visible_to(user).order_by("title")
+        self.fields["unit"].label_from_instance = lambda unit: f"{unit.name} ({unit.code})"
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", REQUIRED)
+            field.error_messages["required"] = REQUIRED
+            field.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
+            field.error_messages["invalid"] = _("Giá trị không hợp lệ.")
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label))
+
+
+class CopyTasksForm(forms.Form):
+    """Copy a programme's task list to another unit or another year's programme."""
+
+    source_programme = forms.ModelChoiceField(label=_("Đề án nguồn"), queryset=None)
+    source_unit = forms.ModelChoiceField(label=_("Đơn vị nguồn"), queryset=None)
+    target_programme = forms.ModelChoiceField(label=_("Đề án đích (cùng năm hoặc năm khác)"), queryset=None)
+    target_unit = forms.ModelChoiceField(label=_("Đơn vị đích"), queryset=None)
+    fallback_lead_agency = forms.ModelChoiceField(
+        label=_("Cơ quan chủ trì thay thế"),
+        queryset=None,
+        required=False,
+        help_text=_("Dùng cho nhiệm vụ có cơ quan chủ trì không thuộc đơn vị đích."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("source_programme", "target_programme"):
+            self.fields[name].queryset = programmes_visible_to(user)
+        for name in ("source_unit", "target_unit"):
+            self.fields[name].queryset = units_for_tasks(user)
+            self.fields[name].label_from_instance = lambda unit: f"{unit.name} ({unit.code})"
+        self.fields["fallback_lead_agency"].queryset = agencies_visible_to(user)
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED
+            field.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Sao chép danh sách nhiệm vụ")))
+
+
+class TaskFilterForm(forms.Form):
+    """Filters of "Việc của tôi"."""
+
+    scope = forms.ChoiceField(
+        label=_("Phạm vi"),
+        choices=[("mine", _("Việc giao cho tôi và cơ quan tôi")), ("unit", _("Toàn bộ nhiệm vụ của đơn vị"))],
+        required=False,
+    )
+    programme = forms.ModelChoiceField(label=_("Đề án"), queryset=None, required=False, empty_label=_("Tất cả"))
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Tất cả")), *TaskStatus.choices], required=False)
+    overdue = forms.BooleanField(label=_("Quá hạn"), required=False)
+    due_soon = forms.BooleanField(label=_("Đến hạn trong 7 ngày"), required=False)
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+    def selector_kwargs(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        programme = data.get("programme")
+        return {
+            "scope": data.get("scope") or "mine",
+            "programme_id": programme.pk if programme else None,
+            "status": data.get("status") or "",
+            "overdue": bool(data.get("overdue")),
+            "due_soon": bool(data.get("due_soon")),
+        }

@@ -1,0 +1,317 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tasks import services
+from tasks.choices import TaskStatus
+from tasks.models import EvidenceFile, ProgressUpdate, Task
+
+from .conftest import exe_file, pdf_file
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(task):
+    return reverse("tasks:task_detail", kwargs={"pk": task.pk})
+
+
+def post_report(client, task, **fields):
+    data = {"percent": "60", "status": TaskStatus.IN_PROGRESS, "note": "Đã hoàn thiện hạ tầng", "block_reason": ""}
+    data.update(fields)
+    return client.post(detail_url(task), data)
+
+
+def test_my_tasks_lists_my_tasks_sorted_by_deadline_with_progress(client, users, make_task, agencies):
+    today = timezone.localdate()
+    later = make_task(title="Nhiệm vụ sau", deadline=today + datetime.timedelta(days=40))
+    sooner = make_task(title="Nhiệm vụ trước", deadline=today + datetime.timedelta(days=3))
+    make_task(title="Việc của Sở Tư pháp", lead_agency=agencies.justice_hanoi)
+    client.force_login(users.officer_hanoi)
+    response = client.get(reverse("tasks:my_tasks"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [sooner, later]
+    assert "Còn 3 ngày" in html and "progress-bar" in html
+    assert "Việc của Sở Tư pháp" not in html
+
+
+def test_my_tasks_filters_overdue_and_due_soon(client, users, make_task):
+    today = timezone.localdate()
+    overdue = make_task(
+        title="Quá hạn", start_date=today - datetime.timedelta(days=90), deadline=today - datetime.timedelta(days=5)
+    )
+    soon = make_task(title="Sắp đến hạn", deadline=today + datetime.timedelta(days=6))
+    make_task(title="Còn xa", deadline=today + datetime.timedelta(days=60))
+    client.force_login(users.officer_hanoi)
+    response = client.get(reverse("tasks:my_tasks"), {"overdue": "on"})
+    assert list(response.context["page"].object_list) == [overdue]
+    assert "Quá hạn 5 ngày" in response.content.decode()
+    response = client.get(reverse("tasks:my_tasks"), {"due_soon": "on"})
+    assert list(response.context["page"].object_list) == [soon]
+
+
+def test_my_tasks_filters_by_status_and_programme(client, users, task, make_task, programme):
+    other = make_task(title="Đang làm")
+    services.progress_report_submit(actor=users.officer_hanoi, task=other, percent=10, status=TaskStatus.IN_PROGRESS)
+    client.force_login(users.officer_hanoi)
+    response = client.get(reverse("tasks:my_tasks"), {"status": TaskStatus.IN_PROGRESS, "programme": programme.pk})
+    assert list(response.context["page"].object_list) == [other]
+
+
+def test_my_tasks_never_shows_another_provinces_tasks(client, users, task, haiphong_task):
+    client.force_login(users.officer_hanoi)
+    response = client.get(reverse("tasks:my_tasks"), {"scope": "unit"})
+    assert list(response.context["page"].object_list) == [task]
+    assert haiphong_task.title not in response.content.decode()
+
+
+def test_my_tasks_with_500_tasks_runs_a_fixed_number_of_queries(
+    client, users, programme, agencies, tree, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    Task.objects.bulk_create(
+        Task(
+            programme=programme, unit=tree.hanoi, group="cong_dan_so", title=f"Nhiệm vụ {i}",
+            lead_agency=agencies.science_hanoi, accountable_person=users.officer_hanoi,
+            start_date=today, deadline=today + datetime.timedelta(days=i % 90),
+        )
+        for i in range(500)
+    )  # fmt: skip
+    client.force_login(users.officer_hanoi)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("tasks:my_tasks"), {"scope": "mine", "programme": programme.pk})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 500
+    with django_assert_max_num_queries(10):
+        client.get(reverse("tasks:my_tasks"), {"trang": "10", "scope": "unit"})
+
+
+def test_officer_reports_progress_through_the_form(client, users, task):
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, task)
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.current_percent == 60
+    page = client.get(detail_url(task)).content.decode()
+    assert "Đã hoàn thiện hạ tầng" in page
+
+
+@pytest.mark.parametrize(
+    ("percent", "message"),
+    [("101", "không được lớn hơn 100%"), ("abc", "phải là một số nguyên"), ("-5", "không được nhỏ hơn 0%")],
+)
+def test_bad_percent_shows_a_vietnamese_error_and_keeps_the_input(client, users, task, percent, message):
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, task, percent=percent, note="Nội dung tôi đã gõ")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert "Nội dung tôi đã gõ" in html
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_completion_without_result_note_is_refused(client, users, task):
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, task, percent="100", status=TaskStatus.DONE, note="")
+    assert response.status_code == 400
+    assert "mô tả kết quả" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_blocked_without_reason_is_refused(client, users, task):
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, task, status=TaskStatus.BLOCKED)
+    assert response.status_code == 400
+    assert "lý do vướng mắc" in response.content.decode()
+
+
+def test_forged_post_for_another_provinces_task_is_a_404(client, users, haiphong_task):
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, haiphong_task)
+    assert response.status_code == 404
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_nonexistent_task_is_a_vietnamese_404(client, users):
+    client.force_login(users.officer_hanoi)
+    response = client.post(reverse("tasks:task_detail", kwargs={"pk": 999999}), {"percent": "10"})
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.content.decode()
+
+
+def test_leader_sees_the_task_but_cannot_report(client, users, task):
+    client.force_login(users.leader_hanoi)
+    page = client.get(detail_url(task))
+    assert page.status_code == 200 and page.context["report_form"] is None
+    assert post_report(client, task).status_code == 403
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_upload_and_download_evidence_within_scope(client, users, task):
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, task, evidence=[pdf_file("Biên bản.pdf")])
+    assert response.status_code == 302
+    evidence = EvidenceFile.objects.get()
+    download = client.get(evidence.get_absolute_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "attachment" in download["Content-Disposition"]
+    client.force_login(users.officer_haiphong)
+    assert client.get(evidence.get_absolute_url()).status_code == 404
+
+
+def test_exe_renamed_to_pdf_is_refused_with_nothing_saved(client, users, task):
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, task, evidence=[exe_file("bao-cao.pdf")])
+    assert response.status_code == 400
+    assert "không đúng định dạng" in response.content.decode()
+    assert not ProgressUpdate.objects.exists() and not EvidenceFile.objects.exists()
+
+
+def test_oversized_upload_is_refused(client, users, task, settings):
+    settings.TASK_EVIDENCE_MAX_BYTES = 1024
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, task, evidence=[pdf_file(size=4096)])
+    assert response.status_code == 400
+    assert "vượt quá giới hạn" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def complete(task, users):
+    services.progress_report_submit(
+        actor=users.officer_hanoi, task=task, percent=100, status=TaskStatus.DONE, note="Đã xong"
+    )
+
+
+def test_coordinator_queue_verify_and_return(client, users, task, make_task):
+    second = make_task(title="Nhiệm vụ thứ hai", accountable_person=users.officer_hanoi)
+    complete(task, users)
+    complete(second, users)
+    client.force_login(users.coordinator_hanoi)
+    queue = client.get(reverse("tasks:verification_queue"))
+    assert list(queue.context["tasks"]) == [task, second]
+    response = client.post(reverse("tasks:task_verify", kwargs={"pk": task.pk}), {"next": "queue"})
+    assert response.url == reverse("tasks:verification_queue")
+    response = client.post(
+        reverse("tasks:task_return", kwargs={"pk": second.pk}), {"tra-lai-reason": "Thiếu minh chứng"}
+    )
+    assert response.status_code == 302
+    assert list(client.get(reverse("tasks:verification_queue")).context["tasks"]) == []
+    client.force_login(users.officer_hanoi)
+    html = client.get(reverse("tasks:my_tasks")).content.decode()
+    assert "bị trả lại" in html and "Thiếu minh chứng" in html
+    timeline = client.get(detail_url(second)).content.decode()
+    assert "Trả lại báo cáo" in timeline
+
+
+def test_return_without_reason_is_refused(client, users, task):
+    complete(task, users)
+    client.force_login(users.coordinator_hanoi)
+    response = client.post(reverse("tasks:task_return", kwargs={"pk": task.pk}), {"tra-lai-reason": ""})
+    assert response.status_code == 400
+    assert "Hãy nêu lý do" in response.content.decode()
+    task.refresh_from_db()
+    assert task.awaiting_verification
+
+
+def test_officer_cannot_verify_or_open_coordinator_pages(client, users, task):
+    complete(task, users)
+    client.force_login(users.officer_hanoi)
+    assert client.post(reverse("tasks:task_verify", kwargs={"pk": task.pk})).status_code == 403
+    for name in ("verification_queue", "task_create", "programme_copy"):
+        assert client.get(reverse(f"tasks:{name}")).status_code == 403
+    task.refresh_from_db()
+    assert task.awaiting_verification
+
+
+def test_coordinator_creates_a_task_through_the_form(client, users, programme, tree, agencies):
+    client.force_login(users.coordinator_hanoi)
+    assert client.get(reverse("tasks:task_create")).status_code == 200
+    data = {
+        "programme": programme.pk, "unit": tree.hoankiem.pk, "group": "cong_dan_so",
+        "title": "Cấp tài khoản định danh điện tử", "lead_agency": agencies.police_hanoi.pk,
+        "coordinating_agencies": [agencies.hoankiem.pk], "accountable_person": users.officer_hoankiem.pk,
+        "start_date": "2026-01-05", "deadline": "2026-06-30", "weight": "1.5",
+    }  # fmt: skip
+    response = client.post(reverse("tasks:task_create"), data)
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert (task.unit, task.accountable_person) == (tree.hoankiem, users.officer_hoankiem)
+
+
+def test_create_form_refuses_out_of_scope_choices(client, users, programme, tree, agencies):
+    client.force_login(users.coordinator_hanoi)
+    data = {
+        "programme": programme.pk, "unit": tree.haiphong.pk, "group": "cong_dan_so", "title": "X",
+        "lead_agency": agencies.police_haiphong.pk, "start_date": "2026-01-05", "deadline": "2025-06-30",
+        "weight": "0",
+    }  # fmt: skip
+    response = client.post(reverse("tasks:task_create"), data)
+    assert response.status_code == 400
+    assert "ngoài phạm vi của bạn" in response.content.decode()
+    assert not Task.objects.exists()
+
+
+def edit_data(task, **overrides):
+    data = {
+        "programme": task.programme_id, "unit": task.unit_id, "group": task.group, "title": task.title,
+        "lead_agency": task.lead_agency_id, "accountable_person": task.accountable_person_id or "",
+        "start_date": task.start_date.isoformat(), "deadline": task.deadline.isoformat(),
+        "weight": str(task.weight), "version": task.version,
+    }  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def test_second_editor_gets_a_conflict_and_keeps_their_input(client, users, task):
+    client.force_login(users.coordinator_hanoi)
+    url = reverse("tasks:task_edit", kwargs={"pk": task.pk})
+    first = client.post(url, edit_data(task, title="Sửa của người thứ nhất"))
+    assert first.status_code == 302
+    second = client.post(url, edit_data(task, title="Sửa của người thứ hai"))
+    html = second.content.decode()
+    assert second.status_code == 409
+    assert "đã có người sửa" in html
+    assert "Sửa của người thứ hai" in html
+    task.refresh_from_db()
+    assert task.title == "Sửa của người thứ nhất"
+    # Saving again after seeing the warning is a deliberate overwrite.
+    third = client.post(url, second.context["form"].data)
+    assert third.status_code == 302
+    task.refresh_from_db()
+    assert task.title == "Sửa của người thứ hai"
+    assert "Sửa của người thứ nhất" in client.get(detail_url(task)).content.decode()
+
+
+def test_copy_page_copies_a_list_to_a_commune(client, users, task, programme, tree):
+    client.force_login(users.coordinator_hanoi)
+    data = {
+        "source_programme": programme.pk, "source_unit": tree.hanoi.pk,
+        "target_programme": programme.pk, "target_unit": tree.badinh.pk,
+    }  # fmt: skip
+    response = client.post(reverse("tasks:programme_copy"), data)
+    assert response.status_code == 302
+    assert Task.objects.filter(unit=tree.badinh).count() == 1
+
+
+def test_task_page_shows_five_clear_fields_timeline_and_audit(client, users, task):
+    services.task_update(
+        actor=users.coordinator_hanoi, task=task, expected_version=1, expected_result="Báo cáo tổng kết"
+    )
+    services.progress_report_submit(actor=users.officer_hanoi, task=task, percent=20, status=TaskStatus.IN_PROGRESS)
+    client.force_login(users.officer_hanoi)
+    html = client.get(detail_url(task)).content.decode()
+    for text in ("Rõ việc", "Rõ người", "Rõ trách nhiệm", "Rõ thời gian", "Rõ kết quả", "Sở Khoa học và Công nghệ"):
+        assert text in html
+    assert "Báo cáo tổng kết" in html and "Lịch sử thay đổi" in html
+    assert "Sản phẩm đầu ra" in html  # the audit entry names the changed field
+
+
+def test_menu_shows_task_entries_by_role(client, users):
+    client.force_login(users.officer_hanoi)
+    html = client.get(reverse("tasks:my_tasks")).content.decode()
+    assert reverse("tasks:my_tasks") in html and reverse("tasks:verification_queue") not in html
+    client.force_login(users.coordinator_hanoi)
+    assert reverse("tasks:verification_queue") in client.get(reverse("tasks:my_tasks")).content.decode()
