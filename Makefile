@@ -32,11 +32,12 @@ install-dev: $(VENV)/.installed-dev ## Install runtime and test requirements
 messages: install ## Compile the Vietnamese and English catalogues
 	@$(PY) manage.py compile_catalogues --verbosity 0
 
-demo: install messages ## Migrate, load the real units and the demo data
+demo: install messages ## Migrate, load the real units and the demo data, compute the figures
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_units
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	$(PY) manage.py recompute_progress
 
 run: demo ## Set up everything and serve on http://127.0.0.1:$(PORT) (SQLite, no other service)
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -2,8 +2,10 @@
 
 import datetime
 import logging
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -81,6 +83,9 @@ def snapshot_rebuild(*, as_of: datetime.date) -> RebuildResult:
         ]
         _upsert(CompletionSnapshot, completion, ["programme", "scope_path", "date"], TASK_FIELDS)
         CompletionSnapshot.objects.filter(date=as_of).exclude(computed_at=computed_at).delete()
+        if settings.RECOMPUTE_PAUSE_BEFORE_COMMIT:
+            # Fault-injection aid for the worker-kill tests: half the day is written, nothing committed.
+            time.sleep(settings.RECOMPUTE_PAUSE_BEFORE_COMMIT)
 
         periods = latest_month_per_set(as_of)
         pccc_rows = pccc_counters_by_unit(periods)

@@ -171,7 +171,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800"))
 # Redis redelivers an unacknowledged job after this; it must exceed the time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# The sweep that hands such jobs out again runs every 10 s (kombu's default is 10 × 10 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing to an unreachable broker fails after about a second instead of hanging a page.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
@@ -188,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A run takes seconds; the lock outlives a killed worker by at most this long.
 RECOMPUTE_LOCK_TTL = int(os.environ.get("RECOMPUTE_LOCK_TTL", "300"))
+# Seconds to wait inside the recompute transaction before commit: only the worker-kill tests set it.
+RECOMPUTE_PAUSE_BEFORE_COMMIT = float(os.environ.get("RECOMPUTE_PAUSE_BEFORE_COMMIT", "0"))
 
 # Production hardening: on whenever debug is off.
 if not DEBUG:
