@@ -197,15 +197,16 @@ class TaskFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Quá hạn"), required=False)
     due_soon = forms.BooleanField(label=_("Đến hạn trong 7 ngày"), required=False)
 
-    def __init__(self, *args, programmes, **kwargs):
+    def __init__(self, *args, programmes, default_scope: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        self.fields["scope"].initial = default_scope
 
-    def selector_kwargs(self) -> dict:
+    def selector_kwargs(self, *, default_scope: str) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         programme = data.get("programme")
         return {
-            "scope": data.get("scope") or "mine",
+            "scope": data.get("scope") or default_scope,
             "programme_id": programme.pk if programme else None,
             "status": data.get("status") or "",
             "overdue": bool(data.get("overdue")),

@@ -28,8 +28,12 @@ def _require_coordinator(user) -> None:
 def my_tasks(request):
     """ "Việc của tôi": tasks assigned to me, my agency or my unit, sorted by deadline."""
     user = request.user
-    filters = TaskFilterForm(request.GET or None, programmes=selectors.programmes_visible_to(user))
-    tasks = selectors.my_tasks(user, **filters.selector_kwargs())
+    # Leaders have no assignments of their own: they start from every task of their unit.
+    default_scope = "mine" if selectors.can_report(user) else "unit"
+    filters = TaskFilterForm(
+        request.GET or None, programmes=selectors.programmes_visible_to(user), default_scope=default_scope
+    )
+    tasks = selectors.my_tasks(user, **filters.selector_kwargs(default_scope=default_scope))
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)

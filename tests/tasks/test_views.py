@@ -315,3 +315,9 @@ def test_menu_shows_task_entries_by_role(client, users):
     assert reverse("tasks:my_tasks") in html and reverse("tasks:verification_queue") not in html
     client.force_login(users.coordinator_hanoi)
     assert reverse("tasks:verification_queue") in client.get(reverse("tasks:my_tasks")).content.decode()
+
+
+def test_leader_starts_from_every_task_of_the_unit(client, users, task, haiphong_task):
+    client.force_login(users.leader_hanoi)
+    response = client.get(reverse("tasks:my_tasks"))
+    assert list(response.context["page"].object_list) == [task]
