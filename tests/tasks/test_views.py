@@ -321,3 +321,62 @@ def test_leader_starts_from_every_task_of_the_unit(client, users, task, haiphong
     client.force_login(users.leader_hanoi)
     response = client.get(reverse("tasks:my_tasks"))
     assert list(response.context["page"].object_list) == [task]
+
+
+def test_a_real_50_mb_upload_is_refused_with_nothing_saved(client, users, task):
+    client.force_login(users.officer_hanoi)
+    response = post_report(client, task, evidence=[pdf_file("lon.pdf", size=50 * 1024 * 1024)])
+    assert response.status_code == 400
+    assert "vượt quá giới hạn 10,0\xa0MB" in response.content.decode()  # filesizeformat uses a no-break space
+    assert not ProgressUpdate.objects.exists() and not EvidenceFile.objects.exists()
+
+
+def test_nonexistent_evidence_is_a_404(client, users):
+    client.force_login(users.officer_hanoi)
+    assert client.get(reverse("tasks:evidence_download", kwargs={"pk": 424242})).status_code == 404
+
+
+def test_forged_coordinator_posts_for_another_province_change_nothing(client, users, haiphong_task):
+    services.progress_report_submit(
+        actor=users.officer_haiphong, task=haiphong_task, percent=100, status=TaskStatus.DONE, note="Xong"
+    )
+    client.force_login(users.coordinator_hanoi)
+    for name, data in [
+        ("task_verify", {}),
+        ("task_return", {"tra-lai-reason": "Giả mạo"}),
+        ("task_reopen", {"mo-lai-reason": "Giả mạo"}),
+        ("task_edit", edit_data(haiphong_task, title="Giả mạo")),
+    ]:
+        assert client.post(reverse(f"tasks:{name}", kwargs={"pk": haiphong_task.pk}), data).status_code == 404
+    haiphong_task.refresh_from_db()
+    assert haiphong_task.awaiting_verification and haiphong_task.title != "Giả mạo"
+    assert haiphong_task.updates.count() == 1
+
+
+def test_officer_cannot_edit_a_task(client, users, task):
+    client.force_login(users.officer_hanoi)
+    assert (
+        client.post(reverse("tasks:task_edit", kwargs={"pk": task.pk}), edit_data(task, title="X")).status_code == 403
+    )
+    task.refresh_from_db()
+    assert task.title != "X"
+
+
+def test_task_page_runs_a_fixed_number_of_queries(client, users, task, django_assert_max_num_queries):
+    for percent in range(0, 60, 2):
+        services.progress_report_submit(
+            actor=users.officer_hanoi, task=task, percent=percent, status=TaskStatus.IN_PROGRESS, files=[pdf_file()]
+        )
+    client.force_login(users.coordinator_hanoi)
+    with django_assert_max_num_queries(14):
+        response = client.get(detail_url(task))
+    assert len(response.context["timeline"]) == 30
+
+
+def test_verification_queue_runs_a_fixed_number_of_queries(client, users, make_task, django_assert_max_num_queries):
+    for i in range(20):
+        complete(make_task(title=f"Nhiệm vụ {i}"), users)
+    client.force_login(users.coordinator_hanoi)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("tasks:verification_queue"))
+    assert len(response.context["tasks"]) == 20
