@@ -307,6 +307,7 @@ def _seed_unit(*, programme, unit, city, specs, creator, coordinator, people) ->
             lead_agency=agencies[lead], coordinating_agencies=[agencies[k] for k in partners],
             accountable_person=people[person], weight=weight,
             start_date=today + datetime.timedelta(days=start), deadline=today + datetime.timedelta(days=deadline),
+            at=now + datetime.timedelta(days=min(start, 0)),
         )  # fmt: skip
         for days_ago, percent, status, note, *reason in history:
             services.progress_report_submit(
@@ -331,16 +332,17 @@ def seed_demo(*, stdout) -> None:
     if set(units) != {"01", "31"} or not needed <= set(people):
         stdout.write("Nhiệm vụ Đề án 06: bỏ qua dữ liệu mẫu (thiếu đơn vị Hà Nội/Hải Phòng hoặc người dùng demo).")
         return
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    # The period covers the demo's relative dates whatever day the demo is seeded.
     programme, _ = Programme.objects.get_or_create(
         document_number="06/QĐ-TTg",
-        year=year,
+        year=today.year,
         unit=None,
         defaults={
-            "name": f"Đề án 06 năm {year}",
+            "name": f"Đề án 06 năm {today.year}",
             "issuing_body": "Thủ tướng Chính phủ",
-            "start_date": datetime.date(year, 1, 1),
-            "end_date": datetime.date(year, 12, 31),
+            "start_date": min(datetime.date(today.year, 1, 1), today - datetime.timedelta(days=330)),
+            "end_date": max(datetime.date(today.year, 12, 31), today + datetime.timedelta(days=120)),
         },
     )
     hanoi_agencies = _agencies(units["01"], "Hà Nội")

@@ -121,8 +121,12 @@ def task_create(
     accountable_person=None,
     weight: Decimal | int = 1,
     parent: Task | None = None,
+    at: datetime.datetime | None = None,
 ) -> Task:
-    """Create and assign a task in the actor's scope (coordinators only)."""
+    """Create and assign a task in the actor's scope (coordinators only).
+
+    ``at`` back-dates the creation (imports, demo data whose history starts months ago).
+    """
     _require_coordinator(actor, unit)
     coordinating_agencies = list(coordinating_agencies)
     task = Task(
@@ -138,6 +142,7 @@ def task_create(
         deadline=deadline,
         weight=weight,
         parent=parent,
+        created_at=at or timezone.now(),
     )
     _check_links(actor, task, coordinating_agencies)
     task.full_clean()

@@ -53,3 +53,9 @@ def test_demo_officer_sees_their_work_and_a_returned_report(seeded, client):
     assert response.context["page"].paginator.count >= 8
     assert len(response.context["returned"]) == 1
     assert "Hải Phòng" not in response.content.decode()
+
+
+def test_demo_tasks_exist_before_their_history(seeded):
+    for task in Task.objects.all():
+        first = task.updates.order_by("created_at").first()
+        assert first is None or task.created_at <= first.created_at
