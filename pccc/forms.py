@@ -32,7 +32,7 @@ class PeriodForm(forms.Form):
         self.fields["ky"].widget.attrs.update({"class": "form-select form-select-sm", "onchange": "this.form.submit()"})
 
 
-def period_from_request(data, default: Period) -> Period:
+def period_from_request(data, default: Period | None) -> Period | None:
     """The period named by ``ky`` in GET or POST, or ``default`` when absent or malformed."""
     try:
         return Period.parse(data.get("ky", ""))

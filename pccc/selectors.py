@@ -45,9 +45,9 @@ class GridData:
     values: dict = field(default_factory=dict)  # (criterion_id, unit_id) -> Assessment
 
 
-def assessment_grid(*, criteria_set: CriteriaSet, root: AdministrativeUnit, period: Period, level: int) -> GridData:
-    """The entry grid under ``root`` (already scope-checked) at one level: three queries."""
-    criteria = [c for c in criteria_of(criteria_set) if c.level == level]
+def assessment_grid(*, criteria: list[Criterion], root: AdministrativeUnit, period: Period, level: int) -> GridData:
+    """The entry grid under ``root`` (already scope-checked) at one level: two queries."""
+    criteria = [c for c in criteria if c.level == level]
     units = list(
         AdministrativeUnit.objects.current()
         .descendants_of(root, include_self=True)

@@ -36,8 +36,10 @@ def unit_results(request, set_code: str, unit_code: str):
     """Pass/fail of a unit in scope and "x/y đơn vị đạt" for each level below it."""
     criteria_set = selectors.criteria_set_or_404(set_code)
     unit = unit_visible_to_or_404(request.user, unit_code)
-    default = selectors.latest_period_with_data(criteria_set=criteria_set, unit=unit)
-    period = period_from_request(request.GET, default or Period.month_of(timezone.localdate()))
+    period = period_from_request(request.GET, None)
+    if period is None:
+        latest = selectors.latest_period_with_data(criteria_set=criteria_set, unit=unit)
+        period = latest or Period.month_of(timezone.localdate())
     return render(
         request,
         "pccc/unit_results.html",
@@ -61,7 +63,8 @@ def assessment_grid(request, set_code: str, unit_code: str):
     root = unit_visible_to_or_404(request.user, unit_code)
     data = request.POST if request.method == "POST" else request.GET
     period = period_from_request(data, Period.month_of(timezone.localdate()))
-    levels = [lvl for lvl in selectors.grid_levels(selectors.criteria_of(criteria_set)) if lvl >= root.level]
+    criteria = selectors.criteria_of(criteria_set)
+    levels = [lvl for lvl in selectors.grid_levels(criteria) if lvl >= root.level]
     level = int(data["cap"]) if data.get("cap", "").isdigit() and int(data["cap"]) in levels else max(levels, default=0)
     posted, cell_errors, errors = None, {}, []
     if request.method == "POST":
@@ -75,7 +78,7 @@ def assessment_grid(request, set_code: str, unit_code: str):
             messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": result.changed})
             url = reverse("pccc:grid", kwargs={"set_code": set_code, "unit_code": unit_code})
             return redirect(f"{url}?ky={period.key}&cap={level}")
-    grid = selectors.assessment_grid(criteria_set=criteria_set, root=root, period=period, level=level)
+    grid = selectors.assessment_grid(criteria=criteria, root=root, period=period, level=level)
     shown = {(c.pk, u.pk) for c in grid.criteria for u in grid.units}
     errors += [msg for key, msgs in cell_errors.items() if key not in shown for msg in msgs]
     return render(

@@ -1,0 +1,197 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pccc.models import Assessment
+from pccc.periods import Period
+from pccc.services import CellInput, assessment_grid_save
+
+pytestmark = pytest.mark.django_db
+PERIOD = "2026-10"
+
+
+def grid_url(pccc, code="01"):
+    return reverse("pccc:grid", kwargs={"set_code": pccc.set.code, "unit_code": code})
+
+
+def results_url(pccc, code="01"):
+    return reverse("pccc:unit_results", kwargs={"set_code": pccc.set.code, "unit_code": code})
+
+
+def name(criterion, unit, part):
+    return f"c{criterion.pk}_u{unit.pk}_{part}"
+
+
+def test_the_grid_lists_the_communes_in_scope_and_the_criteria(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    response = client.get(grid_url(pccc), {"ky": PERIOD})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [u.code for u, _cells in response.context["rows"]] == ["00004", "00070", "08974"]
+    assert "Hồng Bàng" not in html
+    assert name(pccc.households, tree.badinh, "d") in html
+    assert name(pccc.villages, tree.badinh, "e") in html
+
+
+def test_saving_the_grid_stores_every_cell_and_redirects_back(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    response = client.post(
+        grid_url(pccc),
+        {
+            "ky": PERIOD,
+            name(pccc.households, tree.badinh, "v"): "980",
+            name(pccc.households, tree.badinh, "d"): "1.000",
+            name(pccc.villages, tree.badinh, "a"): "1",
+            name(pccc.villages, tree.badinh, "e"): "Báo cáo 5/BC",
+            name(pccc.groups, tree.soctson, "v"): "12",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == grid_url(pccc) + f"?ky={PERIOD}&cap=3"
+    assert Assessment.objects.current().count() == 3
+    page = client.get(response.url)
+    assert 'value="980"' in page.content.decode()
+    assert "Đã lưu 3 ô số liệu." in page.content.decode()
+
+
+def test_a_bad_cell_shows_its_message_keeps_what_was_typed_and_saves_nothing(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    response = client.post(
+        grid_url(pccc),
+        {
+            "ky": PERIOD,
+            name(pccc.households, tree.badinh, "v"): "1200",
+            name(pccc.households, tree.badinh, "d"): "1000",
+            name(pccc.groups, tree.soctson, "v"): "12",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Tử số (1200) không được lớn hơn mẫu số (1000)." in html
+    assert 'value="1200"' in html and 'value="12"' in html
+    rows = dict((u.pk, cells) for u, cells in response.context["rows"])
+    assert [c.errors for c in rows[tree.badinh.pk] if c.errors] == [["Tử số (1200) không được lớn hơn mẫu số (1000)."]]
+    assert not Assessment.objects.exists()
+
+
+def test_a_forged_cell_for_another_province_is_refused_and_nothing_saved(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    response = client.post(
+        grid_url(pccc),
+        {
+            "ky": PERIOD,
+            name(pccc.groups, tree.soctson, "v"): "12",
+            name(pccc.groups, tree.hongbang, "v"): "3",
+        },
+    )
+    assert response.status_code == 400
+    assert "không thuộc phạm vi của bạn" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_a_future_period_is_refused_with_a_message(client, users, tree, pccc):
+    future = Period.month_of(timezone.localdate())
+    future = Period(future.year + 1, future.kind, future.number)
+    client.force_login(users.officer_hanoi)
+    response = client.post(grid_url(pccc), {"ky": future.key, name(pccc.groups, tree.soctson, "v"): "12"})
+    assert response.status_code == 400
+    assert "chưa bắt đầu, chưa thể nhập số liệu" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_pages_of_units_outside_scope_are_404(client, users, tree, pccc):
+    client.force_login(users.officer_hoankiem)
+    assert client.get(grid_url(pccc, "01")).status_code == 404
+    assert client.post(grid_url(pccc, "01"), {"ky": PERIOD}).status_code == 404
+    assert client.get(results_url(pccc, "00004")).status_code == 404
+    assert client.get(grid_url(pccc, "00070")).status_code == 200
+
+
+def test_a_leader_reads_results_but_cannot_enter_values(client, users, tree, pccc):
+    client.force_login(users.leader_hanoi)
+    assert client.get(results_url(pccc)).status_code == 200
+    assert client.get(grid_url(pccc)).status_code == 403
+    assert client.post(grid_url(pccc), {"ky": PERIOD, name(pccc.groups, tree.soctson, "v"): "1"}).status_code == 403
+    assert not Assessment.objects.exists()
+
+
+def fill(user, pccc, root, cells):
+    assessment_grid_save(user=user, criteria_set=pccc.set, root=root, period=PERIOD, cells=cells)
+
+
+def passing_commune(pccc, unit, households=(100, 100)):
+    return [
+        CellInput(pccc.households.pk, unit.pk, value=households[0], denominator=households[1]),
+        CellInput(pccc.fires.pk, unit.pk, value=0, denominator=5000),
+        CellInput(pccc.serious.pk, unit.pk, value=0),
+        CellInput(pccc.villages.pk, unit.pk, answer="1", evidence="BC"),
+    ]
+
+
+def test_the_province_page_counts_communes_passing_and_rolls_up_ratios(client, users, tree, pccc):
+    fill(
+        users.officer_hanoi,
+        pccc,
+        tree.hanoi,
+        [*passing_commune(pccc, tree.badinh), *passing_commune(pccc, tree.hoankiem, households=(90, 100))],
+    )
+    client.force_login(users.leader_hanoi)
+    response = client.get(results_url(pccc), {"ky": PERIOD})
+    html = response.content.decode()
+    (level,) = response.context["results"].levels
+    assert (level.units_passing, level.units_total) == (1, 3)
+    assert "1/3 đơn vị đạt" in html
+    households = level.criteria[0]
+    assert (households.value_sum, households.denominator_sum, households.units_passing) == (190, 200, 1)
+    assert households.met is False
+    assert "95,00%" in html
+    assert [row.passes for row in level.units] == [True, False, None]  # Ba Đình, Hoàn Kiếm, Sóc Sơn
+
+
+def test_a_commune_page_shows_its_own_result(client, users, tree, pccc):
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.hoankiem))
+    client.force_login(users.officer_hoankiem)
+    response = client.get(results_url(pccc, "00070"), {"ky": PERIOD})
+    assert response.context["results"].own_passes is True
+    assert "Đạt" in response.content.decode()
+
+
+def test_the_results_page_defaults_to_the_latest_month_with_data(client, users, tree, pccc):
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.hoankiem))
+    client.force_login(users.leader_hanoi)
+    assert client.get(results_url(pccc)).context["period"].key == PERIOD
+
+
+def test_pages_run_a_fixed_number_of_queries(client, users, tree, pccc, django_assert_max_num_queries):
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.hoankiem))
+    client.force_login(users.officer_hanoi)
+    with django_assert_max_num_queries(11):
+        client.get(results_url(pccc), {"ky": PERIOD})
+    with django_assert_max_num_queries(11):
+        client.get(grid_url(pccc), {"ky": PERIOD})
+
+
+def test_the_index_and_menu_link_to_the_users_unit(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    html = client.get(reverse("pccc:index")).content.decode()
+    assert results_url(pccc) in html and grid_url(pccc) in html
+    assert reverse("pccc:index") in html
+    client.force_login(users.national)
+    html = client.get(reverse("pccc:index")).content.decode()
+    assert results_url(pccc, "31") in html
+
+
+def test_query_counts_do_not_grow_with_a_full_province(client, pccc, big_province, django_assert_max_num_queries):
+    """126 communes, every cell filled: the same handful of queries as a tiny province."""
+    from tests.factories import make_user
+
+    officer = make_user("canbo.tinh", unit=big_province, role="Cán bộ")
+    communes = list(big_province.children.all())
+    fill(officer, pccc, big_province, [cell for unit in communes for cell in passing_commune(pccc, unit)])
+    client.force_login(officer)
+    with django_assert_max_num_queries(11):
+        response = client.get(results_url(pccc), {"ky": PERIOD})
+    assert response.context["results"].levels[0].units_passing == 126
+    with django_assert_max_num_queries(11):
+        response = client.get(grid_url(pccc), {"ky": PERIOD})
+    assert len(response.context["rows"]) == 126
