@@ -53,5 +53,12 @@ format: install-dev ## Apply ruff's formatting and fixes
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+BENCH_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench
+BENCH_SCALES ?= 1,2,4
+
+bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is replaced), see docs/benchmarks.md
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret \
+	  $(PY) -m bench.recompute --scales $(BENCH_SCALES)
+
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var

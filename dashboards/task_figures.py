@@ -1,77 +1,90 @@
-"""Đề án 06 task figures per (programme, unit) as of a date, in one GROUP BY query."""
+"""Đề án 06 task figures per (programme, unit) as of a date, in three GROUP BY queries.
+
+A task's official state is its latest update before the cutoff, leaving out a
+completion report that the coordinating office has not verified yet: such a task
+counts apart as "awaiting verification" and keeps its previous state and percent.
+A task without any official update is "chưa triển khai" at 0%.
+"""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 
-from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus, UpdateKind
+from tasks.choices import DONE_STATUSES, TaskStatus, UpdateKind
 from tasks.models import ProgressUpdate, Task
 
-COUNTERS = (
-    "tasks_total",
-    "tasks_done",
-    "tasks_done_late",
-    "tasks_in_progress",
-    "tasks_not_started",
-    "tasks_blocked",
-    "tasks_overdue",
-    "tasks_awaiting_verification",
-    "blocked_waiting_central",
-)
+STATUS_COUNTERS = {
+    TaskStatus.DONE: "tasks_done",
+    TaskStatus.DONE_LATE: "tasks_done_late",
+    TaskStatus.IN_PROGRESS: "tasks_in_progress",
+    TaskStatus.BLOCKED: "tasks_blocked",
+}
+WEIGHTED = DecimalField(max_digits=20, decimal_places=2)
 
 
 def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) -> list[tuple[int, int, Counter]]:
     """``(programme_id, unit_id, counters)`` for every unit that has tasks, as of ``cutoff``.
 
-    A task's official state is its latest update before the cutoff, leaving out a
-    completion report that the coordinating office has not verified yet: such a
-    task counts apart as "awaiting verification" and keeps its previous percent.
+    Each task's latest and latest official update are found with one indexed lookup
+    each (``update_task_latest``); the updates are then grouped by the task's
+    programme and unit, so the cost follows the number of tasks and updates, and
+    the number of statements is fixed.
     """
-    updates = ProgressUpdate.objects.filter(task=OuterRef("pk"), created_at__lt=cutoff).order_by("-created_at", "-id")
-    official = updates.exclude(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
-    tasks = Task.objects.filter(created_at__lt=cutoff).annotate(
-        state=Coalesce(Subquery(official.values("status")[:1]), Value(TaskStatus.NOT_STARTED.value)),
-        state_percent=Coalesce(Subquery(official.values("percent")[:1]), Value(0), output_field=IntegerField()),
-        state_reason=Subquery(official.values("block_reason")[:1]),
-        latest_kind=Subquery(updates.values("kind")[:1]),
-        latest_status=Subquery(updates.values("status")[:1]),
+    tasks = Task.objects.filter(created_at__lt=cutoff)
+    before_cutoff = ProgressUpdate.objects.filter(task=OuterRef("pk"), created_at__lt=cutoff).order_by(
+        "-created_at", "-id"
     )
-    done = Q(state__in=DONE_STATUSES)
-    grouped = (
-        tasks.values("programme_id", "unit_id")
-        .annotate(
-            tasks_total=Count("pk"),
-            tasks_done=Count("pk", filter=Q(state=TaskStatus.DONE)),
-            tasks_done_late=Count("pk", filter=Q(state=TaskStatus.DONE_LATE)),
-            tasks_in_progress=Count("pk", filter=Q(state=TaskStatus.IN_PROGRESS)),
-            tasks_not_started=Count("pk", filter=Q(state=TaskStatus.NOT_STARTED)),
-            tasks_blocked=Count("pk", filter=Q(state=TaskStatus.BLOCKED)),
-            blocked_waiting_central=Count(
-                "pk", filter=Q(state=TaskStatus.BLOCKED, state_reason=BlockReason.WAITING_CENTRAL)
-            ),
-            tasks_overdue=Count("pk", filter=Q(deadline__lt=as_of) & ~done),
-            tasks_awaiting_verification=Count(
-                "pk", filter=Q(latest_kind=UpdateKind.REPORT, latest_status__in=DONE_STATUSES)
-            ),
-            percent_sum=Sum("state_percent"),
-            weight_sum=Sum("weight"),
-            weighted_percent_sum=Sum(
-                F("weight") * F("state_percent"), output_field=DecimalField(max_digits=20, decimal_places=2)
-            ),
+    pending_completion = Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
+    official_ids = tasks.annotate(
+        update_id=Subquery(before_cutoff.exclude(pending_completion).values("pk")[:1])
+    ).values("update_id")
+
+    counters: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    by_unit = tasks.values("programme_id", "unit_id").order_by()
+    for row in by_unit.annotate(
+        tasks_total=Count("pk"),
+        weight_sum=Sum("weight"),
+        due_before=Count("pk", filter=Q(deadline__lt=as_of)),
+    ):
+        counters[(row["programme_id"], row["unit_id"])].update(
+            tasks_total=row["tasks_total"], weight_sum=row["weight_sum"], tasks_overdue=row["due_before"]
         )
+
+    official = ProgressUpdate.objects.filter(pk__in=official_ids).values("task__programme_id", "task__unit_id")
+    for row in official.order_by().annotate(
+        **{name: Count("pk", filter=Q(status=status)) for status, name in STATUS_COUNTERS.items()},
+        done_before_deadline_passed=Count("pk", filter=Q(status__in=DONE_STATUSES, task__deadline__lt=as_of)),
+        percent_sum=Sum("percent"),
+        weighted_percent_sum=Sum(F("task__weight") * F("percent"), output_field=WEIGHTED),
+    ):
+        figures = counters[(row.pop("task__programme_id"), row.pop("task__unit_id"))]
+        # A task past its deadline is overdue unless it is done.
+        figures["tasks_overdue"] -= row.pop("done_before_deadline_passed")
+        figures.update(row)
+
+    # Awaiting verification: a completion report with no official update after it. Such
+    # reports are few, so start from them and look ahead with an indexed anti-join.
+    later_official = (
+        ProgressUpdate.objects.filter(task=OuterRef("task"), created_at__lt=cutoff)
+        .exclude(pending_completion)
+        .filter(Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")))
+    )
+    awaiting = (
+        ProgressUpdate.objects.filter(pending_completion, created_at__lt=cutoff, task__created_at__lt=cutoff)
+        .filter(~Exists(later_official))
+        .values("task__programme_id", "task__unit_id")
         .order_by()
+        .annotate(n=Count("task", distinct=True))
     )
-    return [
-        (
-            row["programme_id"],
-            row["unit_id"],
-            Counter({k: v for k, v in row.items() if k not in ("programme_id", "unit_id")}),
-        )
-        for row in grouped
-    ]
+    for row in awaiting:
+        counters[(row["task__programme_id"], row["task__unit_id"])]["tasks_awaiting_verification"] += row["n"]
+
+    for figures in counters.values():
+        started = sum(figures[name] for name in STATUS_COUNTERS.values())
+        figures["tasks_not_started"] = figures["tasks_total"] - started
+    return [(programme_id, unit_id, figures) for (programme_id, unit_id), figures in counters.items()]
 
 
 def completion_percentages(counters: Counter) -> tuple[Decimal, Decimal]:
