@@ -239,7 +239,7 @@ def _parse_percent(value) -> int | None:
         number = Decimal(str(value).strip())
     except ArithmeticError:
         return None
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         return None
     return int(number)
 
