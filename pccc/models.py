@@ -184,7 +184,7 @@ class AssessmentSubmission(models.Model):
         ordering = ["-entered_at"]
 
     def __str__(self) -> str:
-        return f"{self.unit} · {Period.parse(self.period).label} · {self.entered_at:%d/%m/%Y %H:%M}"
+        return f"{self.unit} · {Period.parse(self.period).label} · {timezone.localtime(self.entered_at):%d/%m/%Y %H:%M}"
 
 
 class AssessmentQuerySet(models.QuerySet):
