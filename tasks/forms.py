@@ -1,7 +1,7 @@
 """Forms of the tasks pages: validation of single fields and layout only; rules live in services."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -149,9 +149,21 @@ class TaskForm(forms.ModelForm):
             field.error_messages["required"] = REQUIRED
             field.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
             field.error_messages["invalid"] = _("Giá trị không hợp lệ.")
+        self.fields["coordinating_agencies"].help_text = _("Giữ phím Ctrl (hoặc Cmd) để chọn nhiều cơ quan.")
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("programme", css_class="col-md-4"), Column("unit", css_class="col-md-4"),
+                Column("group", css_class="col-md-4")),
+            "title",
+            Row(Column("description", css_class="col-md-6"), Column("expected_result", css_class="col-md-6")),
+            Row(Column("lead_agency", css_class="col-md-6"), Column("accountable_person", css_class="col-md-6")),
+            "coordinating_agencies",
+            Row(Column("start_date", css_class="col-md-3"), Column("deadline", css_class="col-md-3"),
+                Column("weight", css_class="col-md-2"), Column("parent", css_class="col-md-4")),
+            "version",
+        )  # fmt: skip
         self.helper.add_input(Submit("submit", submit_label))
 
 
