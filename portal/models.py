@@ -1,8 +1,14 @@
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class PortalUserManager(UserManager):
+    def get_queryset(self):
+        # Every page reads the user's unit (scope, menu): fetch it with the user.
+        return super().get_queryset().select_related("unit")
 
 
 class User(AbstractUser):
@@ -20,6 +26,8 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Để trống nếu là người dùng cấp Trung ương (xem được toàn quốc)."),
     )
+
+    objects = PortalUserManager()
 
     class Meta:
         verbose_name = _("người dùng")

@@ -185,9 +185,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "nightly-recompute-progress": {
         "task": "dashboards.recompute_progress",
-        "schedule": crontab(
-            hour=os.environ.get("RECOMPUTE_HOUR", "1"), minute=os.environ.get("RECOMPUTE_MINUTE", "0")
-        ),
+        "schedule": crontab(hour=os.environ.get("RECOMPUTE_HOUR", "1"), minute=os.environ.get("RECOMPUTE_MINUTE", "0")),
         "options": {"expires": 6 * 60 * 60},
     }
 }
@@ -195,6 +193,17 @@ CELERY_BEAT_SCHEDULE = {
 RECOMPUTE_LOCK_TTL = int(os.environ.get("RECOMPUTE_LOCK_TTL", "300"))
 # Seconds to wait inside the recompute transaction before commit: only the worker-kill tests set it.
 RECOMPUTE_PAUSE_BEFORE_COMMIT = float(os.environ.get("RECOMPUTE_PAUSE_BEFORE_COMMIT", "0"))
+
+# Grade bands of the dashboards' ranking: completion % at least Tốt / Khá / Trung bình, else Yếu.
+_GRADE_THRESHOLDS = [float(x) for x in os.environ.get("DASHBOARD_GRADE_THRESHOLDS", "90,70,50").split(",")]
+DASHBOARD_GRADES = [
+    (_GRADE_THRESHOLDS[0], _("Tốt"), "success"),
+    (_GRADE_THRESHOLDS[1], _("Khá"), "primary"),
+    (_GRADE_THRESHOLDS[2], _("Trung bình"), "warning"),
+    (0, _("Yếu"), "danger"),
+]
+# Dashboards warn when the last successful recompute is older than this.
+DASHBOARD_STALE_AFTER = timedelta(hours=int(os.environ.get("DASHBOARD_STALE_HOURS", "24")))
 
 # Production hardening: on whenever debug is off.
 if not DEBUG:

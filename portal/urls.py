@@ -28,6 +28,7 @@ urlpatterns = [
     path("don-vi/", include("provinces.urls")),
     path("nhiem-vu/", include("tasks.urls")),
     path("pccc/", include("pccc.urls")),
+    path("bang-dieu-khien/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

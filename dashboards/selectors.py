@@ -1,0 +1,242 @@
+"""Reads for the leaders' dashboards: snapshots first, a fixed number of queries per page.
+
+Every function takes a unit the caller has already scope-checked
+(``provinces.selectors.unit_visible_to_or_404``) or None for the national view,
+which only a national user may open.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from pccc.models import Criterion
+from provinces.models import AdministrativeUnit
+from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
+from tasks.models import Programme, Task
+
+from .choices import RunOutcome
+from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
+
+TREND_DAYS = 90
+BOTTLENECK_LIMIT = 60
+
+
+def programmes_visible_to(user) -> QuerySet[Programme]:
+    """National programmes and those issued inside the user's province."""
+    programmes = Programme.objects.order_by("-year", "name")
+    if user.unit_id is None:
+        return programmes
+    province_path = "/" + user.unit.path.strip("/").split("/")[0] + "/"
+    return programmes.filter(Q(unit__isnull=True) | Q(unit__path__startswith=province_path))
+
+
+def last_successful_run() -> RecomputeRun | None:
+    return RecomputeRun.objects.filter(outcome=RunOutcome.SUCCESS).order_by("-finished_at").first()
+
+
+def grade_for(completion: Decimal | None) -> tuple[str, str] | None:
+    """(label, css colour) of the grade band for a completion %, from settings.DASHBOARD_GRADES."""
+    if completion is None:
+        return None
+    for threshold, label, colour in settings.DASHBOARD_GRADES:
+        if completion >= threshold:
+            return label, colour
+    return settings.DASHBOARD_GRADES[-1][1:]
+
+
+@dataclass
+class RankingRow:
+    unit: AdministrativeUnit
+    snapshot: CompletionSnapshot | None
+    pccc: PcccSnapshot | None
+    change_7: Decimal | None = None
+    change_30: Decimal | None = None
+
+    @property
+    def completion(self) -> Decimal | None:
+        return self.snapshot.weighted_completion if self.snapshot else None
+
+    @property
+    def overdue(self) -> int:
+        return self.snapshot.tasks_overdue if self.snapshot else 0
+
+    @property
+    def pccc_rate(self) -> Decimal | None:
+        if not self.pccc or not self.pccc.units_assessed:
+            return None
+        return Decimal(self.pccc.units_passing * 100) / self.pccc.units_assessed
+
+    @property
+    def grade(self):
+        return grade_for(self.completion)
+
+
+SORT_KEYS = {
+    "hoan-thanh": lambda r: (r.completion is None, -(r.completion or 0)),
+    "qua-han": lambda r: (-r.overdue, r.unit.name),
+    "pccc": lambda r: (r.pccc_rate is None, -(r.pccc_rate or 0)),
+    "ten": lambda r: r.unit.name,
+}
+
+
+@dataclass
+class Dashboard:
+    programme: Programme
+    unit: AdministrativeUnit | None
+    as_of: datetime.date | None
+    snapshot: CompletionSnapshot | None
+    pccc: PcccSnapshot | None
+    criteria: list[Criterion] = field(default_factory=list)
+    ranking: list[RankingRow] = field(default_factory=list)
+    trend: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
+    by_agency: list[dict] = field(default_factory=list)
+    bottlenecks: list[Task] = field(default_factory=list)
+
+    @property
+    def grade(self):
+        return grade_for(self.snapshot.weighted_completion if self.snapshot else None)
+
+    @property
+    def waiting_central(self) -> list[Task]:
+        return [t for t in self.bottlenecks if t.current_block_reason == BlockReason.WAITING_CENTRAL]
+
+    @property
+    def bottlenecks_by_agency(self) -> list[tuple[str, list[Task]]]:
+        """Overdue and blocked tasks (except those waiting on central guidance), grouped by lead agency."""
+        groups: dict[str, list[Task]] = {}
+        for task in self.bottlenecks:
+            if task.current_block_reason != BlockReason.WAITING_CENTRAL:
+                groups.setdefault(task.lead_agency.name, []).append(task)
+        return sorted(groups.items(), key=lambda item: -len(item[1]))
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        s = self.snapshot
+        if s is None:
+            return []
+        return [
+            (TaskStatus.DONE.label, "#198754", s.tasks_done),
+            (TaskStatus.DONE_LATE.label, "#fd7e14", s.tasks_done_late),
+            (TaskStatus.IN_PROGRESS.label, "#0d6efd", s.tasks_in_progress),
+            (TaskStatus.BLOCKED.label, "#dc3545", s.tasks_blocked),
+            (TaskStatus.NOT_STARTED.label, "#6c757d", s.tasks_not_started),
+        ]
+
+    @property
+    def criteria_rates(self) -> list[tuple[Criterion, dict]]:
+        figures = self.pccc.criteria if self.pccc else {}
+        rows = []
+        for criterion in self.criteria:
+            numbers = figures.get(criterion.code)
+            if numbers:
+                assessed = numbers.get("units_assessed") or 0
+                rate = numbers.get("units_passing", 0) * 100 / assessed if assessed else None
+                rows.append((criterion, {**numbers, "pass_rate": rate}))
+        return rows
+
+
+def dashboard(*, programme: Programme, unit: AdministrativeUnit | None, sort: str = "hoan-thanh") -> Dashboard:
+    """Everything one dashboard page shows, in nine queries whatever the number of units."""
+    scope = unit.path if unit else NATIONAL_SCOPE
+    # The latest TREND_DAYS rows of this scope: the first is today's figure.
+    recent = list(
+        CompletionSnapshot.objects.filter(programme=programme, scope_path=scope).order_by("-date")[:TREND_DAYS]
+    )
+    snapshot = recent[0] if recent else None
+    as_of = snapshot.date if snapshot else None
+    board = Dashboard(programme=programme, unit=unit, as_of=as_of, snapshot=snapshot, pccc=None)
+    criteria = list(
+        Criterion.objects.filter(is_active=True, criteria_set__is_active=True).order_by(
+            "criteria_set_id", "order", "code"
+        )
+    )
+    criteria_set_id = criteria[0].criteria_set_id if criteria else None
+    board.criteria = [c for c in criteria if c.criteria_set_id == criteria_set_id]
+    if as_of is None:
+        return board
+
+    board.trend = [(s.date, s.weighted_completion) for s in reversed(recent)]
+    pccc_rows = _pccc_snapshots(criteria_set_id, unit, as_of)
+    board.pccc = pccc_rows.get(scope)
+    board.ranking = _ranking(programme, unit, as_of, pccc_rows, sort)
+    board.by_agency = _completion_by_agency(programme, scope)
+    board.bottlenecks = _bottlenecks(programme, scope)
+    return board
+
+
+def _pccc_snapshots(criteria_set_id, unit, as_of) -> dict[str, PcccSnapshot]:
+    """The latest PCCC snapshot of the unit and of each child, by scope path (one query)."""
+    if criteria_set_id is None:
+        return {}
+    scope = unit.path if unit else NATIONAL_SCOPE
+    rows = PcccSnapshot.objects.filter(
+        Q(scope_path=scope) | Q(unit__parent=unit, unit__isnull=False), criteria_set_id=criteria_set_id, date__lte=as_of
+    )
+    latest = {}
+    for row in rows.order_by("date"):
+        latest[row.scope_path] = row  # the latest date wins
+    return latest
+
+
+def _ranking(programme, unit, as_of, pccc_rows, sort) -> list[RankingRow]:
+    """Child units with their figures now, 7 and 30 days ago, and their PCCC pass rate (two queries)."""
+    children = list(AdministrativeUnit.objects.current().filter(parent=unit).order_by("name"))
+    dates = [as_of, as_of - datetime.timedelta(days=7), as_of - datetime.timedelta(days=30)]
+    by_unit_date = {
+        (s.unit_id, s.date): s
+        for s in CompletionSnapshot.objects.filter(
+            programme=programme, unit__parent=unit, unit__isnull=False, date__in=dates
+        )
+    }
+    rows = []
+    for child in children:
+        now = by_unit_date.get((child.pk, as_of))
+        row = RankingRow(unit=child, snapshot=now, pccc=pccc_rows.get(child.path))
+        for days, attr in ((7, "change_7"), (30, "change_30")):
+            before = by_unit_date.get((child.pk, as_of - datetime.timedelta(days=days)))
+            if now and before:
+                setattr(row, attr, now.weighted_completion - before.weighted_completion)
+        rows.append(row)
+    rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["hoan-thanh"]))
+    return rows
+
+
+def _in_scope(scope: str) -> Q:
+    return Q() if scope == NATIONAL_SCOPE else Q(unit__path__startswith=scope)
+
+
+def _completion_by_agency(programme, scope) -> list[dict]:
+    """Weighted completion per lead agency from the tasks' current state (one GROUP BY)."""
+    rows = (
+        Task.objects.filter(_in_scope(scope), programme=programme)
+        .values("lead_agency_id", "lead_agency__name")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(current_status__in=DONE_STATUSES, completion_verified=True)),
+            weight_sum=Sum("weight"),
+            weighted_sum=Sum(F("weight") * F("current_percent")),
+        )
+        .order_by("lead_agency__name")
+    )
+    result = []
+    for row in rows:
+        completion = (row["weighted_sum"] or 0) / row["weight_sum"] if row["weight_sum"] else 0
+        result.append({**row, "completion": Decimal(completion).quantize(Decimal("0.1"))})
+    result.sort(key=lambda r: r["completion"])
+    return result
+
+
+def _bottlenecks(programme, scope) -> list[Task]:
+    """Overdue or blocked tasks in scope, most overdue first (one query)."""
+    today = timezone.localdate()
+    overdue = Q(deadline__lt=today) & ~Q(current_status__in=DONE_STATUSES)
+    return list(
+        Task.objects.filter(_in_scope(scope), programme=programme)
+        .filter(overdue | Q(current_status=TaskStatus.BLOCKED))
+        .select_related("lead_agency", "accountable_person", "unit")
+        .order_by("deadline", "pk")[:BOTTLENECK_LIMIT]
+    )

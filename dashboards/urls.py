@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.dashboard_home, name="home"),
+    path("<int:programme_id>/<str:code>/", views.unit_dashboard, name="unit_dashboard"),
+]

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from provinces.selectors import unit_breadcrumbs, unit_visible_to_or_404
+
+from .selectors import SORT_KEYS, dashboard, last_successful_run, programmes_visible_to
+from .tilemap import tiles
+
+NATIONAL = "toan-quoc"
+
+
+@login_required
+def dashboard_home(request):
+    """The user's own unit, first programme they may see."""
+    programme = programmes_visible_to(request.user).first()
+    if programme is None:
+        return render(request, "dashboards/no_programme.html")
+    code = request.user.unit.code if request.user.unit else NATIONAL
+    return redirect("dashboards:unit_dashboard", programme_id=programme.pk, code=code)
+
+
+@login_required
+def unit_dashboard(request, programme_id: int, code: str):
+    """Headline figures, ranking of child units, bottlenecks and charts for one unit and programme."""
+    programmes = list(programmes_visible_to(request.user))
+    programme = next((p for p in programmes if p.pk == programme_id), None)
+    if programme is None:
+        raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
+    if code == NATIONAL:
+        if not request.user.is_national:
+            raise Http404(_("Bạn chỉ xem được số liệu trong phạm vi đơn vị của mình."))
+        unit = None
+    else:
+        unit = unit_visible_to_or_404(request.user, code)
+    sort = request.GET.get("sap_xep", "hoan-thanh")
+    if sort not in SORT_KEYS:
+        sort = "hoan-thanh"
+    board = dashboard(programme=programme, unit=unit, sort=sort)
+    map_tiles, map_columns = tiles(board.ranking)
+    run = last_successful_run()
+    stale = run is None or timezone.now() - run.finished_at > settings.DASHBOARD_STALE_AFTER
+    return render(
+        request,
+        "dashboards/unit_dashboard.html",
+        {
+            "board": board,
+            "tiles": map_tiles,
+            "tile_columns": map_columns,
+            "chart_data": chart_data(board),
+            "programmes": programmes,
+            "run": run,
+            "stale": stale,
+            "sort": sort,
+            "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],
+            "national_code": NATIONAL,
+            "my_agency_ids": set(request.user.agencies.values_list("pk", flat=True)),
+        },
+    )
+
+
+def chart_data(board) -> dict:
+    """Numbers for Chart.js (static/js/dashboard.js); the page shows the same numbers in tables."""
+    return {
+        "trend": {
+            "labels": [day.strftime("%d/%m") for day, _ in board.trend],
+            "values": [float(value) for _, value in board.trend],
+        },
+        "status": {
+            "labels": [str(label) for label, _, _ in board.status_counts],
+            "colours": [colour for _, colour, _ in board.status_counts],
+            "values": [count for _, _, count in board.status_counts],
+        },
+        "agencies": {
+            "labels": [row["lead_agency__name"] for row in board.by_agency],
+            "values": [float(row["completion"]) for row in board.by_agency],
+        },
+        "criteria": {
+            "labels": [criterion.code for criterion, _ in board.criteria_rates],
+            "titles": [criterion.column_title for criterion, _ in board.criteria_rates],
+            "values": [
+                round(n["pass_rate"], 1) if n["pass_rate"] is not None else None for _, n in board.criteria_rates
+            ],
+        },
+        "labels": {"completion": _("Hoàn thành (%)"), "passRate": _("Đơn vị đạt (%)")},
+    }

@@ -1,0 +1,151 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards.choices import RunOutcome
+from dashboards.models import RecomputeRun
+from dashboards.services import snapshot_rebuild
+from pccc.choices import Aggregation, Comparator
+from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
+from provinces.choices import UnitLevel
+from tasks.choices import BlockReason, TaskStatus
+from tests.factories import make_unit
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def add_pccc_values(tree, users):
+    """One criterion: Hoàn Kiếm has no especially serious fire (passes), Ba Đình had one (fails)."""
+    criteria_set = CriteriaSet.objects.create(code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC")
+    criterion = Criterion.objects.create(
+        criteria_set=criteria_set, code="TC4", title="Không để xảy ra cháy đặc biệt nghiêm trọng",
+        level=UnitLevel.COMMUNE, comparator=Comparator.EQUALS_ZERO, aggregation=Aggregation.SHARE_PASSING,
+    )  # fmt: skip
+    period = f"{TODAY:%Y-%m}"
+    submission = AssessmentSubmission.objects.create(
+        criteria_set=criteria_set, unit=tree.hanoi, period=period, entered_by=users.officer_hanoi
+    )
+    for unit, fires in ((tree.hoankiem, 0), (tree.badinh, 1)):
+        Assessment.objects.create(submission=submission, criterion=criterion, unit=unit, period=period, value=fires)
+
+
+@pytest.fixture
+def figures(tree, users, make_task, report, done):
+    """Hoàn Kiếm: all done; Ba Đình: one blocked waiting on central guidance, one overdue."""
+    for _ in range(2):
+        done(make_task(unit=tree.hoankiem), on=TODAY - datetime.timedelta(days=1))
+    blocked = make_task(unit=tree.badinh, title="Kết nối dữ liệu hộ tịch")
+    report(blocked, percent=30, status=TaskStatus.BLOCKED, reason=BlockReason.WAITING_CENTRAL, on=TODAY)
+    blocked.current_status, blocked.current_block_reason = TaskStatus.BLOCKED, BlockReason.WAITING_CENTRAL
+    blocked.save()
+    make_task(unit=tree.badinh, title="Cấp tài khoản định danh mức 2", deadline=TODAY - datetime.timedelta(days=5))
+    make_task(unit=tree.hongbang, title="Nhiệm vụ của Hải Phòng")
+    add_pccc_values(tree, users)
+    for day in (TODAY - datetime.timedelta(days=7), TODAY):
+        snapshot_rebuild(as_of=day)
+    RecomputeRun.objects.create(
+        as_of=TODAY, triggered_by="kiểm thử", started_at=timezone.now(), finished_at=timezone.now(),
+        outcome=RunOutcome.SUCCESS,
+    )  # fmt: skip
+
+
+def url(programme, code):
+    return reverse("dashboards:unit_dashboard", args=[programme.pk, code])
+
+
+def test_leader_sees_headline_ranking_and_bottlenecks(client, users, programme, figures):
+    client.force_login(users.leader_hanoi)
+    response = client.get(url(programme, "01"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.snapshot.tasks_total == 4
+    assert board.snapshot.weighted_completion == Decimal("57.50")  # (100 + 100 + 30 + 0) / 4
+    assert "57,5%" in html
+    assert "Số liệu tính đến" in html
+    assert [row.unit.code for row in board.ranking][:2] == ["00070", "00004"]  # best first
+    assert "Chờ hướng dẫn của Trung ương" in html
+    assert "Cấp tài khoản định danh mức 2" in html
+    assert "Hải Phòng" not in html
+    assert (board.pccc.units_passing, board.pccc.units_assessed) == (1, 2)
+    assert "1/2" in html
+
+
+def test_ranking_sorts_by_overdue_and_shows_grades(client, users, programme, figures):
+    client.force_login(users.leader_hanoi)
+    board = client.get(url(programme, "01"), {"sap_xep": "qua-han"}).context["board"]
+    assert board.ranking[0].unit.code == "00004"
+    assert board.ranking[0].overdue == 1
+    by_code = {row.unit.code: row for row in board.ranking}
+    assert by_code["00070"].grade[0] == "Tốt"
+    assert by_code["00004"].grade[0] == "Yếu"
+    assert by_code["00070"].change_7 == Decimal("100.00")  # done yesterday, nothing a week ago
+    assert by_code["00070"].change_30 is None  # no snapshot 30 days ago
+
+
+def test_drill_down_into_a_ward_with_breadcrumbs(client, users, programme, figures):
+    client.force_login(users.leader_hanoi)
+    response = client.get(url(programme, "00004"))
+    assert response.status_code == 200
+    assert [c.code for c in response.context["breadcrumbs"]] == ["01"]
+    assert url(programme, "01") in response.content.decode()
+
+
+def test_other_provinces_and_the_national_view_are_404(client, users, programme, figures):
+    client.force_login(users.leader_hanoi)
+    assert client.get(url(programme, "31")).status_code == 404
+    assert client.get(url(programme, "11296")).status_code == 404
+    assert client.get(url(programme, "toan-quoc")).status_code == 404
+
+
+def test_national_user_sees_provinces(client, users, programme, figures):
+    client.force_login(users.national)
+    board = client.get(url(programme, "toan-quoc")).context["board"]
+    assert {row.unit.code for row in board.ranking} == {"01", "31"}
+    assert board.snapshot.tasks_total == 5
+
+
+def test_officer_sees_their_unit_dashboard(client, users, programme, figures):
+    client.force_login(users.officer_hanoi)
+    response = client.get(reverse("dashboards:home"))
+    assert response.status_code == 302
+    assert response.url == url(programme, "01")
+
+
+def test_stale_figures_are_flagged(client, users, programme, figures):
+    RecomputeRun.objects.update(finished_at=timezone.now() - datetime.timedelta(days=2))
+    client.force_login(users.leader_hanoi)
+    assert "Số liệu đã cũ hơn một ngày" in client.get(url(programme, "01")).content.decode()
+
+
+def test_every_chart_has_its_numbers_in_a_table(client, users, programme, figures):
+    client.force_login(users.leader_hanoi)
+    html = client.get(url(programme, "01")).content.decode()
+    for chart, table in (
+        ("trend-chart", "Xem dạng bảng"),
+        ("status-chart", "status-table"),
+        ("agency-chart", "agency-table"),
+    ):
+        assert chart in html and table in html
+
+
+def test_dashboard_runs_a_fixed_number_of_queries(
+    client, users, programme, figures, tree, make_task, django_assert_max_num_queries
+):
+    client.force_login(users.leader_hanoi)
+    with django_assert_max_num_queries(15):
+        client.get(url(programme, "01"))
+    for i in range(40):
+        make_task(unit=make_unit(f"8{i:04d}", f"Xã mới {i}", parent=tree.hanoi))
+    snapshot_rebuild(as_of=TODAY)
+    with django_assert_max_num_queries(15) as captured:
+        response = client.get(url(programme, "01"))
+    assert len(response.context["board"].ranking) == 43
+    first_count = len(captured.captured_queries)
+    with django_assert_max_num_queries(first_count):
+        client.get(url(programme, "01"), {"sap_xep": "pccc"})
