@@ -42,6 +42,18 @@ EDITABLE_FIELDS = (
 )
 
 
+# The task's mirror of its latest ProgressUpdate; written only by _append().
+_STATE_FIELDS = (
+    "current_status",
+    "current_percent",
+    "current_block_reason",
+    "awaiting_verification",
+    "completion_verified",
+    "last_update_at",
+    "last_update_kind",
+)
+
+
 class TaskEditConflict(ValidationError):
     """Someone else saved the task after this editor opened it."""
 
@@ -173,7 +185,7 @@ def task_update(
         raise TaskEditConflict(
             _("Nhiệm vụ này đã có người sửa trong lúc bạn đang sửa. Nội dung bạn nhập vẫn được giữ lại bên dưới.")
         )
-    fresh = Task.objects.values(*_STATE_FIELDS).get(pk=task.pk)
+    fresh = Task.objects.values(*_STATE_FIELDS, "version").get(pk=task.pk)
     for name, value in fresh.items():
         setattr(task, name, value)
     task._history_user = actor
@@ -181,18 +193,6 @@ def task_update(
     if coordinating_agencies is not None:
         task.coordinating_agencies.set(agencies)
     return task
-
-
-_STATE_FIELDS = (
-    "current_status",
-    "current_percent",
-    "current_block_reason",
-    "awaiting_verification",
-    "completion_verified",
-    "last_update_at",
-    "last_update_kind",
-    "version",
-)
 
 
 # --- the timeline ----------------------------------------------------------
@@ -228,7 +228,7 @@ def _append(task: Task, *, actor, kind: str, percent: int, status: str, note: st
     task.last_update_kind = kind
     task._history_user = actor
     # Not ``version``: a report does not conflict with someone editing the task's fields.
-    task.save(update_fields=[*_STATE_FIELDS[:-1]])
+    task.save(update_fields=_STATE_FIELDS)
     return update
 
 
@@ -327,7 +327,7 @@ def progress_report_submit(
 
 
 def _copy_state(source: Task, target: Task) -> None:
-    for name in _STATE_FIELDS:
+    for name in (*_STATE_FIELDS, "version"):
         setattr(target, name, getattr(source, name))
 
 
