@@ -1,5 +1,6 @@
 """The period chooser and the glue between the grid's HTML inputs and the save service."""
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -9,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .evaluation import meets
 from .periods import Period, recent_periods
-from .services import CellInput
+from .services import CellInput, GridValidationError
 
 # One input per part of a cell: v = value/numerator, d = denominator, a = yes/no, e = evidence.
 _FIELD = re.compile(r"^c(\d+)_u(\d+)_([vdae])$")
 PARTS = {"v": "value", "d": "denominator", "a": "answer", "e": "evidence"}
+# A province has at most a few hundred communes; this bounds a forged payload.
+MAX_JSON_CELLS = 20_000
 
 
 def field_name(criterion_id: int, unit_id: int, part: str) -> str:
@@ -41,7 +44,14 @@ def period_from_request(data, default: Period | None) -> Period | None:
 
 
 def cells_from_post(data) -> list[CellInput]:
-    """Every cell posted, including ones the page never showed: the service judges scope."""
+    """Every cell posted, including ones the page never showed: the service judges scope.
+
+    With JavaScript the page posts only the changed cells, as JSON in ``cells_json``
+    (a province's full grid has more inputs than Django accepts as form fields);
+    without it, every input is a form field.
+    """
+    if data.get("cells_json"):
+        return _cells_from_json(data["cells_json"])
     parts: dict[tuple[int, int], dict] = {}
     for name in data:
         match = _FIELD.match(name)
@@ -51,6 +61,31 @@ def cells_from_post(data) -> list[CellInput]:
     return [CellInput(criterion_id=c, unit_id=u, **values) for (c, u), values in parts.items()]
 
 
+def _cells_from_json(text: str) -> list[CellInput]:
+    malformed = GridValidationError(errors=[_("Dữ liệu bảng gửi lên không hợp lệ.")])
+    try:
+        items = json.loads(text)
+    except ValueError:
+        raise malformed from None
+    if not isinstance(items, list) or len(items) > MAX_JSON_CELLS or not all(isinstance(i, dict) for i in items):
+        raise malformed
+    try:
+        return [
+            CellInput(
+                criterion_id=int(item["c"]),
+                unit_id=int(item["u"]),
+                **{attr: _text(item.get(part)) for part, attr in PARTS.items()},
+            )
+            for item in items
+        ]
+    except (KeyError, TypeError, ValueError):
+        raise malformed from None
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
 @dataclass
 class GridCell:
     criterion: object
@@ -58,31 +93,35 @@ class GridCell:
     inputs: dict  # part -> (name, text)
     errors: list = field(default_factory=list)
     passes: bool | None = None
+    typed: bool = False  # shown as typed in a failed save, to be sent again
 
 
-def grid_rows(grid, *, posted=None, cell_errors=None) -> list[tuple]:
-    """(unit, [GridCell]) rows: stored values, or what was typed when the save failed."""
+def grid_rows(grid, *, typed: list[CellInput] | None = None, cell_errors=None) -> list[tuple]:
+    """(unit, [GridCell]) rows: stored values, overlaid with what was typed when a save failed."""
     cell_errors = cell_errors or {}
+    typed = {(cell.criterion_id, cell.unit_id): cell for cell in typed or []}
     rows = []
     for unit in grid.units:
         cells = []
         for criterion in grid.criteria:
-            stored = grid.values.get((criterion.pk, unit.pk))
+            key = (criterion.pk, unit.pk)
+            stored, entered = grid.values.get(key), typed.get(key)
             inputs = {}
             for part, attr in PARTS.items():
-                name = field_name(criterion.pk, unit.pk, part)
-                if posted is not None:
-                    text = posted.get(name, "")
+                if entered is not None:
+                    text = _text(getattr(entered, attr))
                 elif stored is None or getattr(stored, attr) is None:
                     text = ""
                 elif part == "a":
                     text = "1" if stored.answer else "0"
                 else:
                     text = str(getattr(stored, attr))
-                inputs[part] = (name, text)
+                inputs[part] = (field_name(criterion.pk, unit.pk, part), text)
             passes = None
-            if stored is not None and posted is None:
+            if stored is not None and entered is None:
                 passes = meets(criterion, value=stored.value, denominator=stored.denominator, answer=stored.answer)
-            cells.append(GridCell(criterion, unit.pk, inputs, cell_errors.get((criterion.pk, unit.pk), []), passes))
+            cells.append(
+                GridCell(criterion, unit.pk, inputs, cell_errors.get(key, []), passes, typed=entered is not None)
+            )
         rows.append((unit, cells))
     return rows

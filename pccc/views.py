@@ -66,16 +66,20 @@ def assessment_grid(request, set_code: str, unit_code: str):
     criteria = selectors.criteria_of(criteria_set)
     levels = [lvl for lvl in selectors.grid_levels(criteria) if lvl >= root.level]
     level = int(data["cap"]) if data.get("cap", "").isdigit() and int(data["cap"]) in levels else max(levels, default=0)
-    posted, cell_errors, errors = None, {}, []
+    typed, cell_errors, errors, failed = [], {}, [], False
     if request.method == "POST":
         try:
+            typed = cells_from_post(data)
             result = assessment_grid_save(
-                user=request.user, criteria_set=criteria_set, root=root, period=period, cells=cells_from_post(data)
+                user=request.user, criteria_set=criteria_set, root=root, period=period, cells=typed
             )
         except GridValidationError as exc:
-            posted, cell_errors, errors = data, exc.cell_errors, exc.errors
+            cell_errors, errors, failed = exc.cell_errors, exc.errors, True
         else:
-            messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": result.changed})
+            if result.changed:
+                messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": result.changed})
+            else:
+                messages.info(request, _("Không có thay đổi nào để lưu."))
             url = reverse("pccc:grid", kwargs={"set_code": set_code, "unit_code": unit_code})
             return redirect(f"{url}?ky={period.key}&cap={level}")
     grid = selectors.assessment_grid(criteria=criteria, root=root, period=period, level=level)
@@ -92,10 +96,10 @@ def assessment_grid(request, set_code: str, unit_code: str):
             "levels": levels,
             "period_form": PeriodForm(initial={"ky": period.key}),
             "grid": grid,
-            "rows": grid_rows(grid, posted=posted, cell_errors=cell_errors),
+            "rows": grid_rows(grid, typed=typed if failed else None, cell_errors=cell_errors),
             "errors": errors,
             "has_cell_errors": bool(cell_errors),
             "breadcrumbs": unit_breadcrumbs(request.user, root),
         },
-        status=400 if posted is not None else 200,
+        status=400 if failed else 200,
     )

@@ -195,3 +195,49 @@ def test_query_counts_do_not_grow_with_a_full_province(client, pccc, big_provinc
     with django_assert_max_num_queries(11):
         response = client.get(grid_url(pccc), {"ky": PERIOD})
     assert len(response.context["rows"]) == 126
+
+
+def test_a_full_province_grid_posted_as_json_saves_in_one_go(client, pccc, big_province):
+    """1,500+ inputs exceed Django's form-field limit, so the page posts changed cells as JSON."""
+    import json
+
+    from tests.factories import make_user
+
+    officer = make_user("canbo.tinh", unit=big_province, role="Cán bộ")
+    cells = [{"c": pccc.households.pk, "u": unit.pk, "v": "90", "d": "100"} for unit in big_province.children.all()] + [
+        {"c": pccc.villages.pk, "u": unit.pk, "a": "1", "e": "BC"} for unit in big_province.children.all()
+    ]
+    client.force_login(officer)
+    response = client.post(grid_url(pccc), {"ky": PERIOD, "cells_json": json.dumps(cells)})
+    assert response.status_code == 302
+    assert Assessment.objects.current().count() == 252
+
+
+def test_json_errors_come_back_on_their_cell_with_the_typed_text(client, users, tree, pccc):
+    import json
+
+    cells = [
+        {"c": pccc.groups.pk, "u": tree.soctson.pk, "v": "-4"},
+        {"c": pccc.serious.pk, "u": tree.badinh.pk, "v": "0"},
+    ]
+    client.force_login(users.officer_hanoi)
+    response = client.post(grid_url(pccc), {"ky": PERIOD, "cells_json": json.dumps(cells)})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Không được là số âm." in html
+    assert f'name="{name(pccc.groups, tree.soctson, "v")}" data-typed="1" value="-4"' in html
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("payload", ["{", '{"c": 1}', '[{"c": "x", "u": 1}]', "[1]", '[{"u": 1}]'])
+def test_malformed_json_is_refused_without_a_crash(client, users, tree, pccc, payload):
+    client.force_login(users.officer_hanoi)
+    response = client.post(grid_url(pccc), {"ky": PERIOD, "cells_json": payload})
+    assert response.status_code == 400
+    assert "Dữ liệu bảng gửi lên không hợp lệ." in response.content.decode()
+
+
+def test_saving_nothing_changed_says_so(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    response = client.post(grid_url(pccc), {"ky": PERIOD, "cells_json": "[]"}, follow=True)
+    assert "Không có thay đổi nào để lưu." in response.content.decode()
