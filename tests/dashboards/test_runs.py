@@ -138,3 +138,12 @@ def test_admin_recompute_now_says_so_when_the_queue_is_unreachable(client, users
 def test_admin_recompute_now_refuses_get(client, users):
     client.force_login(users.admin)
     assert client.get(reverse("admin:dashboards_recomputerun_recompute_now")).status_code == 405
+
+
+def test_backfill_computes_only_missing_days(tree, make_task):
+    make_task()
+    snapshot_rebuild(as_of=AS_OF - datetime.timedelta(days=2))
+    call_command("recompute_progress", "--date", AS_OF.isoformat(), "--backfill-days", "3", verbosity=0)
+    dates = set(CompletionSnapshot.objects.values_list("date", flat=True).distinct())
+    assert dates == {AS_OF - datetime.timedelta(days=n) for n in range(4)}
+    assert RecomputeRun.objects.count() == 1  # the backfill is not a nightly run

@@ -22,3 +22,14 @@ def test_english_catalogue_translates_the_interface():
         assert translation.gettext("Đơn vị trực thuộc") == "Subordinate units"
     with translation.override("vi"):
         assert translation.gettext("Đăng nhập") == "Đăng nhập"
+
+
+def test_pages_are_vietnamese_even_for_an_english_browser(client, db):
+    response = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in response.content.decode()
+    assert response["Content-Language"] == "vi"
+
+
+def test_a_user_can_choose_english(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
+    assert "Log in" in client.get("/dang-nhap/").content.decode()

@@ -4,7 +4,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from dashboards.choices import RunOutcome
-from dashboards.services import recompute_run
+from dashboards.models import CompletionSnapshot
+from dashboards.services import recompute_run, snapshot_rebuild
+
+
+def backfill_dates(as_of: datetime.date, days: int) -> list[datetime.date]:
+    """The days before ``as_of`` within ``days`` that have no snapshot yet, oldest first."""
+    if days <= 0:
+        return []
+    wanted = {as_of - datetime.timedelta(days=n) for n in range(1, days + 1)}
+    done = set(CompletionSnapshot.objects.filter(date__in=wanted).values_list("date", flat=True).distinct())
+    return sorted(wanted - done)
 
 
 class Command(BaseCommand):
@@ -12,12 +22,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày tính số liệu, dạng YYYY-MM-DD (mặc định: hôm nay).")
+        parser.add_argument(
+            "--backfill-days",
+            type=int,
+            default=0,
+            help="Tính thêm cho N ngày trước đó còn thiếu số liệu (dữ liệu mẫu: biểu đồ xu hướng).",
+        )
 
     def handle(self, *args, **options):
         try:
             as_of = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError:
             raise CommandError("Ngày không hợp lệ: hãy nhập theo dạng YYYY-MM-DD, ví dụ 2026-11-29.") from None
+        missing = backfill_dates(as_of, options["backfill_days"])
+        for day in missing:
+            snapshot_rebuild(as_of=day)
+        if missing:
+            self.stdout.write(f"Đã tính bổ sung {len(missing)} ngày trước {as_of:%d/%m/%Y}.")
         run = recompute_run(as_of=as_of, triggered_by="lệnh recompute_progress")
         if run.outcome != RunOutcome.SUCCESS:
             raise CommandError(f"Không tính lại được số liệu: {run.get_outcome_display()}. {run.error}")
