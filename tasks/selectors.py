@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,6 +130,17 @@ def my_tasks(
             current_status__in=DONE_STATUSES
         )
     return tasks.select_related("programme", "unit", "lead_agency", "accountable_person").order_by("deadline", "id")
+
+
+def task_counts(tasks: QuerySet[Task]) -> dict[str, int]:
+    """Overdue, blocked and awaiting-verification counts of a task list, in one query."""
+    today = timezone.localdate()
+    return tasks.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(current_status__in=DONE_STATUSES)),
+        blocked=Count("pk", filter=Q(current_status=TaskStatus.BLOCKED)),
+        awaiting=Count("pk", filter=Q(awaiting_verification=True)),
+    )
 
 
 def returned_reports_for(user, tasks: QuerySet[Task]) -> list[ProgressUpdate]:

@@ -34,7 +34,10 @@ def my_tasks(request):
         request.GET or None, programmes=selectors.programmes_visible_to(user), default_scope=default_scope
     )
     tasks = selectors.my_tasks(user, **filters.selector_kwargs(default_scope=default_scope))
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("trang"))
+    counts = selectors.task_counts(tasks)
+    paginator = Paginator(tasks, PAGE_SIZE)
+    paginator.count = counts["total"]  # already counted: saves a query
+    page = paginator.get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
@@ -43,6 +46,7 @@ def my_tasks(request):
         {
             "filters": filters,
             "page": page,
+            "counts": counts,
             "query": query.urlencode(),
             "returned": selectors.returned_reports_for(user, selectors.my_tasks(user, scope="mine")),
         },

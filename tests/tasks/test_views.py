@@ -380,3 +380,17 @@ def test_verification_queue_runs_a_fixed_number_of_queries(client, users, make_t
     with django_assert_max_num_queries(8):
         response = client.get(reverse("tasks:verification_queue"))
     assert len(response.context["tasks"]) == 20
+
+
+def test_my_tasks_counts_overdue_blocked_and_awaiting(client, users, make_task):
+    today = timezone.localdate()
+    make_task(title="Quá hạn", start_date=today - datetime.timedelta(days=30), deadline=today - datetime.timedelta(1))
+    blocked = make_task(title="Vướng")
+    services.progress_report_submit(
+        actor=users.officer_hanoi, task=blocked, percent=10, status=TaskStatus.BLOCKED, block_reason="cho_huong_dan_tw"
+    )
+    complete(make_task(title="Xong"), users)
+    client.force_login(users.officer_hanoi)
+    response = client.get(reverse("tasks:my_tasks"))
+    assert response.context["counts"] == {"total": 3, "overdue": 1, "blocked": 1, "awaiting": 1}
+    assert "Quá hạn: 1" in response.content.decode()
