@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,24 +197,37 @@ def assessment_grid_save(
     if not changed:
         return GridSaveResult(submission=None, changed=0)
 
-    with transaction.atomic():
-        submission = AssessmentSubmission.objects.create(
-            criteria_set=criteria_set, unit=root, period=period.key, entered_by=user, cells_changed=len(changed)
-        )
-        retired = [existing[key][0] for key in changed if key in existing]
-        if retired:
-            Assessment.objects.filter(pk__in=retired).update(is_current=False)
-        Assessment.objects.bulk_create(
-            Assessment(
-                submission=submission,
-                criterion_id=criterion_id,
-                unit_id=unit_id,
-                period=period.key,
-                value=value,
-                denominator=denominator,
-                answer=answer,
-                evidence=evidence,
-            )
-            for (criterion_id, unit_id), (value, denominator, answer, evidence) in changed.items()
-        )
+    try:
+        submission = _write(user, criteria_set, root, period, changed, existing)
+    except IntegrityError:
+        # Someone saved the same cells between our read and our write: the partial unique
+        # constraint refused the second current row, and the transaction rolled back.
+        raise GridValidationError(
+            errors=[_("Số liệu vừa được người khác cập nhật. Hãy tải lại trang, kiểm tra rồi lưu lại.")]
+        ) from None
     return GridSaveResult(submission=submission, changed=len(changed))
+
+
+@transaction.atomic
+def _write(user, criteria_set, root, period, changed, existing) -> AssessmentSubmission:
+    """Retire the replaced current rows, then bulk-insert the new ones (one UPDATE, bulk INSERTs)."""
+    submission = AssessmentSubmission.objects.create(
+        criteria_set=criteria_set, unit=root, period=period.key, entered_by=user, cells_changed=len(changed)
+    )
+    retired = [existing[key][0] for key in changed if key in existing]
+    if retired:
+        Assessment.objects.filter(pk__in=retired, is_current=True).update(is_current=False)
+    Assessment.objects.bulk_create(
+        Assessment(
+            submission=submission,
+            criterion_id=criterion_id,
+            unit_id=unit_id,
+            period=period.key,
+            value=value,
+            denominator=denominator,
+            answer=answer,
+            evidence=evidence,
+        )
+        for (criterion_id, unit_id), (value, denominator, answer, evidence) in changed.items()
+    )
+    return submission

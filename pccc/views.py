@@ -70,8 +70,9 @@ def assessment_grid(request, set_code: str, unit_code: str):
     if request.method == "POST":
         try:
             typed = cells_from_post(data)
+            # The raw key: a malformed period is refused, not silently replaced by a default.
             result = assessment_grid_save(
-                user=request.user, criteria_set=criteria_set, root=root, period=period, cells=typed
+                user=request.user, criteria_set=criteria_set, root=root, period=data.get("ky", ""), cells=typed
             )
         except GridValidationError as exc:
             cell_errors, errors, failed = exc.cell_errors, exc.errors, True

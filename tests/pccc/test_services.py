@@ -198,3 +198,29 @@ def test_a_full_province_grid_takes_at_most_three_statements_per_criterion(
         assert result.changed == 126 * 5
     assert Assessment.objects.current().count() == 126 * 5
     assert Assessment.objects.count() == 126 * 5 * 2
+
+
+def test_a_concurrent_save_of_the_same_cell_is_refused_not_a_crash(users, tree, pccc, monkeypatch):
+    """Two officers read the same current row; the second write hits the unique constraint."""
+    from pccc import services
+
+    save(users.officer_hanoi, pccc, tree.hanoi, [CellInput(pccc.groups.pk, tree.badinh.pk, value=1)])
+    real_write = services._write
+
+    def racing_write(user, criteria_set, root, period, changed, existing):
+        # Another officer's save lands between our read and our write.
+        real_write(user, criteria_set, root, period, {k: (5, None, None, "") for k in changed}, existing)
+        return real_write(user, criteria_set, root, period, changed, {})
+
+    monkeypatch.setattr(services, "_write", racing_write)
+    with pytest.raises(GridValidationError) as excinfo:
+        save(users.officer_hanoi, pccc, tree.hanoi, [CellInput(pccc.groups.pk, tree.badinh.pk, value=2)])
+    assert "vừa được người khác cập nhật" in excinfo.value.errors[0]
+    assert current(pccc.groups, tree.badinh).value == 5  # the other officer's value; ours rolled back
+    assert Assessment.objects.filter(criterion=pccc.groups, value=2).count() == 0
+
+
+def test_a_malformed_period_is_refused(users, tree, pccc):
+    with pytest.raises(GridValidationError) as excinfo:
+        save(users.officer_hanoi, pccc, tree.hanoi, [CellInput(pccc.groups.pk, tree.badinh.pk, value=1)], "2026-13")
+    assert excinfo.value.errors == ["Kỳ báo cáo không hợp lệ."]
