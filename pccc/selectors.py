@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from provinces.choices import UnitLevel
@@ -12,15 +12,23 @@ from provinces.models import AdministrativeUnit
 
 from .choices import Aggregation
 from .evaluation import meets, percent
-from .models import Assessment, CriteriaSet, Criterion
+from .models import Assessment, CriteriaSet, Criterion, CriterionPhase
 from .periods import Period
 
 MONTH_REGEX = r"^[0-9]{4}-[0-9]{2}$"
 
 
 def criteria_sets_active() -> QuerySet[CriteriaSet]:
-    """Sets (mô hình) offered on the pages."""
-    return CriteriaSet.objects.filter(is_active=True).order_by("name")
+    """Sets (mô hình) offered on the pages, with criteria, phases and facility categories (four queries)."""
+    phases = CriterionPhase.objects.prefetch_related("facility_categories").order_by("number")
+    criteria = (
+        Criterion.objects.filter(is_active=True).order_by("order", "code").prefetch_related(Prefetch("phases", phases))
+    )
+    return (
+        CriteriaSet.objects.filter(is_active=True)
+        .order_by("name")
+        .prefetch_related(Prefetch("criteria", criteria, to_attr="active_criteria"))
+    )
 
 
 def criteria_set_or_404(code: str) -> CriteriaSet:

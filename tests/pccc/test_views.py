@@ -241,3 +241,58 @@ def test_saving_nothing_changed_says_so(client, users, tree, pccc):
     client.force_login(users.officer_hanoi)
     response = client.post(grid_url(pccc), {"ky": PERIOD, "cells_json": "[]"}, follow=True)
     assert "Không có thay đổi nào để lưu." in response.content.decode()
+
+
+def test_the_index_lists_criteria_with_phases_in_fixed_queries(client, users, pccc, django_assert_max_num_queries):
+    from datetime import date
+
+    from pccc.models import CriterionPhase, FacilityCategory
+
+    phase = CriterionPhase.objects.create(
+        criterion=pccc.households, number=1, title="Chung cư mini trước", deadline=date(2026, 6, 30)
+    )
+    phase.facility_categories.add(FacilityCategory.objects.create(code="nha-tro", name="Nhà trọ"))
+    client.force_login(users.officer_hanoi)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("pccc:index")).content.decode()
+    assert "Giai đoạn 1 (hạn 30/06/2026): Chung cư mini trước — Nhà trọ" in html
+
+
+@pytest.mark.parametrize(
+    "model", ["criteriaset", "criterion", "facilitycategory", "assessment", "assessmentsubmission"]
+)
+def test_admin_lists_search_and_forms_open(client, users, tree, pccc, model):
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.hoankiem))
+    client.force_login(users.admin)
+    assert client.get(reverse(f"admin:pccc_{model}_changelist"), {"q": "Hoàn"}).status_code == 200
+    obj = {
+        "criteriaset": pccc.set,
+        "criterion": pccc.households,
+        "assessment": Assessment.objects.first(),
+    }.get(model)
+    if obj is not None:
+        assert client.get(reverse(f"admin:pccc_{model}_change", args=[obj.pk])).status_code == 200
+
+
+def test_admin_refuses_a_ratio_criterion_summed_as_counts(client, users, pccc):
+    client.force_login(users.admin)
+    response = client.post(
+        reverse("admin:pccc_criterion_add"),
+        {
+            "criteria_set": pccc.set.pk,
+            "code": "TC9",
+            "title": "Sai cách tổng hợp",
+            "order": 9,
+            "is_active": "on",
+            "level": 3,
+            "comparator": "gte_pct",
+            "target": "100",
+            "aggregation": "sum",
+            "counts_toward_pass": "on",
+            "phases-TOTAL_FORMS": "0",
+            "phases-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Chỉ cộng số lượng với tiêu chí nhập số lượng." in response.content.decode()
+    assert not pccc.set.criteria.filter(code="TC9").exists()
