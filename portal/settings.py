@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tasks",
     "pccc",
     "dashboards",
+    "exports",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("nhiem-vu/", include("tasks.urls")),
     path("pccc/", include("pccc.urls")),
     path("bang-dieu-khien/", include("dashboards.urls")),
+    path("xuat-nhap/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

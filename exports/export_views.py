@@ -1,0 +1,92 @@
+"""Download views of the .xlsx exports: parse the request, call the owning app's selectors, stream."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from dashboards.selectors import SORT_KEYS, dashboard, programmes_visible_to
+from pccc import selectors as pccc_selectors
+from pccc.forms import period_from_request
+from pccc.periods import Period
+from provinces.selectors import unit_visible_to_or_404
+from tasks import selectors as task_selectors
+from tasks.forms import TaskFilterForm
+
+from . import selectors
+from .xlsx import new_workbook, workbook_response, write_sheet
+
+NATIONAL = "toan-quoc"
+
+
+@login_required
+@require_GET
+def tasks_xlsx(request):
+    """The task list of "Việc của tôi" with the same filters (and ``don_vi`` for one unit's subtree)."""
+    user = request.user
+    default_scope = "mine" if task_selectors.can_report(user) else "unit"
+    filters = TaskFilterForm(
+        request.GET or None, programmes=task_selectors.programmes_visible_to(user), default_scope=default_scope
+    )
+    tasks = task_selectors.my_tasks(user, **filters.selector_kwargs(default_scope=default_scope))
+    if request.GET.get("don_vi"):
+        unit = unit_visible_to_or_404(user, request.GET["don_vi"])
+        tasks = tasks.filter(unit__path__startswith=unit.path)
+    workbook = new_workbook()
+    write_sheet(workbook, title=_("Nhiệm vụ"), columns=selectors.TASK_COLUMNS, rows=selectors.task_rows(tasks))
+    return workbook_response(workbook, f"nhiem-vu-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def grid_for(request, set_code: str, unit_code: str):
+    """(criteria set, unit, period, level, grid) of a PCCC grid the user may see; 404 otherwise."""
+    criteria_set = pccc_selectors.criteria_set_or_404(set_code)
+    unit = unit_visible_to_or_404(request.user, unit_code)
+    period = period_from_request(request.GET, Period.month_of(timezone.localdate()))
+    criteria = pccc_selectors.criteria_of(criteria_set)
+    levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
+    cap = request.GET.get("cap", "")
+    level = int(cap) if cap.isdigit() and int(cap) in levels else max(levels, default=0)
+    grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
+    return criteria_set, unit, period, level, grid
+
+
+@login_required
+@permission_required("pccc.view_assessment", raise_exception=True)
+@require_GET
+def pccc_grid_xlsx(request, set_code: str, unit_code: str):
+    """Units × criteria for a period, as the entry grid shows them; it is also the import template."""
+    criteria_set, unit, period, _level, grid = grid_for(request, set_code, unit_code)
+    columns = selectors.grid_columns(grid.criteria)
+    workbook = new_workbook()
+    write_sheet(
+        workbook,
+        title=period.key,
+        columns=[column for _c, _p, column in columns],
+        rows=selectors.grid_rows(grid, columns),
+    )
+    return workbook_response(workbook, f"pccc-{criteria_set.code}-{unit.code}-{period.key}.xlsx")
+
+
+def programme_and_unit(request, programme_id: int, code: str):
+    """A programme the user may see and a unit in scope (None for the national view); 404 otherwise."""
+    programme = programmes_visible_to(request.user).filter(pk=programme_id).first()
+    if programme is None:
+        raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
+    if code == NATIONAL:
+        if not request.user.is_national:
+            raise Http404(_("Bạn chỉ xem được số liệu trong phạm vi đơn vị của mình."))
+        return programme, None
+    return programme, unit_visible_to_or_404(request.user, code)
+
+
+@login_required
+@require_GET
+def ranking_xlsx(request, programme_id: int, code: str):
+    """The ranking of the child units on the dashboard, in the dashboard's sort order."""
+    programme, unit = programme_and_unit(request, programme_id, code)
+    sort = request.GET.get("sap_xep", "hoan-thanh")
+    board = dashboard(programme=programme, unit=unit, sort=sort if sort in SORT_KEYS else "hoan-thanh")
+    workbook = new_workbook()
+    write_sheet(workbook, title=_("Xếp hạng"), columns=selectors.ranking_columns(), rows=selectors.ranking_rows(board))
+    return workbook_response(workbook, f"xep-hang-{programme.pk}-{code}-{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,0 +1,101 @@
+"""Forms of the import and report pages: field validation and layout only."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dashboards.selectors import programmes_visible_to as dashboard_programmes
+from pccc.models import CriteriaSet
+from pccc.periods import InvalidPeriod, Period
+from provinces.selectors import units_visible_to
+from tasks.selectors import programmes_visible_to
+
+INVALID_CHOICE = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
+
+
+def _unit_field(user, label):
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=units_visible_to(user).order_by("path"),
+        to_field_name="code",
+        error_messages={"invalid_choice": INVALID_CHOICE, "required": _("Hãy chọn đơn vị.")},
+    )
+
+
+class _UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx)"),
+        help_text=_("Tối đa 5 MB, đúng các cột của mẫu, không có công thức, macro hay ô gộp."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label))
+
+
+class TaskImportForm(_UploadForm):
+    """Programme and unit the tasks go into, and the filled-in template."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, submit_label=_("Kiểm tra tệp"), **kwargs)
+        self.fields["programme"] = forms.ModelChoiceField(
+            label=_("Đề án, kế hoạch"),
+            queryset=programmes_visible_to(user),
+            error_messages={"invalid_choice": INVALID_CHOICE, "required": _("Hãy chọn đề án.")},
+        )
+        self.fields["unit"] = _unit_field(user, _("Đơn vị"))
+        self.order_fields(["programme", "unit", "file"])
+
+
+def _period(value: str) -> Period:
+    try:
+        period = Period.parse(value)
+    except InvalidPeriod:
+        raise forms.ValidationError(_("Kỳ báo cáo không hợp lệ (ví dụ 2026-03, 2026-Q1, 2026).")) from None
+    if period.is_future(timezone.localdate()):
+        raise forms.ValidationError(_("Chưa đến kỳ báo cáo này."))
+    return period
+
+
+class PcccImportForm(_UploadForm):
+    """Criteria set, unit and period the values are for, and the filled-in grid file."""
+
+    ky = forms.CharField(label=_("Kỳ báo cáo"), help_text=_("Ví dụ: 2026-03 (tháng), 2026-Q1 (quý), 2026 (năm)."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, submit_label=_("Kiểm tra tệp"), **kwargs)
+        self.fields["criteria_set"] = forms.ModelChoiceField(
+            label=_("Mô hình"), queryset=CriteriaSet.objects.filter(is_active=True), to_field_name="code"
+        )
+        self.fields["unit"] = _unit_field(user, _("Đơn vị"))
+        self.order_fields(["criteria_set", "unit", "ky", "file"])
+
+    def clean_ky(self):
+        return _period(self.cleaned_data["ky"])
+
+
+class ReportForm(forms.Form):
+    """Programme, unit and period of a meeting report [báo cáo sơ kết]."""
+
+    ky = forms.CharField(label=_("Kỳ báo cáo"), help_text=_("Ví dụ: 2026-Q3, 2026-06 hoặc 2026."))
+    so_van_ban = forms.CharField(label=_("Số văn bản"), required=False, max_length=40, initial="")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"] = forms.ModelChoiceField(
+            label=_("Đề án, kế hoạch"),
+            queryset=dashboard_programmes(user),
+            error_messages={"invalid_choice": INVALID_CHOICE},
+        )
+        self.fields["unit"] = _unit_field(user, _("Đơn vị"))
+        self.order_fields(["programme", "unit", "ky", "so_van_ban"])
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("tai", _("Tải báo cáo (.docx)")))
+
+    def clean_ky(self):
+        return _period(self.cleaned_data["ky"])

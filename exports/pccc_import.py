@@ -1,0 +1,116 @@
+"""Importing criterion values from the grid export: read, check by row and column, save through pccc.
+
+The sheet is the one ``pccc_grid_xlsx`` exports: unit code, then per criterion its parts.
+An empty cell leaves the stored value alone. Saving goes through
+``pccc.services.assessment_grid_save``, so its rules, scope check and all-or-nothing
+write apply; its cell errors are mapped back to the sheet's rows and columns.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pccc.services import CellInput, GridValidationError, assessment_grid_save
+
+from .selectors import grid_columns
+from .uploads import CellError
+
+IGNORED_PARTS = ("name", "rate")  # shown for reading, computed or looked up on import
+
+
+@dataclass
+class PcccImportPlan:
+    cells: list[CellInput] = field(default_factory=list)
+    changes: list[tuple] = field(default_factory=list)  # (row, unit, criterion, old, new)
+    errors: list[CellError] = field(default_factory=list)
+    where: dict = field(default_factory=dict)  # (criterion_id, unit_id) -> (row, column)
+
+
+def column_names(criteria) -> tuple[list[str], list[str]]:
+    columns = grid_columns(criteria)
+    required = [str(col.header) for _c, part, col in columns if part not in IGNORED_PARTS]
+    optional = [str(col.header) for _c, part, col in columns if part in IGNORED_PARTS]
+    return required, optional
+
+
+def _shown(stored, criterion) -> str:
+    if stored is None or not stored.has_data:
+        return "—"
+    if criterion.is_yes_no:
+        return _("Có") if stored.answer else _("Không")
+    if criterion.is_ratio:
+        return f"{stored.value}/{stored.denominator}"
+    return str(stored.value)
+
+
+def plan_pccc_import(*, grid, table) -> PcccImportPlan:
+    """Cells to save from ``table`` for the units of ``grid`` (no query)."""
+    plan = PcccImportPlan()
+    columns = grid_columns(grid.criteria)
+    code_header = str(columns[0][2].header)
+    units = {u.code: u for u in grid.units}
+    seen = {}
+    for row, values in table:
+        code = str(values.get(code_header) or "")
+        unit = units.get(code)
+        if unit is None:
+            plan.errors.append(
+                CellError(
+                    row, code_header, _("Không có đơn vị mã “%(code)s” trong bảng nhập liệu này.") % {"code": code}
+                )
+            )
+            continue
+        if code in seen:
+            plan.errors.append(CellError(row, code_header, _("Trùng với dòng %(row)s.") % {"row": seen[code]}))
+            continue
+        seen[code] = row
+        for criterion in grid.criteria:
+            parts = {p: values.get(str(col.header)) for c, p, col in columns if c is criterion}
+            if all(parts.get(p) is None for p in ("value", "denominator", "answer", "evidence")):
+                continue
+            first = next(str(col.header) for c, p, col in columns if c is criterion)
+            plan.where[(criterion.pk, unit.pk)] = (row, first)
+            cell = CellInput(
+                criterion_id=criterion.pk,
+                unit_id=unit.pk,
+                value=parts.get("value"),
+                denominator=parts.get("denominator"),
+                answer=parts.get("answer"),
+                evidence=parts.get("evidence") or "",
+            )
+            plan.cells.append(cell)
+            new = "/".join(str(parts[p]) for p in ("value", "denominator", "answer") if parts.get(p) is not None)
+            old = _shown(grid.values.get((criterion.pk, unit.pk)), criterion)
+            if old != new:
+                plan.changes.append((row, unit, criterion, old, new or "—"))
+    return plan
+
+
+class _DryRun(Exception):
+    pass
+
+
+def pccc_import_save(*, user, criteria_set, root, period, plan: PcccImportPlan, dry_run: bool) -> int:
+    """Save (or, with ``dry_run``, only check) the plan's cells; returns how many cells change.
+
+    Errors of the service are added to ``plan.errors`` by row and column and nothing is saved.
+    """
+    if plan.errors:
+        return 0
+    try:
+        with transaction.atomic():
+            result = assessment_grid_save(
+                user=user, criteria_set=criteria_set, root=root, period=period, cells=plan.cells
+            )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except GridValidationError as error:
+        plan.errors += [CellError(None, "", str(m)) for m in error.errors]
+        for key, messages in error.cell_errors.items():
+            row, column = plan.where.get(key, (None, ""))
+            plan.errors += [CellError(row, column, str(m)) for m in messages]
+        return 0
+    return result.changed

@@ -1,0 +1,140 @@
+"""What the meeting report says, read through the dashboards' and pccc's selectors (fixed queries)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from dashboards.selectors import dashboard
+from pccc import selectors as pccc_selectors
+from pccc.periods import Period
+from provinces.models import AdministrativeUnit
+from tasks.models import Programme
+
+PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ")
+
+
+@dataclass
+class ReportSection:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[tuple] = field(default_factory=list)  # (caption, headers, rows)
+
+
+@dataclass
+class ReportData:
+    issuer_parent: str
+    issuer: str
+    number: str
+    place: str
+    subtitle: str
+    sections: list[ReportSection]
+    recipients: list[str]
+    signer_title: str
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{float(value):.1f}%".replace(".", ",")
+
+
+def _place(province: AdministrativeUnit) -> str:
+    name = province.name
+    for prefix in PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Period, number: str = "") -> ReportData:
+    """Headline figures, ranking, agencies, PCCC results and bottlenecks of ``unit`` (already scope-checked)."""
+    board = dashboard(programme=programme, unit=unit)
+    province = AdministrativeUnit.objects.ancestors_of(unit, include_self=True).first() or unit
+    s = board.snapshot
+    general = ReportSection(_("I. KẾT QUẢ THỰC HIỆN"))
+    if s is None:
+        general.paragraphs.append(_("Chưa có số liệu tổng hợp cho đơn vị và đề án này."))
+    else:
+        general.paragraphs.append(
+            _(
+                "Tính đến ngày %(date)s, %(unit)s có %(total)s nhiệm vụ thuộc %(programme)s; "
+                "tỷ lệ hoàn thành có trọng số đạt %(rate)s."
+            )
+            % {
+                "date": s.date.strftime("%d/%m/%Y"),
+                "unit": unit.name,
+                "total": s.tasks_total,
+                "programme": programme.name,
+                "rate": _pct(s.weighted_completion),
+            }
+        )
+        general.tables.append(
+            (
+                _("1. Số liệu chung"),
+                [_("Chỉ số"), _("Số lượng")],
+                [(str(label), count) for label, _colour, count in board.status_counts]
+                + [(_("Quá hạn"), s.tasks_overdue), (_("Tỷ lệ hoàn thành có trọng số"), _pct(s.weighted_completion))],
+            )
+        )
+    if board.ranking:
+        general.tables.append(
+            (
+                _("2. Xếp hạng các đơn vị trực thuộc"),
+                [_("Hạng"), _("Đơn vị"), _("Hoàn thành"), _("Quá hạn"), _("Đơn vị đạt PCCC")],
+                [
+                    (i, r.unit.name, _pct(r.completion), r.overdue, _pct(r.pccc_rate))
+                    for i, r in enumerate(board.ranking, 1)
+                ],
+            )
+        )
+    if board.by_agency:
+        general.tables.append(
+            (
+                _("3. Kết quả theo cơ quan chủ trì"),
+                [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), _("Đã hoàn thành"), _("Tỷ lệ hoàn thành")],
+                [(r["lead_agency__name"], r["total"], r["done"], _pct(r["completion"])) for r in board.by_agency],
+            )
+        )
+    criteria_set = pccc_selectors.criteria_sets_active().first()
+    if criteria_set is not None:
+        results = pccc_selectors.unit_results(criteria_set=criteria_set, unit=unit, period=period)
+        general.tables.append(
+            (
+                _("4. Mô hình “%(name)s” (%(period)s)") % {"name": criteria_set.name, "period": period.label},
+                [_("Cấp"), _("Số đơn vị"), _("Số đơn vị đạt"), _("Tỷ lệ đạt")],
+                [(lvl.label, lvl.units_total, lvl.units_passing, _pct(lvl.share_passing)) for lvl in results.levels],
+            )
+        )
+    problems = ReportSection(_("II. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC"))
+    if board.bottlenecks:
+        problems.tables.append(
+            (
+                _("Nhiệm vụ quá hạn, vướng mắc"),
+                [_("Nhiệm vụ"), _("Đơn vị"), _("Cơ quan chủ trì"), _("Thời hạn"), _("Trạng thái")],
+                [
+                    (
+                        t.title,
+                        t.unit.name,
+                        t.lead_agency.name,
+                        t.deadline.strftime("%d/%m/%Y"),
+                        t.get_current_status_display(),
+                    )
+                    for t in board.bottlenecks
+                ],
+            )
+        )
+    else:
+        problems.paragraphs.append(_("Không có nhiệm vụ quá hạn hoặc vướng mắc."))
+    next_steps = ReportSection(
+        _("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"),
+        [_("1. Tập trung hoàn thành các nhiệm vụ quá hạn, tháo gỡ vướng mắc nêu tại Mục II."), _("2. …")],
+    )
+    return ReportData(
+        issuer_parent=_("Ủy ban nhân dân"),
+        issuer=unit.name,
+        number=number or _("      /BC-UBND"),
+        place=_place(province),
+        subtitle=_("Sơ kết %(period)s thực hiện %(programme)s")
+        % {"period": period.label.lower(), "programme": programme.name},
+        sections=[general, problems, next_steps],
+        recipients=[_("- Như trên;"), _("- Lãnh đạo đơn vị;"), _("- Lưu: VT.")],
+        signer_title=_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
+    )

@@ -1,0 +1,249 @@
+"""Importing tasks from the .xlsx template: read, plan (every row checked), then commit in bulk.
+
+Planning runs a fixed number of queries whatever the number of rows: units, agencies,
+people and existing tasks are read once into dictionaries. Each row is checked with the
+tasks app's own rules (``tasks.services.check_task_links`` and the model's field
+validation); a row whose title already exists for its unit in the programme changes
+that task, any other row creates one.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from provinces.models import AdministrativeUnit
+from provinces.selectors import units_visible_to
+from tasks import selectors as task_selectors
+from tasks.choices import TaskGroup
+from tasks.models import Programme, Task
+from tasks.services import _check_links as check_task_links
+
+from .uploads import CellError
+
+TITLE = _lazy("Nhiệm vụ")
+GROUP = _lazy("Nhóm nhiệm vụ")
+UNIT = _lazy("Mã đơn vị")
+LEAD = _lazy("Cơ quan chủ trì")
+COORDINATING = _lazy("Cơ quan phối hợp")
+PERSON = _lazy("Người chịu trách nhiệm (tên đăng nhập)")
+START = _lazy("Ngày bắt đầu")
+DEADLINE = _lazy("Thời hạn hoàn thành")
+WEIGHT = _lazy("Trọng số")
+DESCRIPTION = _lazy("Nội dung, cách thức thực hiện")
+RESULT = _lazy("Sản phẩm đầu ra")
+
+REQUIRED_COLUMNS = [TITLE, GROUP, LEAD, START, DEADLINE]
+OPTIONAL_COLUMNS = [UNIT, COORDINATING, PERSON, WEIGHT, DESCRIPTION, RESULT]
+ALL_COLUMNS = [TITLE, GROUP, UNIT, LEAD, COORDINATING, PERSON, START, DEADLINE, WEIGHT, DESCRIPTION, RESULT]
+CHANGED_FIELDS = [
+    "group",
+    "lead_agency",
+    "accountable_person",
+    "start_date",
+    "deadline",
+    "weight",
+    "description",
+    "expected_result",
+]
+FIELD_COLUMNS = {
+    "title": TITLE,
+    "group": GROUP,
+    "unit": UNIT,
+    "programme": UNIT,
+    "lead_agency": LEAD,
+    "coordinating_agencies": COORDINATING,
+    "accountable_person": PERSON,
+    "start_date": START,
+    "deadline": DEADLINE,
+    "weight": WEIGHT,
+    "description": DESCRIPTION,
+    "expected_result": RESULT,
+}
+
+
+@dataclass
+class PlannedTask:
+    row: int
+    task: Task
+    coordinating: list
+    is_new: bool
+
+
+@dataclass
+class TaskImportPlan:
+    """What confirming would do; ``errors`` non-empty means nothing may be saved."""
+
+    programme: Programme
+    unit: AdministrativeUnit
+    rows: list[PlannedTask] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def creates(self) -> list[PlannedTask]:
+        return [r for r in self.rows if r.is_new]
+
+    @property
+    def changes(self) -> list[PlannedTask]:
+        return [r for r in self.rows if not r.is_new]
+
+
+def column_names() -> tuple[list[str], list[str]]:
+    return [str(c) for c in REQUIRED_COLUMNS], [str(c) for c in OPTIONAL_COLUMNS]
+
+
+class _Lookups:
+    """Everything a row may name, read once (four queries)."""
+
+    def __init__(self, actor, programme: Programme, unit: AdministrativeUnit):
+        self.units = {u.code: u for u in units_visible_to(actor).filter(path__startswith=unit.path)}
+        self.agencies: dict[str, list] = {}
+        for agency in task_selectors.agencies_visible_to(actor):
+            self.agencies.setdefault(agency.name.casefold(), []).append(agency)
+        self.people = {p.username.casefold(): p for p in task_selectors.people_visible_to(actor)}
+        existing = Task.objects.filter(programme=programme, unit__path__startswith=unit.path)
+        self.tasks = {(t.unit_id, t.title.casefold()): t for t in existing.select_related("unit")}
+        groups = {str(label).casefold(): value for value, label in TaskGroup.choices}
+        self.groups = groups | {value: value for value in TaskGroup.values}
+
+    def agency(self, name: str, unit: AdministrativeUnit):
+        """The agency with this name on the unit's branch, the closest one first."""
+        candidates = [
+            a for a in self.agencies.get(name.casefold(), []) if a.unit is None or unit.is_within(a.unit)
+        ] or [a for a in self.agencies.get(name.casefold(), []) if a.unit.is_within(unit)]
+        return max(candidates, key=lambda a: len(a.unit.path) if a.unit else 0, default=None)
+
+
+def _date(value, column, row, errors):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if value is None:
+        errors.append(CellError(row, column, _("Thông tin này là bắt buộc.")))
+    else:
+        errors.append(
+            CellError(
+                row,
+                column,
+                _(
+                    "“%(value)s” không phải là ô ngày tháng của Excel; "
+                    "hãy nhập ngày dạng dd/mm/yyyy trong ô định dạng Ngày."
+                )
+                % {"value": value},
+            )
+        )
+    return None
+
+
+def _weight(value, row, errors):
+    if value is None:
+        return Decimal(1)
+    try:
+        return Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        errors.append(CellError(row, str(WEIGHT), _("Trọng số phải là một số dương.")))
+        return None
+
+
+def plan_task_import(*, actor, programme: Programme, unit: AdministrativeUnit, table) -> TaskImportPlan:
+    """Check every row of ``table`` (from ``uploads.read_table``) against the tasks app's rules."""
+    if not task_selectors.can_coordinate(actor) or not unit.is_within(actor.unit):
+        raise PermissionDenied(_("Bạn không có quyền nhập nhiệm vụ cho đơn vị này."))
+    plan = TaskImportPlan(programme=programme, unit=unit)
+    if not table:
+        plan.errors.append(CellError(None, "", _("Tệp không có dòng nhiệm vụ nào.")))
+        return plan
+    look = _Lookups(actor, programme, unit)
+    seen: dict[tuple, int] = {}
+    for row, values in table:
+        planned = _plan_row(actor, programme, unit, look, row, {str(k): v for k, v in values.items()}, plan.errors)
+        if planned is None:
+            continue
+        key = (planned.task.unit_id, planned.task.title.casefold())
+        if key in seen:
+            plan.errors.append(
+                CellError(
+                    row, str(TITLE), _("Trùng với dòng %(row)s (cùng đơn vị và tên nhiệm vụ).") % {"row": seen[key]}
+                )
+            )
+            continue
+        seen[key] = row
+        plan.rows.append(planned)
+    return plan
+
+
+def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask | None:
+    before = len(errors)
+    title = str(values.get(str(TITLE)) or "")
+    if not title:
+        errors.append(CellError(row, str(TITLE), _("Thông tin này là bắt buộc.")))
+    code = str(values.get(str(UNIT)) or root.code)
+    unit = look.units.get(code)
+    if unit is None:
+        errors.append(
+            CellError(
+                row,
+                str(UNIT),
+                _("Không có đơn vị mã “%(code)s” trong phạm vi %(unit)s.") % {"code": code, "unit": root.name},
+            )
+        )
+        return None
+    group = look.groups.get(str(values.get(str(GROUP)) or "").casefold())
+    if group is None:
+        errors.append(
+            CellError(row, str(GROUP), _("Nhóm nhiệm vụ không có trong danh mục (xem trang “Danh mục” của mẫu)."))
+        )
+    lead_name = str(values.get(str(LEAD)) or "")
+    lead = look.agency(lead_name, unit) if lead_name else None
+    if lead is None:
+        errors.append(
+            CellError(row, str(LEAD), _("Không có cơ quan “%(name)s” thuộc đơn vị này.") % {"name": lead_name})
+        )
+    coordinating = []
+    for name in filter(None, (n.strip() for n in str(values.get(str(COORDINATING)) or "").split(";"))):
+        agency = look.agency(name, unit)
+        if agency is None:
+            errors.append(
+                CellError(row, str(COORDINATING), _("Không có cơ quan “%(name)s” thuộc đơn vị này.") % {"name": name})
+            )
+        coordinating.append(agency)
+    username = str(values.get(str(PERSON)) or "")
+    person = look.people.get(username.casefold()) if username else None
+    if username and person is None:
+        errors.append(
+            CellError(
+                row,
+                str(PERSON),
+                _("Không có cán bộ có tên đăng nhập “%(name)s” trong phạm vi của bạn.") % {"name": username},
+            )
+        )
+    start = _date(values.get(str(START)), str(START), row, errors)
+    deadline = _date(values.get(str(DEADLINE)), str(DEADLINE), row, errors)
+    weight = _weight(values.get(str(WEIGHT)), row, errors)
+    if len(errors) > before:
+        return None
+    existing = look.tasks.get((unit.pk, title.casefold()))
+    task = existing or Task(programme=programme, unit=unit, title=title)
+    task.group, task.lead_agency, task.accountable_person = group, lead, person
+    task.start_date, task.deadline, task.weight = start, deadline, weight
+    task.description = str(values.get(str(DESCRIPTION)) or "")
+    task.expected_result = str(values.get(str(RESULT)) or "")
+    try:
+        check_task_links(actor, task, coordinating)
+        # Foreign keys were looked up above; skipping them (and constraints, checked by the
+        # rules above and the database) keeps validation free of per-row queries.
+        task.full_clean(
+            exclude=["programme", "unit", "lead_agency", "accountable_person", "parent"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            column = str(FIELD_COLUMNS.get(name, ""))
+            errors.extend(CellError(row, column, message) for message in messages)
+        return None
+    return PlannedTask(row=row, task=task, coordinating=coordinating, is_new=existing is None)

@@ -1,0 +1,124 @@
+"""Checks an uploaded spreadsheet must pass before openpyxl opens it, then reading it as a table.
+
+Refused with a Vietnamese message: anything that is not an .xlsx zip (a renamed .exe, a
+CSV, an empty file), files over 5 MB, zip bombs (declared uncompressed sizes are checked
+before any member is inflated; zipfile never inflates past the declared size), macros,
+formulas, merged cells, missing or extra columns. openpyxl parses the XML through
+defusedxml (installed with this app), so entity-expansion bombs are refused too.
+"""
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+MAX_RATIO = 150
+MAX_MEMBERS = 500
+ZIP_MAGIC = b"PK\x03\x04"
+MACRO_MARKERS = ("vbaproject.bin", "macrosheets/", "activex", "xl/embeddings/")
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem of the file, by spreadsheet row number (None = the whole file) and column header."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+class SpreadsheetRefused(ValidationError):
+    """The file cannot be read as a template; ``errors`` say where."""
+
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__([e.message for e in errors])
+
+
+def _refuse(message) -> SpreadsheetRefused:
+    return SpreadsheetRefused([CellError(None, "", str(message))])
+
+
+def check_xlsx_bytes(data: bytes, *, filename: str = "") -> None:
+    """Refuse what is not a plain, reasonably sized .xlsx, without inflating any member."""
+    if not data:
+        raise _refuse(_("Tệp rỗng. Hãy chọn tệp Excel (.xlsx) theo mẫu."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _refuse(_("Tệp lớn hơn 5 MB. Hãy chia nhỏ tệp rồi nhập lần lượt."))
+    if filename.lower().endswith((".xlsm", ".xltm", ".xlsb")):
+        raise _refuse(_("Không nhận tệp Excel có macro. Hãy lưu lại dưới dạng .xlsx theo mẫu."))
+    if not data.startswith(ZIP_MAGIC):
+        raise _refuse(_("Tệp không phải là bảng tính Excel (.xlsx). Hãy tải mẫu và nhập số liệu vào mẫu."))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _refuse(_("Tệp không phải là bảng tính Excel (.xlsx) hoặc đã bị hỏng.")) from None
+    names = {m.filename.lower() for m in members}
+    if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _refuse(_("Tệp không phải là bảng tính Excel (.xlsx). Hãy tải mẫu và nhập số liệu vào mẫu."))
+    if any(marker in name for name in names for marker in MACRO_MARKERS):
+        raise _refuse(_("Tệp có macro hoặc đối tượng nhúng. Hãy lưu lại dưới dạng .xlsx thông thường."))
+    total = sum(m.file_size for m in members)
+    if (
+        len(members) > MAX_MEMBERS
+        or total > MAX_UNCOMPRESSED_BYTES
+        or any(m.file_size > MAX_RATIO * max(m.compress_size, 1) + 1024 for m in members)
+    ):
+        raise _refuse(_("Tệp có dung lượng giải nén bất thường (nghi là “bom nén”). Tệp không được xử lý."))
+
+
+def read_table(data: bytes, *, required: list[str], optional: list[str] = (), filename: str = ""):
+    """Rows of the first sheet as ``(row_number, {header: value})``, or SpreadsheetRefused.
+
+    The header is row 1. Empty rows are skipped. Formulas, merged cells, missing or
+    unknown columns are errors of the file.
+    """
+    check_xlsx_bytes(data, filename=filename)
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=False, keep_vba=False, keep_links=False)
+    except Exception:  # openpyxl raises many kinds on a broken or hostile file
+        raise _refuse(_("Không đọc được tệp Excel. Hãy tải mẫu và nhập số liệu vào mẫu.")) from None
+    sheet = workbook.worksheets[0]
+    errors = []
+    if sheet.merged_cells.ranges:
+        cells = ", ".join(str(r) for r in list(sheet.merged_cells.ranges)[:5])
+        errors.append(CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells}))
+    rows = sheet.iter_rows()
+    header_cells = next(rows, ())
+    headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    known = set(required) | set(optional)
+    missing = [h for h in required if h not in headers]
+    extra = [h or _("(cột không có tiêu đề)") for h in headers if h not in known]
+    if missing:
+        errors.append(CellError(1, "", _("Thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)}))
+    if extra:
+        errors.append(CellError(1, "", _("Cột không có trong mẫu: %(columns)s.") % {"columns": ", ".join(extra)}))
+    duplicated = {h for h in headers if h and headers.count(h) > 1}
+    if duplicated:
+        errors.append(CellError(1, "", _("Cột bị lặp: %(columns)s.") % {"columns": ", ".join(sorted(duplicated))}))
+    if errors:
+        raise SpreadsheetRefused(errors)
+    table = []
+    for cells in rows:
+        values = {}
+        for header, cell in zip(headers, cells, strict=False):
+            value = cell.value
+            if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+                errors.append(CellError(cell.row, header, _("Ô có công thức; hãy dán giá trị thay cho công thức.")))
+                value = None
+            if isinstance(value, str):
+                value = value.strip()
+            values[header] = None if value == "" else value
+        if any(v is not None for v in values.values()):
+            table.append((cells[0].row, values))
+    if errors:
+        raise SpreadsheetRefused(errors)
+    return table

@@ -1,0 +1,28 @@
+"""The exports hub page and the meeting report download."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from pccc.selectors import criteria_sets_active
+from tasks.selectors import can_coordinate
+
+from .forms import ReportForm
+
+
+@login_required
+@require_GET
+def index(request):
+    """Links to the imports and templates, and the report form, by what the user may do."""
+    user = request.user
+    return render(
+        request,
+        "exports/index.html",
+        {
+            "can_import_tasks": can_coordinate(user),
+            "can_import_pccc": user.has_perm("pccc.add_assessment"),
+            "can_view_pccc": user.has_perm("pccc.view_assessment"),
+            "criteria_sets": list(criteria_sets_active()) if user.has_perm("pccc.view_assessment") else [],
+            "report_form": ReportForm(user=user),
+        },
+    )
