@@ -23,5 +23,6 @@ def make_unit(code: str, name: str, *, parent: AdministrativeUnit | None = None,
 def make_user(username: str, *, unit: AdministrativeUnit | None = None, role: str | None = None, **fields):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, unit=unit, **fields)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests flush the groups that a data migration made.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user

@@ -60,17 +60,6 @@ def page(browser, request):
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Live-server tests flush the tables, including the groups a data migration created."""
-    from django.contrib.auth.models import Group
-
-    from portal.roles import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-
-
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -12,7 +12,7 @@ from tests.factories import make_unit
 
 from .conftest import log_in, screenshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TODAY = timezone.localdate()
 

@@ -158,14 +158,3 @@ def send_job(redis_server):
 
     yield send
     producer.close()
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Transactional tests flush the tables, including the groups a data migration created."""
-    from django.contrib.auth.models import Group
-
-    from portal.roles import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role)

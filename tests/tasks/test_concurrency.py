@@ -15,7 +15,7 @@ from tasks.choices import TaskStatus
 from tasks.models import ProgressUpdate, Task
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
 
