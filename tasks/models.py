@@ -239,7 +239,16 @@ class ProgressUpdate(models.Model):
                 condition=~Q(status=TaskStatus.BLOCKED) | ~Q(block_reason=""), name="update_blocked_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["task", "-created_at"], name="update_task_latest")]
+        indexes = [
+            models.Index(fields=["task", "-created_at", "-id"], name="update_task_latest"),
+            # The nightly recompute looks up each task's latest official update (not an
+            # unverified completion report); this partial index answers it from the index alone.
+            models.Index(
+                fields=["task", "-created_at", "-id"],
+                name="update_task_official",
+                condition=~Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id} · {self.get_kind_display()} · {self.percent}%"
