@@ -59,6 +59,8 @@ BENCH_SCALES ?= 1,2,4
 bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is replaced), see docs/benchmarks.md
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret \
 	  $(PY) -m bench.recompute --scales $(BENCH_SCALES)
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret \
+	  $(PY) -m bench.dashboards_load
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var
