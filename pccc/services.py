@@ -186,6 +186,7 @@ def assessment_grid_save(
         (row[1], row[2]): row
         for row in Assessment.objects.current()
         .filter(period=period.key, criterion__in=list(criteria), unit__in=[u for _c, u in cleaned])
+        .order_by()
         .values_list("pk", "criterion_id", "unit_id", "value", "denominator", "answer", "evidence")
     }
     empty = (None, None, None, "")

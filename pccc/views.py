@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs, unit_children_with_counts, unit_visible_to_or_404
 
 from . import selectors
@@ -95,6 +96,7 @@ def assessment_grid(request, set_code: str, unit_code: str):
             "period": period,
             "level": level,
             "levels": levels,
+            "level_choices": [(lvl, UnitLevel(lvl).label) for lvl in levels],
             "period_form": PeriodForm(initial={"ky": period.key}),
             "grid": grid,
             "rows": grid_rows(grid, typed=typed if failed else None, cell_errors=cell_errors),

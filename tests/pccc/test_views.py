@@ -296,3 +296,20 @@ def test_admin_refuses_a_ratio_criterion_summed_as_counts(client, users, pccc):
     assert response.status_code == 200
     assert "Chỉ cộng số lượng với tiêu chí nhập số lượng." in response.content.decode()
     assert not pccc.set.criteria.filter(code="TC9").exists()
+
+
+def test_a_set_with_criteria_at_two_levels_offers_a_level_switch(client, users, tree, pccc):
+    from pccc.choices import Aggregation, Comparator
+
+    from .conftest import make_criterion
+
+    province_criterion = make_criterion(
+        pccc.set, "T0", Comparator.YES_NO, Aggregation.SHARE_PASSING, level=1, title="Ban chỉ đạo cấp tỉnh"
+    )
+    client.force_login(users.officer_hanoi)
+    default = client.get(grid_url(pccc), {"ky": PERIOD})
+    assert default.context["level"] == 3
+    assert 'name="cap"' in default.content.decode()
+    province = client.get(grid_url(pccc), {"ky": PERIOD, "cap": "1"})
+    assert [u.code for u, _cells in province.context["rows"]] == ["01"]
+    assert [c.pk for c in province.context["grid"].criteria] == [province_criterion.pk]
