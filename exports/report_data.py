@@ -133,7 +133,7 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
         number=number or _("      /BC-UBND"),
         place=_place(province),
         subtitle=_("Sơ kết %(period)s thực hiện %(programme)s")
-        % {"period": period.label.lower(), "programme": programme.name},
+        % {"period": period.label[:1].lower() + period.label[1:], "programme": programme.name},
         sections=[general, problems, next_steps],
         recipients=[_("- Như trên;"), _("- Lãnh đạo đơn vị;"), _("- Lưu: VT.")],
         signer_title=_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),

@@ -1,0 +1,157 @@
+"""Benchmark of the exports app: import of 5,000 task rows, export of 50,000 tasks (streamed).
+
+Usage:  .venv/bin/python -m bench.exports [--import-rows 5000] [--export-rows 50000]
+
+Runs against a throw-away test database (created and destroyed here, SQLite by default or
+the DATABASE_URL server), so no real data is touched. Prints seconds and peak Python
+memory (tracemalloc) of each step, and the process's peak RSS. Targets: import < 10 s;
+the export's peak memory stays flat as rows grow (write-only workbook, streamed file).
+"""
+
+import argparse
+import datetime
+import io
+import os
+import resource
+import sys
+import time
+import tracemalloc
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+GROUP = "Phục vụ phát triển công dân số"
+
+
+def build_file(rows: int) -> bytes:
+    from exports.task_import import ALL_COLUMNS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Nhiệm vụ")
+    sheet.append([str(c) for c in ALL_COLUMNS])
+    for i in range(rows):
+        sheet.append(
+            [
+                f"Nhiệm vụ nhập {i}",
+                GROUP,
+                f"{1 + i % 100:05d}",
+                "Công an tỉnh",
+                "Sở Tư pháp",
+                "",
+                datetime.datetime(2026, 1, 1),
+                datetime.datetime(2026, 12, 31),
+                1,
+                "Nội dung",
+                "Kết quả",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def peak_memory(fn) -> float:
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1024 / 1024
+
+
+def seed(export_rows: int):
+    from portal.roles import Role
+    from provinces.choices import UnitKind
+    from tasks.choices import AgencyKind
+    from tasks.models import Agency, Programme, Task
+    from tests.factories import make_unit, make_user
+
+    province = make_unit("99", "Tỉnh Thử Nghiệm")
+    for i in range(1, 101):
+        make_unit(f"{i:05d}", f"Xã số {i}", parent=province, kind=UnitKind.XA)
+    user = make_user("thuongtruc.bench", unit=province, role=Role.COORDINATOR)
+    programme = Programme.objects.create(
+        name="Đề án 06 năm 2026",
+        document_number="06/QĐ-TTg",
+        issuing_body="Thủ tướng Chính phủ",
+        year=2026,
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+    lead = Agency.objects.create(name="Công an tỉnh", kind=AgencyKind.POLICE, unit=province)
+    Agency.objects.create(name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, unit=province)
+    Task.objects.bulk_create(
+        (
+            Task(
+                programme=programme,
+                unit=province,
+                group="dich_vu_cong",
+                title=f"Nhiệm vụ có sẵn {i}",
+                lead_agency=lead,
+                start_date=datetime.date(2026, 1, 1),
+                deadline=datetime.date(2026, 12, 31),
+            )
+            for i in range(export_rows)
+        ),
+        batch_size=2000,
+    )
+    return user, programme, province
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--import-rows", type=int, default=5000)
+    parser.add_argument("--export-rows", type=int, default=50000)
+    args = parser.parse_args()
+    setup_test_environment(debug=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from exports.services import task_import_commit
+        from exports.task_import import column_names, plan_task_import
+        from exports.uploads import read_table
+
+        user, programme, province = seed(args.export_rows)
+        data = build_file(args.import_rows)
+        print(f"tệp nhập: {args.import_rows} dòng, {len(data) / 1024:.0f} KB")
+        required, optional = column_names()
+
+        def do_import():
+            table = read_table(data, required=required, optional=optional)
+            plan = plan_task_import(actor=user, programme=programme, unit=province, table=table)
+            assert not plan.errors, plan.errors[:3]
+            return task_import_commit(actor=user, plan=plan)
+
+        started = time.perf_counter()
+        created = do_import()
+        import_seconds = time.perf_counter() - started
+        print(f"import {args.import_rows} rows: {import_seconds:.2f} s (created, changed = {created})")
+
+        client = Client()
+        client.force_login(user)
+
+        def do_export():
+            response = client.get("/xuat-nhap/nhiem-vu.xlsx?scope=unit")
+            return sum(len(chunk) for chunk in response.streaming_content)
+
+        total = args.export_rows + args.import_rows
+        started = time.perf_counter()
+        size = do_export()
+        export_seconds = time.perf_counter() - started
+        print(f"export {total} rows: {export_seconds:.2f} s, {size / 1024 / 1024:.1f} MB .xlsx")
+        print(f"export peak Python memory (tracemalloc): {peak_memory(do_export):.1f} MB")
+        print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        ok = import_seconds < 10
+        print("OK" if ok else "SLOW: import over 10 s")
+        return 0 if ok else 1
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Criterion values from the grid export: preview by row and column, confirm through pccc's save service."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pccc.models import Assessment
+
+from .conftest import open_xlsx
+
+pytestmark = pytest.mark.django_db
+PERIOD = "2026-03"
+NUM, DEN = "TC1. Tiêu chí TC1 – Tử", "TC1. Tiêu chí TC1 – Mẫu"
+
+
+def filled_template(client, tree, pccc, values: dict) -> bytes:
+    """Download the grid export and type ``{(unit_code, header_prefix): value}`` into it."""
+    url = reverse("exports:pccc_grid_xlsx", kwargs={"set_code": pccc.set.code, "unit_code": tree.hanoi.code})
+    response = client.get(url + f"?ky={PERIOD}")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(2, sheet.max_row + 1)}
+    for (code, prefix), value in values.items():
+        column = next(i for i, h in enumerate(headers, 1) if h.startswith(prefix))
+        sheet.cell(row=rows[code], column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def post(client, pccc, unit, data):
+    return client.post(
+        reverse("exports:pccc_import"),
+        {
+            "criteria_set": pccc.set.code,
+            "unit": unit.code,
+            "ky": PERIOD,
+            "file": SimpleUploadedFile("so-lieu.xlsx", data),
+        },
+    )
+
+
+def test_values_are_previewed_then_saved(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    data = filled_template(
+        client, tree, pccc, {(tree.badinh.code, NUM): 40, (tree.badinh.code, DEN): 50, (tree.hoankiem.code, "TC4."): 0}
+    )
+    preview = post(client, pccc, tree.hanoi, data)
+    assert preview.status_code == 200, preview.context["errors"]
+    assert "Sẽ thay đổi 2 ô số liệu" in preview.content.decode()
+    assert Assessment.objects.count() == 0
+    response = client.post(reverse("exports:pccc_import"), {"token": preview.context["token"]})
+    assert response.status_code == 302
+    saved = Assessment.objects.get(unit=tree.badinh, criterion=pccc.households)
+    assert (saved.value, saved.denominator, saved.period) == (40, 50, PERIOD)
+    assert Assessment.objects.filter(unit=tree.hoankiem, criterion=pccc.serious, value=0).exists()
+
+
+def test_bad_cells_are_listed_by_row_and_column_and_nothing_is_saved(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    data = filled_template(
+        client, tree, pccc, {(tree.badinh.code, NUM): 60, (tree.badinh.code, DEN): 50, (tree.hoankiem.code, "TC4."): 0}
+    )
+    response = post(client, pccc, tree.hanoi, data)
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    assert len(errors) == 1 and errors[0].column.startswith("TC1.") and "không được lớn hơn mẫu số" in errors[0].message
+    assert errors[0].row >= 2
+    assert Assessment.objects.count() == 0
+
+
+def test_unknown_and_duplicate_units_are_errors(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    url = reverse("exports:pccc_grid_xlsx", kwargs={"set_code": pccc.set.code, "unit_code": tree.hanoi.code})
+    workbook = open_xlsx(client.get(url + f"?ky={PERIOD}"))
+    sheet = workbook.active
+    sheet.append([tree.hongbang.code])
+    sheet.append([tree.badinh.code, None, 1, 2])
+    sheet.append([tree.badinh.code, None, 1, 2])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = post(client, pccc, tree.hanoi, buffer.getvalue())
+    messages = " ".join(e.message for e in response.context["errors"])
+    assert "Không có đơn vị mã “11296”" in messages and "Trùng với dòng" in messages
+    assert Assessment.objects.count() == 0
+
+
+def test_a_forged_province_is_refused(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    response = post(client, pccc, tree.haiphong, b"PK\x03\x04")
+    assert response.status_code == 400 and "ngoài phạm vi" in response.content.decode()
+
+
+def test_a_future_period_is_refused(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    response = client.post(
+        reverse("exports:pccc_import"),
+        {
+            "criteria_set": pccc.set.code,
+            "unit": tree.hanoi.code,
+            "ky": "2099-01",
+            "file": SimpleUploadedFile("a.xlsx", b"x"),
+        },
+    )
+    assert response.status_code == 400 and "Chưa đến kỳ báo cáo" in response.content.decode()

@@ -1,0 +1,68 @@
+"""The meeting report: a .docx in the state format with the dashboard's figures, scoped like the dashboard."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from docx.shared import Mm
+
+from dashboards.services import snapshot_rebuild
+from tasks.choices import TaskStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_report_is_a_state_format_document_with_figures_ranking_and_bottlenecks(
+    client, users, tree, programme, make_task, pccc
+):
+    make_task(unit=tree.hoankiem, title="Kết nối dữ liệu dân cư", deadline=datetime.date(2026, 1, 31),
+              current_status=TaskStatus.IN_PROGRESS, current_percent=30)  # fmt: skip
+    make_task(unit=tree.badinh, title="Cấp chữ ký số")
+    snapshot_rebuild(as_of=datetime.date.today())
+    client.force_login(users.leader_hanoi)
+    response = client.get(
+        reverse("exports:report"),
+        {"programme": programme.pk, "unit": tree.hanoi.code, "ky": "2026-Q3", "so_van_ban": "15/BC-UBND"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    document = Document(io.BytesIO(response.content))
+    text = all_text(document)
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 15/BC-UBND", "Hà Nội, ngày",
+        "BÁO CÁO", "Sơ kết quý III/2026 thực hiện Đề án 06 năm 2026", "I. KẾT QUẢ THỰC HIỆN", "II. TỒN TẠI",
+        "2. Xếp hạng các đơn vị trực thuộc", "Phường Hoàn Kiếm", "Kết nối dữ liệu dân cư", "Nơi nhận:", "CHỦ TỊCH",
+    ):  # fmt: skip
+        assert expected in text, expected
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert Mm(20) <= section.top_margin <= Mm(25) and Mm(30) <= section.left_margin <= Mm(35)
+    normal = document.styles["Normal"].font
+    assert normal.name == "Times New Roman" and 13 <= normal.size.pt <= 14
+
+
+def test_report_for_another_province_is_refused(client, users, tree, programme):
+    client.force_login(users.leader_hanoi)
+    response = client.get(
+        reverse("exports:report"), {"programme": programme.pk, "unit": tree.haiphong.code, "ky": "2026"}
+    )
+    assert response.status_code == 400
+    assert "ngoài phạm vi" in response.content.decode()
+
+
+def test_hub_page_offers_what_the_role_allows(client, users):
+    client.force_login(users.leader_hanoi)
+    body = client.get(reverse("exports:index")).content.decode()
+    assert reverse("exports:report") in body and reverse("exports:task_import") not in body
+    client.force_login(users.coordinator_hanoi)
+    assert reverse("exports:task_import") in client.get(reverse("exports:index")).content.decode()

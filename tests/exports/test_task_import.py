@@ -1,0 +1,165 @@
+"""Task import: upload → preview → confirm, all or nothing, scope on every row, history kept, in bulk."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from tasks.models import Task
+
+from .conftest import open_xlsx, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "Nhiệm vụ", "Nhóm nhiệm vụ", "Mã đơn vị", "Cơ quan chủ trì", "Cơ quan phối hợp",
+    "Người chịu trách nhiệm (tên đăng nhập)", "Ngày bắt đầu", "Thời hạn hoàn thành", "Trọng số",
+    "Nội dung, cách thức thực hiện", "Sản phẩm đầu ra",
+]  # fmt: skip
+GROUP = "Phục vụ phát triển công dân số"
+START, END = datetime.datetime(2026, 2, 1), datetime.datetime(2026, 9, 30)
+
+
+def row(title, *, unit="", lead="Công an thành phố Hà Nội", coord="Sở Tư pháp", person="", start=START, end=END):
+    return [title, GROUP, unit, lead, coord, person, start, end, 2, "Nội dung", "Kết quả"]
+
+
+def upload(client, programme, unit, data, name="nhiem-vu.xlsx"):
+    return client.post(
+        reverse("exports:task_import"),
+        {"programme": programme.pk, "unit": unit.code, "file": SimpleUploadedFile(name, data)},
+    )
+
+
+def test_template_lists_the_columns_and_the_choices(client, users, agencies):
+    client.force_login(users.coordinator_hanoi)
+    workbook = open_xlsx(client.get(reverse("exports:task_template")))
+    assert [c.value for c in workbook["Nhiệm vụ"][1]] == HEADER
+    lists = workbook["Danh mục"]
+    assert GROUP in [c.value for c in lists["A"]]
+    assert "Sở Tư pháp" in [c.value for c in lists["B"]]
+    assert "Công an thành phố Hải Phòng" not in [c.value for c in lists["B"]]
+
+
+def test_preview_then_confirm_creates_and_changes_tasks_with_history(client, users, tree, programme, make_task):
+    existing = make_task(title="Đã có")
+    data = xlsx_bytes([HEADER, row("Mới ở Hà Nội"), row("Mới ở Hoàn Kiếm", unit=tree.hoankiem.code,
+                                                      person="canbo.hoankiem"), row("Đã có", coord="")])  # fmt: skip
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, data)
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert "Sẽ tạo 2 nhiệm vụ, cập nhật 1 nhiệm vụ" in body and "Mới ở Hoàn Kiếm" in body
+    assert Task.objects.count() == 1
+    token = preview.context["token"]
+    response = client.post(reverse("exports:task_import"), {"token": token})
+    assert response.status_code == 302
+    assert Task.objects.count() == 3
+    ward = Task.objects.get(title="Mới ở Hoàn Kiếm")
+    assert ward.unit == tree.hoankiem and ward.accountable_person == users.officer_hoankiem
+    assert [a.name for a in ward.coordinating_agencies.all()] == ["Sở Tư pháp"]
+    assert ward.history.count() == 1 and ward.history.first().history_user == users.coordinator_hanoi
+    existing.refresh_from_db()
+    assert existing.group == "cong_dan_so" and existing.version == 2
+    assert existing.history.count() == 2 and existing.history.first().history_user == users.coordinator_hanoi
+    # The token is spent: confirming twice saves nothing more.
+    client.post(reverse("exports:task_import"), {"token": token})
+    assert Task.objects.count() == 3
+
+
+def test_every_bad_row_is_listed_by_row_and_column_and_nothing_is_saved(client, users, tree, programme, agencies):
+    data = xlsx_bytes(
+        [
+            HEADER,
+            row("Tốt"),
+            row("Ngày là chữ", start="01/02/2026"),
+            row("Đơn vị lạ", unit="99999"),
+            row("Cơ quan lạ", lead="Sở Không Có"),
+            row("Cơ quan tỉnh khác", lead="Công an thành phố Hải Phòng"),
+            row("Hạn trước ngày bắt đầu", end=datetime.datetime(2026, 1, 1)),
+            row("Tốt"),
+        ]
+    )
+    client.force_login(users.coordinator_hanoi)
+    response = upload(client, programme, tree.hanoi, data)
+    assert response.status_code == 400
+    where = {(e.row, e.column) for e in response.context["errors"]}
+    assert where == {
+        (3, "Ngày bắt đầu"), (4, "Mã đơn vị"), (5, "Cơ quan chủ trì"), (6, "Cơ quan chủ trì"),
+        (7, "Thời hạn hoàn thành"), (8, "Nhiệm vụ"),
+    }  # fmt: skip
+    body = response.content.decode()
+    assert "không phải là ô ngày tháng" in body and "Trùng với dòng 2" in body
+    assert "token" not in response.context
+    assert Task.objects.count() == 0
+
+
+def test_a_forged_unit_of_another_province_is_refused(client, users, tree, programme):
+    client.force_login(users.coordinator_hanoi)
+    response = upload(client, programme, tree.haiphong, xlsx_bytes([HEADER, row("X")]))
+    assert response.status_code == 400
+    assert "ngoài phạm vi" in response.content.decode()
+    assert Task.objects.count() == 0
+
+
+def test_a_row_naming_a_unit_outside_the_chosen_one_is_refused(client, users, tree, programme, agencies):
+    client.force_login(users.coordinator_hanoi)
+    response = upload(client, programme, tree.hoankiem, xlsx_bytes([HEADER, row("X", unit=tree.badinh.code)]))
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "Mã đơn vị")]
+
+
+def test_officers_and_leaders_cannot_import(client, users, programme, tree):
+    for user in (users.officer_hanoi, users.leader_hanoi):
+        client.force_login(user)
+        assert client.get(reverse("exports:task_import")).status_code == 403
+
+
+def test_a_bad_file_shows_the_file_error(client, users, tree, programme):
+    client.force_login(users.coordinator_hanoi)
+    response = upload(client, programme, tree.hanoi, b"MZ\x90\x00" + b"\x00" * 100, name="virus.xlsx")
+    assert response.status_code == 400
+    assert "không phải là bảng tính Excel" in response.content.decode()
+
+
+def test_a_forged_token_saves_nothing(client, users):
+    client.force_login(users.coordinator_hanoi)
+    response = client.post(reverse("exports:task_import"), {"token": "../../etc/passwd"})
+    assert response.status_code == 302 and Task.objects.count() == 0
+
+
+def test_import_of_many_rows_runs_a_fixed_number_of_queries(
+    users, tree, programme, agencies, django_assert_max_num_queries
+):
+    from exports.services import task_import_commit
+    from exports.task_import import column_names, plan_task_import
+    from exports.uploads import read_table
+
+    data = xlsx_bytes([HEADER, *(row(f"Nhiệm vụ {i}", coord="") for i in range(300))])
+    required, optional = column_names()
+    with django_assert_max_num_queries(30):
+        table = read_table(data, required=required, optional=optional)
+        plan = plan_task_import(actor=users.coordinator_hanoi, programme=programme, unit=tree.hanoi, table=table)
+        assert not plan.errors
+        assert task_import_commit(actor=users.coordinator_hanoi, plan=plan) == (300, 0)
+    assert Task.history.count() == 300
+
+
+def test_management_command_imports_and_refuses_bad_files(tmp_path, users, tree, programme, agencies):
+    good = tmp_path / "tot.xlsx"
+    good.write_bytes(xlsx_bytes([HEADER, row("Từ dòng lệnh")]))
+    out = io.StringIO()
+    args = ["--programme", str(programme.pk), "--unit", tree.hanoi.code, "--user", "thuongtruc.hanoi"]
+    call_command("import_tasks", str(good), *args, stdout=out)
+    assert "Đã nhập 1 nhiệm vụ mới" in out.getvalue()
+    bad = tmp_path / "xau.xlsx"
+    bad.write_bytes(xlsx_bytes([HEADER, row("Lỗi", lead="Không có")]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="chưa nhập dòng nào"):
+        call_command("import_tasks", str(bad), *args, stderr=err)
+    assert "dòng 2, cột “Cơ quan chủ trì”" in err.getvalue()
+    with pytest.raises(CommandError, match="phạm vi"):
+        call_command("import_tasks", str(good), *args[:2], "--unit", tree.haiphong.code, "--user", "thuongtruc.hanoi")
+    assert Task.objects.count() == 1
