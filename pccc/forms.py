@@ -43,6 +43,14 @@ def period_from_request(data, default: Period | None) -> Period | None:
         return default
 
 
+def level_from_request(data, levels: list[int]) -> int:
+    """The grid's level from ``cap`` when offered, else the lowest level (communes); 0 when none."""
+    raw = data.get("cap", "")
+    if raw.isdigit() and int(raw) in levels:
+        return int(raw)
+    return max(levels, default=0)
+
+
 def cells_from_post(data) -> list[CellInput]:
     """Every cell posted, including ones the page never showed: the service judges scope.
 

@@ -11,7 +11,7 @@ from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs, unit_children_with_counts, unit_visible_to_or_404
 
 from . import selectors
-from .forms import PeriodForm, cells_from_post, grid_rows, period_from_request
+from .forms import PeriodForm, cells_from_post, grid_rows, level_from_request, period_from_request
 from .periods import Period
 from .services import GridValidationError, assessment_grid_save
 
@@ -66,7 +66,7 @@ def assessment_grid(request, set_code: str, unit_code: str):
     period = period_from_request(data, Period.month_of(timezone.localdate()))
     criteria = selectors.criteria_of(criteria_set)
     levels = [lvl for lvl in selectors.grid_levels(criteria) if lvl >= root.level]
-    level = int(data["cap"]) if data.get("cap", "").isdigit() and int(data["cap"]) in levels else max(levels, default=0)
+    level = level_from_request(data, levels)
     typed, cell_errors, errors, failed = [], {}, [], False
     if request.method == "POST":
         try:
