@@ -217,3 +217,16 @@ def latest_period_with_data(*, criteria_set: CriteriaSet, unit: AdministrativeUn
         .aggregate(latest=Max("period"))["latest"]
     )
     return Period.parse(key) if key else None
+
+
+HISTORY_LIMIT = 50
+
+
+def assessment_history(*, criteria_set: CriteriaSet, unit: AdministrativeUnit, period: Period) -> list[Assessment]:
+    """Every value entered for ``unit`` (already scope-checked) and period, newest first, with
+    its author and time: one query, at most HISTORY_LIMIT rows."""
+    return list(
+        Assessment.objects.filter(criterion__criteria_set=criteria_set, unit=unit, period=period.key)
+        .select_related("criterion", "submission__entered_by")
+        .order_by("-submission__entered_at", "-pk")[:HISTORY_LIMIT]
+    )

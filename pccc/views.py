@@ -50,6 +50,7 @@ def unit_results(request, set_code: str, unit_code: str):
             "period": period,
             "period_form": PeriodForm(initial={"ky": period.key}),
             "results": selectors.unit_results(criteria_set=criteria_set, unit=unit, period=period),
+            "history": selectors.assessment_history(criteria_set=criteria_set, unit=unit, period=period),
             "breadcrumbs": unit_breadcrumbs(request.user, unit),
             "can_enter": request.user.has_perm("pccc.add_assessment"),
         },

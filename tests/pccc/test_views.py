@@ -313,3 +313,16 @@ def test_a_set_with_criteria_at_two_levels_offers_a_level_switch(client, users, 
     province = client.get(grid_url(pccc), {"ky": PERIOD, "cap": "1"})
     assert [u.code for u, _cells in province.context["rows"]] == ["01"]
     assert [c.pk for c in province.context["grid"].criteria] == [province_criterion.pk]
+
+
+def test_a_commune_page_shows_who_entered_each_value_and_keeps_the_old_ones(client, users, tree, pccc):
+    fill(users.officer_hanoi, pccc, tree.hanoi, [CellInput(pccc.groups.pk, tree.hoankiem.pk, value=3)])
+    fill(users.officer_hoankiem, pccc, tree.hoankiem, [CellInput(pccc.groups.pk, tree.hoankiem.pk, value=4)])
+    client.force_login(users.officer_hoankiem)
+    response = client.get(results_url(pccc, "00070"), {"ky": PERIOD})
+    history = response.context["history"]
+    assert [(row.value, row.is_current, row.submission.entered_by) for row in history] == [
+        (4, True, users.officer_hoankiem),
+        (3, False, users.officer_hanoi),
+    ]
+    assert "Lịch sử nhập số liệu của đơn vị" in response.content.decode()
