@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,9 @@ class ReportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.add_input(Submit("tai", _("Tải báo cáo (.docx)")))
+        self.helper.add_input(
+            Submit("pdf", _("Tải bản PDF"), css_class="btn-outline-primary", formaction=reverse("exports:report_pdf"))
+        )
 
     def clean_ky(self):
         return _period(self.cleaned_data["ky"])

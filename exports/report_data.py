@@ -30,6 +30,7 @@ class ReportData:
     sections: list[ReportSection]
     recipients: list[str]
     signer_title: str
+    chart: list[tuple[str, float]] = field(default_factory=list)  # (unit, completion %) for the PDF
 
 
 def _pct(value) -> str:
@@ -137,4 +138,5 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
         sections=[general, problems, next_steps],
         recipients=[_("- Như trên;"), _("- Lãnh đạo đơn vị;"), _("- Lưu: VT.")],
         signer_title=_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
+        chart=[(r.unit.name, float(r.completion or 0)) for r in board.ranking],
     )

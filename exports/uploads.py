@@ -94,9 +94,9 @@ def read_table(data: bytes, *, required: list[str], optional: list[str] = (), fi
     if merged:
         cells = ", ".join(ref.decode() for ref in merged[:5])
         errors.append(CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells}))
-    rows = sheet.iter_rows()
+    rows = sheet.iter_rows(values_only=True)
     header_cells = next(rows, ())
-    headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+    headers = [str(value).strip() if value is not None else "" for value in header_cells]
     while headers and not headers[-1]:
         headers.pop()
     known = set(required) | set(optional)
@@ -114,9 +114,9 @@ def read_table(data: bytes, *, required: list[str], optional: list[str] = (), fi
     table = []
     for number, cells in enumerate(rows, start=2):
         values = {}
-        for header, cell in zip(headers, cells, strict=False):
-            value = cell.value
-            if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+        for header, value in zip(headers, cells, strict=False):
+            # Without data_only a formula cell reads as its text, "=…": refuse it, keep no result.
+            if isinstance(value, str) and value.startswith("="):
                 errors.append(CellError(number, header, _("Ô có công thức; hãy dán giá trị thay cho công thức.")))
                 value = None
             if isinstance(value, str):

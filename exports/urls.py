@@ -13,4 +13,5 @@ urlpatterns = [
     path("nhap-nhiem-vu/mau.xlsx", import_views.task_template, name="task_template"),
     path("nhap-pccc/", import_views.pccc_import, name="pccc_import"),
     path("bao-cao/", report_views.report_docx, name="report"),
+    path("bao-cao/pdf/", report_views.report_pdf, name="report_pdf"),
 ]

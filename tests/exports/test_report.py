@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import re
+import zlib
 
 import pytest
 from django.urls import reverse
@@ -12,6 +14,17 @@ from dashboards.services import snapshot_rebuild
 from tasks.choices import TaskStatus
 
 pytestmark = pytest.mark.django_db
+
+
+def inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams (object streams included) inflated, to search in."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            pass
+    return b"\n".join(parts)
 
 
 def all_text(document) -> str:
@@ -66,3 +79,29 @@ def test_hub_page_offers_what_the_role_allows(client, users):
     assert reverse("exports:report") in body and reverse("exports:task_import") not in body
     client.force_login(users.coordinator_hanoi)
     assert reverse("exports:task_import") in client.get(reverse("exports:index")).content.decode()
+
+
+def test_report_pdf_is_a4_with_a_font_that_has_vietnamese(client, users, tree, programme, make_task):
+    from exports.report_pdf import pdf_available
+
+    if not pdf_available():
+        pytest.skip("WeasyPrint needs libpango-1.0-0 and libpangoft2-1.0-0 (Debian)")
+    make_task(unit=tree.hoankiem, title="Kết nối dữ liệu dân cư")
+    snapshot_rebuild(as_of=datetime.date.today())
+    client.force_login(users.leader_hanoi)
+    response = client.get(
+        reverse("exports:report_pdf"), {"programme": programme.pk, "unit": tree.hanoi.code, "ky": "2026"}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    content = inflated(response.content)
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.\d+ 841\.\d+", content)  # A4 in points
+    assert re.search(rb"/BaseFont\s*/\w+\+(DejaVu-?Serif|Liberation-?Serif|Times)", content)
+
+
+def test_report_pdf_for_another_province_is_refused(client, users, tree, programme):
+    client.force_login(users.leader_hanoi)
+    response = client.get(
+        reverse("exports:report_pdf"), {"programme": programme.pk, "unit": tree.haiphong.code, "ky": "2026"}
+    )
+    assert response.status_code == 400
