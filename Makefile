@@ -37,7 +37,7 @@ demo: install messages ## Migrate, load the real units and the demo data, comput
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_units
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
-	$(PY) manage.py recompute_progress --backfill-days 90
+	$(PY) manage.py recompute_progress --backfill-days 90 --backfill-every 3
 
 run: demo ## Set up everything and serve on http://127.0.0.1:$(PORT) (SQLite, no other service)
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -14,6 +14,7 @@ from provinces.models import AdministrativeUnit
 
 from . import services
 from .choices import AgencyKind, BlockReason, TaskGroup, TaskStatus
+from .demo_communes import seed_commune_tasks
 from .models import Agency, Programme, Task
 
 G = TaskGroup
@@ -357,3 +358,14 @@ def seed_demo(*, stdout) -> None:
         creator=people["quantri"], coordinator=people["quantri"], people=people,
     )  # fmt: skip
     stdout.write(f"Nhiệm vụ Đề án 06: {created} nhiệm vụ mẫu mới cho Hà Nội và Hải Phòng.")
+    commune_tasks = sum(
+        seed_commune_tasks(
+            programme=programme,
+            province=units[code],
+            officer=people[officer],
+            coordinator=people["thuongtruc.hanoi" if code == "01" else "quantri"],
+            seed=int(code),
+        )
+        for code, officer in (("01", "canbo.hanoi"), ("31", "canbo.haiphong"))
+    )
+    stdout.write(f"Nhiệm vụ Đề án 06: {commune_tasks} nhiệm vụ mẫu mới của các xã, phường.")

@@ -147,3 +147,11 @@ def test_backfill_computes_only_missing_days(tree, make_task):
     dates = set(CompletionSnapshot.objects.values_list("date", flat=True).distinct())
     assert dates == {AS_OF - datetime.timedelta(days=n) for n in range(4)}
     assert RecomputeRun.objects.count() == 1  # the backfill is not a nightly run
+
+
+def test_backfill_every_third_day_keeps_the_comparison_days():
+    from dashboards.management.commands.recompute_progress import backfill_dates
+
+    days = backfill_dates(AS_OF, 30, every=3)
+    offsets = sorted((AS_OF - day).days for day in days)
+    assert offsets == sorted({*range(3, 31, 3), 7, 30})

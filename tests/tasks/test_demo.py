@@ -21,7 +21,8 @@ def seeded(settings, tree):
 def test_demo_creates_a_realistic_programme_for_both_cities(seeded):
     programme = Programme.objects.get(document_number="06/QĐ-TTg")
     tasks = Task.objects.filter(programme=programme)
-    assert set(tasks.values_list("unit__code", flat=True)) == {"01", "31"}
+    assert set(tasks.values_list("unit__path", flat=True)) >= {"/01/", "/31/"}
+    assert {path[:4] for path in tasks.values_list("unit__path", flat=True)} == {"/01/", "/31/"}
     assert set(tasks.values_list("group", flat=True)) == set(TaskGroup.values)
     assert Agency.objects.filter(name="Bộ Công an", unit=None).exists()
     assert Agency.objects.filter(name="Công an thành phố Hà Nội").exists()
@@ -59,3 +60,16 @@ def test_demo_tasks_exist_before_their_history(seeded):
     for task in Task.objects.all():
         first = task.updates.order_by("created_at").first()
         assert first is None or task.created_at <= first.created_at
+
+
+def test_demo_gives_every_commune_three_tasks_with_consistent_state(seeded, tree):
+    """Rankings need data below the city: each ward gets tasks whose state matches its timeline."""
+    for ward in (tree.hoankiem, tree.badinh, tree.hongbang):
+        assert Task.objects.filter(unit=ward).count() == 3
+    for task in Task.objects.filter(unit__parent__isnull=False).prefetch_related("updates"):
+        latest = task.updates.first()
+        if latest is None:
+            assert (task.current_status, task.current_percent) == (TaskStatus.NOT_STARTED, 0)
+        else:
+            assert (task.current_status, task.current_percent) == (latest.status, latest.percent)
+            assert task.awaiting_verification == (latest.kind == "bao_cao" and task.is_done)

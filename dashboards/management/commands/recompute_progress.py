@@ -8,11 +8,13 @@ from dashboards.models import CompletionSnapshot
 from dashboards.services import recompute_run, snapshot_rebuild
 
 
-def backfill_dates(as_of: datetime.date, days: int) -> list[datetime.date]:
-    """The days before ``as_of`` within ``days`` that have no snapshot yet, oldest first."""
+def backfill_dates(as_of: datetime.date, days: int, *, every: int = 1) -> list[datetime.date]:
+    """Days before ``as_of`` within ``days`` (every ``every``-th, plus 7 and 30 days back for the
+    dashboards' change arrows) that have no snapshot yet, oldest first."""
     if days <= 0:
         return []
-    wanted = {as_of - datetime.timedelta(days=n) for n in range(1, days + 1)}
+    offsets = {n for n in range(1, days + 1) if n % max(every, 1) == 0} | ({7, 30} & set(range(1, days + 1)))
+    wanted = {as_of - datetime.timedelta(days=n) for n in offsets}
     done = set(CompletionSnapshot.objects.filter(date__in=wanted).values_list("date", flat=True).distinct())
     return sorted(wanted - done)
 
@@ -28,13 +30,19 @@ class Command(BaseCommand):
             default=0,
             help="Tính thêm cho N ngày trước đó còn thiếu số liệu (dữ liệu mẫu: biểu đồ xu hướng).",
         )
+        parser.add_argument(
+            "--backfill-every",
+            type=int,
+            default=1,
+            help="Khi tính bổ sung, chỉ tính mỗi K ngày một lần (luôn gồm 7 và 30 ngày trước).",
+        )
 
     def handle(self, *args, **options):
         try:
             as_of = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError:
             raise CommandError("Ngày không hợp lệ: hãy nhập theo dạng YYYY-MM-DD, ví dụ 2026-11-29.") from None
-        missing = backfill_dates(as_of, options["backfill_days"])
+        missing = backfill_dates(as_of, options["backfill_days"], every=options["backfill_every"])
         for day in missing:
             snapshot_rebuild(as_of=day)
         if missing:
