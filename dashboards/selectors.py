@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from pccc.models import Criterion
 from provinces.models import AdministrativeUnit
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
-from tasks.models import Programme, Task
+from tasks.models import Agency, Programme, Task
 
 from .choices import RunOutcome
 from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
@@ -95,6 +95,7 @@ class Dashboard:
     trend: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
     by_agency: list[dict] = field(default_factory=list)
     bottlenecks: list[Task] = field(default_factory=list)
+    standing: "Standing | None" = None
 
     @property
     def grade(self):
@@ -139,7 +140,9 @@ class Dashboard:
         return rows
 
 
-def dashboard(*, programme: Programme, unit: AdministrativeUnit | None, sort: str = "hoan-thanh") -> Dashboard:
+def dashboard(
+    *, programme: Programme, unit: AdministrativeUnit | None, sort: str = "hoan-thanh", viewer=None
+) -> Dashboard:
     """Everything one dashboard page shows, in nine queries whatever the number of units."""
     scope = unit.path if unit else NATIONAL_SCOPE
     # The latest TREND_DAYS rows of this scope: the first is today's figure.
@@ -163,8 +166,10 @@ def dashboard(*, programme: Programme, unit: AdministrativeUnit | None, sort: st
     pccc_rows = _pccc_snapshots(criteria_set_id, unit, as_of)
     board.pccc = pccc_rows.get(scope)
     board.ranking = _ranking(programme, unit, as_of, pccc_rows, sort)
-    board.by_agency = _completion_by_agency(programme, scope)
+    board.by_agency = _completion_by_agency(programme, scope, viewer)
     board.bottlenecks = _bottlenecks(programme, scope)
+    if viewer is not None:
+        board.standing = _standing(programme, scope, viewer)
     return board
 
 
@@ -209,12 +214,19 @@ def _in_scope(scope: str) -> Q:
     return Q() if scope == NATIONAL_SCOPE else Q(unit__path__startswith=scope)
 
 
-def _completion_by_agency(programme, scope) -> list[dict]:
-    """Weighted completion per lead agency from the tasks' current state (one GROUP BY)."""
+def _completion_by_agency(programme, scope, viewer=None) -> list[dict]:
+    """Weighted completion per lead agency from the tasks' current state (one GROUP BY).
+
+    ``is_mine`` marks the agencies the viewer works for.
+    """
+    membership = Agency.members.through.objects.filter(
+        agency_id=OuterRef("lead_agency_id"), user_id=viewer.pk if viewer else None
+    )
     rows = (
         Task.objects.filter(_in_scope(scope), programme=programme)
         .values("lead_agency_id", "lead_agency__name")
         .annotate(
+            is_mine=Exists(membership),
             total=Count("pk"),
             done=Count("pk", filter=Q(current_status__in=DONE_STATUSES, completion_verified=True)),
             weight_sum=Sum("weight"),
@@ -228,6 +240,41 @@ def _completion_by_agency(programme, scope) -> list[dict]:
         result.append({**row, "completion": Decimal(completion).quantize(Decimal("0.1"))})
     result.sort(key=lambda r: r["completion"])
     return result
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the viewer's own tasks stand among the accountable people of the scope."""
+
+    tasks: int
+    completion: Decimal
+    rank: int
+    people: int
+    scope_completion: Decimal
+
+
+def _standing(programme, scope, viewer) -> Standing | None:
+    """Weighted completion per accountable person (one GROUP BY), and the viewer's place."""
+    rows = list(
+        Task.objects.filter(_in_scope(scope), programme=programme, accountable_person__isnull=False)
+        .values("accountable_person_id")
+        .annotate(n=Count("pk"), weight_sum=Sum("weight"), weighted_sum=Sum(F("weight") * F("current_percent")))
+        .order_by()
+    )
+    completion = {r["accountable_person_id"]: r["weighted_sum"] / r["weight_sum"] for r in rows if r["weight_sum"]}
+    mine = next((r for r in rows if r["accountable_person_id"] == viewer.pk), None)
+    if mine is None or viewer.pk not in completion:
+        return None
+    total_weight = sum(r["weight_sum"] for r in rows)
+    overall = sum(r["weighted_sum"] for r in rows) / total_weight if total_weight else 0
+    better = sum(1 for value in completion.values() if value > completion[viewer.pk])
+    return Standing(
+        tasks=mine["n"],
+        completion=Decimal(completion[viewer.pk]).quantize(Decimal("0.1")),
+        rank=better + 1,
+        people=len(completion),
+        scope_completion=Decimal(overall).quantize(Decimal("0.1")),
+    )
 
 
 def _bottlenecks(programme, scope) -> list[Task]:

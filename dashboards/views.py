@@ -39,7 +39,7 @@ def unit_dashboard(request, programme_id: int, code: str):
     sort = request.GET.get("sap_xep", "hoan-thanh")
     if sort not in SORT_KEYS:
         sort = "hoan-thanh"
-    board = dashboard(programme=programme, unit=unit, sort=sort)
+    board = dashboard(programme=programme, unit=unit, sort=sort, viewer=request.user)
     map_tiles, map_columns = tiles(board.ranking)
     run = last_successful_run()
     stale = run is None or timezone.now() - run.finished_at > settings.DASHBOARD_STALE_AFTER
@@ -57,7 +57,6 @@ def unit_dashboard(request, programme_id: int, code: str):
             "sort": sort,
             "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],
             "national_code": NATIONAL,
-            "my_agency_ids": set(request.user.agencies.values_list("pk", flat=True)),
         },
     )
 

@@ -12,6 +12,7 @@ from pccc.choices import Aggregation, Comparator
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from provinces.choices import UnitLevel
 from tasks.choices import BlockReason, TaskStatus
+from tasks.models import Task
 from tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +150,14 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     first_count = len(captured.captured_queries)
     with django_assert_max_num_queries(first_count):
         client.get(url(programme, "01"), {"sap_xep": "pccc"})
+
+
+def test_officer_sees_where_their_tasks_stand(client, users, programme, figures, make_task):
+    make_task(unit=users.officer_hanoi.unit, accountable_person=users.coordinator_hanoi)
+    Task.objects.exclude(accountable_person=users.coordinator_hanoi).update(accountable_person=users.officer_hanoi)
+    Task.objects.filter(accountable_person=users.officer_hanoi).update(current_percent=50)
+    client.force_login(users.officer_hanoi)
+    response = client.get(url(programme, "01"))
+    standing = response.context["board"].standing
+    assert (standing.tasks, standing.completion, standing.rank, standing.people) == (4, Decimal("50.0"), 1, 2)
+    assert "xếp thứ <strong>1/2</strong>" in response.content.decode()
