@@ -224,3 +224,26 @@ def test_a_malformed_period_is_refused(users, tree, pccc):
     with pytest.raises(GridValidationError) as excinfo:
         save(users.officer_hanoi, pccc, tree.hanoi, [CellInput(pccc.groups.pk, tree.badinh.pk, value=1)], "2026-13")
     assert excinfo.value.errors == ["Kỳ báo cáo không hợp lệ."]
+
+
+def test_a_group_by_over_current_rows_counts_only_the_latest_values(users, tree, pccc):
+    """The contract for the nightly recompute: aggregate ``current()`` rows set-based."""
+    from django.db.models import Count, Sum
+
+    cells = [CellInput(pccc.households.pk, u.pk, value=50, denominator=100) for u in (tree.badinh, tree.hoankiem)]
+    save(users.officer_hanoi, pccc, tree.hanoi, cells)
+    save(
+        users.officer_hanoi,
+        pccc,
+        tree.hanoi,
+        [CellInput(pccc.households.pk, tree.badinh.pk, value=90, denominator=100)],
+    )
+
+    totals = (
+        Assessment.objects.current()
+        .filter(period="2026-10", unit__parent=tree.hanoi)
+        .values("criterion")
+        .annotate(units=Count("unit"), value=Sum("value"), denominator=Sum("denominator"))
+        .order_by()
+    )
+    assert list(totals) == [{"criterion": pccc.households.pk, "units": 2, "value": 140, "denominator": 200}]
