@@ -89,7 +89,7 @@ def _timeline(rng, task, pace, now, officer, coordinator) -> list[ProgressUpdate
         day += datetime.timedelta(days=rng.randrange(14, 29))
         if day >= now:
             break
-        percent = min(100, percent + int(rng.randrange(5, 20) * pace))
+        percent = min(100, percent + int(rng.randrange(2, 12) * pace))
         if percent >= 100:
             late = timezone.localdate(day) > task.deadline
             status = TaskStatus.DONE_LATE if late else TaskStatus.DONE
