@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from .pccc_import import pccc_import_save, plan_pccc_import
 from .task_import import column_names as task_columns
 from .task_import import plan_task_import
 from .templates_xlsx import task_template_response
-from .uploads import SpreadsheetRefused, read_table
+from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table
 
 
 def _require_coordinator(user):
@@ -28,11 +28,12 @@ def _require_coordinator(user):
         raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
 
 
-def _read_upload(form):
+def _read_upload(form) -> bytes:
+    """The uploaded bytes; the size is checked before anything is read into memory."""
     upload = form.cleaned_data["file"]
-    if upload.size > 5 * 1024 * 1024 + 1:
-        return None, upload.name
-    return upload.read(), upload.name
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise SpreadsheetRefused([CellError(None, "", _("Tệp lớn hơn 5 MB. Hãy chia nhỏ tệp rồi nhập lần lượt."))])
+    return upload.read()
 
 
 def _plan_tasks(user, data, filename, programme, unit):
@@ -45,6 +46,32 @@ def _plan_tasks(user, data, filename, programme, unit):
     return plan, plan.errors
 
 
+def _tasks_confirm(request, token):
+    """Re-read the kept file, re-check every row against the current data and scope, then save all or none."""
+    user = request.user
+    stored = pending.load(request, "tasks", token)
+    if stored is None:
+        messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
+        return redirect("exports:task_import")
+    data, params = stored
+    programme = task_selectors.programmes_visible_to(user).filter(pk=params["programme"]).first()
+    if programme is None:
+        raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
+    unit = unit_visible_to_or_404(user, params["unit"])
+    plan, errors = _plan_tasks(user, data, params["filename"], programme, unit)
+    if errors:
+        messages.error(request, _("Dữ liệu đã khác so với lúc kiểm tra; chưa nhập dòng nào. Hãy tải tệp lên lại."))
+        return redirect("exports:task_import")
+    created, changed = services.task_import_commit(actor=user, plan=plan)
+    pending.forget(request, token)
+    messages.success(
+        request,
+        _("Đã nhập %(created)s nhiệm vụ mới, cập nhật %(changed)s nhiệm vụ.")
+        % {"created": created, "changed": changed},
+    )
+    return redirect("tasks:my_tasks")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_import(request):
@@ -52,38 +79,20 @@ def task_import(request):
     _require_coordinator(request.user)
     user = request.user
     if request.POST.get("token"):
-        stored = pending.load(request, "tasks", request.POST["token"])
-        if stored is None:
-            messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
-            return redirect("exports:task_import")
-        data, params = stored
-        programme = task_selectors.programmes_visible_to(user).filter(pk=params["programme"]).first()
-        if programme is None:
-            raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
-        unit = unit_visible_to_or_404(user, params["unit"])
-        plan, errors = _plan_tasks(user, data, params["filename"], programme, unit)
-        if not errors:
-            try:
-                created, changed = services.task_import_commit(actor=user, plan=plan)
-            except ValidationError as error:
-                errors = [str(m) for m in error.messages]
-            else:
-                pending.forget(request, request.POST["token"])
-                messages.success(
-                    request,
-                    _("Đã nhập %(created)s nhiệm vụ mới, cập nhật %(changed)s nhiệm vụ.")
-                    % {"created": created, "changed": changed},
-                )
-                return redirect("tasks:my_tasks")
-        messages.error(request, _("Tệp đã thay đổi hoặc dữ liệu đã khác so với lúc kiểm tra; chưa nhập dòng nào."))
-        return redirect("exports:task_import")
+        return _tasks_confirm(request, request.POST["token"])
     form = TaskImportForm(request.POST or None, request.FILES or None, user=user)
     context = {"form": form, "plan": None, "errors": []}
     if request.method == "POST" and form.is_valid():
-        data, filename = _read_upload(form)
-        programme, unit = form.cleaned_data["programme"], form.cleaned_data["unit"]
+        programme, unit, filename = (
+            form.cleaned_data["programme"],
+            form.cleaned_data["unit"],
+            form.cleaned_data["file"].name,
+        )
         try:
-            plan, errors = _plan_tasks(user, data or b"x" * (5 * 1024 * 1024 + 1), filename, programme, unit)
+            data = _read_upload(form)
+            plan, errors = _plan_tasks(user, data, filename, programme, unit)
+        except SpreadsheetRefused as refused:
+            plan, errors = None, refused.errors
         except PermissionDenied as denied:
             plan, errors = None, [str(denied)]
         context.update(plan=plan, errors=errors)
@@ -103,56 +112,61 @@ def task_template(request):
     return task_template_response(request.user)
 
 
+def _plan_pccc(user, data, criteria_set, unit, period, *, dry_run):
+    """(plan, errors, changed) of a PCCC values file for ``unit`` (already scope-checked)."""
+    criteria = pccc_selectors.criteria_of(criteria_set)
+    levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
+    grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=max(levels, default=0))
+    required, optional = pccc_columns(grid.criteria)
+    try:
+        plan = plan_pccc_import(grid=grid, table=read_table(data, required=required, optional=optional))
+    except SpreadsheetRefused as refused:
+        return None, refused.errors, 0
+    changed = pccc_import_save(
+        user=user, criteria_set=criteria_set, root=unit, period=period, plan=plan, dry_run=dry_run
+    )
+    return plan, plan.errors, changed
+
+
+def _pccc_confirm(request, token):
+    stored = pending.load(request, "pccc", token)
+    if stored is None:
+        messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
+        return redirect("exports:pccc_import")
+    data, params = stored
+    criteria_set = pccc_selectors.criteria_set_or_404(params["criteria_set"])
+    unit = unit_visible_to_or_404(request.user, params["unit"])
+    period = Period.parse(params["period"])
+    _plan, errors, changed = _plan_pccc(request.user, data, criteria_set, unit, period, dry_run=False)
+    if errors:
+        messages.error(request, _("Dữ liệu đã khác so với lúc kiểm tra; chưa lưu ô nào."))
+        return redirect("exports:pccc_import")
+    pending.forget(request, token)
+    messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": changed})
+    return redirect("pccc:unit_results", set_code=criteria_set.code, unit_code=unit.code)
+
+
 @login_required
 @permission_required("pccc.add_assessment", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def pccc_import(request):
     """Import criterion values for a period from the grid export (the template)."""
-    user = request.user
-    token = request.POST.get("token")
-    if token:
-        stored = pending.load(request, "pccc", token)
-        if stored is None:
-            messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
-            return redirect("exports:pccc_import")
-        data, params = stored
-        criteria_set = pccc_selectors.criteria_set_or_404(params["criteria_set"])
-        unit = unit_visible_to_or_404(user, params["unit"])
-        period = Period.parse(params["period"])
-    form = PcccImportForm(None if token else request.POST or None, request.FILES or None, user=user)
+    if request.POST.get("token"):
+        return _pccc_confirm(request, request.POST["token"])
+    form = PcccImportForm(request.POST or None, request.FILES or None, user=request.user)
     context = {"form": form, "plan": None, "errors": []}
-    if not token and request.method == "POST" and form.is_valid():
-        data, _filename = _read_upload(form)
-        data = data or b"x" * (5 * 1024 * 1024 + 1)
-        criteria_set, unit, period = (
-            form.cleaned_data["criteria_set"],
-            form.cleaned_data["unit"],
-            form.cleaned_data["ky"],
-        )
-    if token or (request.method == "POST" and form.is_valid()):
-        criteria = pccc_selectors.criteria_of(criteria_set)
-        levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
-        grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=max(levels, default=0))
-        required, optional = pccc_columns(grid.criteria)
+    if request.method == "POST" and form.is_valid():
+        criteria_set, unit, period = (form.cleaned_data[k] for k in ("criteria_set", "unit", "ky"))
         try:
-            plan = plan_pccc_import(grid=grid, table=read_table(data, required=required, optional=optional))
+            data = _read_upload(form)
         except SpreadsheetRefused as refused:
             context["errors"] = refused.errors
         else:
-            changed = pccc_import_save(
-                user=user, criteria_set=criteria_set, root=unit, period=period, plan=plan, dry_run=not token
-            )
-            context.update(plan=plan, errors=plan.errors)
-            if token and not plan.errors:
-                pending.forget(request, token)
-                messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": changed})
-                return redirect("pccc:unit_results", set_code=criteria_set.code, unit_code=unit.code)
-            if not token and not plan.errors:
+            plan, errors, _changed = _plan_pccc(request.user, data, criteria_set, unit, period, dry_run=True)
+            context.update(plan=plan, errors=errors)
+            if not errors:
                 context["token"] = pending.keep(
                     request, "pccc", data, criteria_set=criteria_set.code, unit=unit.code, period=period.key
                 )
-        if token:
-            messages.error(request, _("Dữ liệu đã khác so với lúc kiểm tra; chưa lưu ô nào."))
-            return redirect("exports:pccc_import")
     status = 400 if form.is_bound and (form.errors or context["errors"]) else 200
     return render(request, "exports/pccc_import.html", context, status=status)

@@ -68,7 +68,7 @@ def test_large_task_export_uses_write_only_mode_streams_and_a_fixed_number_of_qu
     assert open_xlsx(response).active.max_row == 1201
 
 
-def test_pccc_grid_export_has_units_by_criteria_with_rates(client, users, tree, pccc):
+def test_pccc_grid_export_has_units_by_criteria_with_rates(client, users, tree, pccc, django_assert_max_num_queries):
     period = "2026-03"
     submission = AssessmentSubmission.objects.create(
         criteria_set=pccc.set, unit=tree.hanoi, period=period, entered_by=users.officer_hanoi
@@ -78,7 +78,9 @@ def test_pccc_grid_export_has_units_by_criteria_with_rates(client, users, tree, 
     )
     client.force_login(users.officer_hanoi)
     url = reverse("exports:pccc_grid_xlsx", kwargs={"set_code": pccc.set.code, "unit_code": tree.hanoi.code})
-    sheet = open_xlsx(client.get(url + f"?ky={period}")).active
+    with django_assert_max_num_queries(10):
+        response = client.get(url + f"?ky={period}")
+    sheet = open_xlsx(response).active
     headers = [c.value for c in sheet[1]]
     assert headers[:2] == ["Mã đơn vị", "Tên đơn vị"]
     assert any(h.startswith("TC1.") and h.endswith("Tỷ lệ") for h in headers)
@@ -97,7 +99,7 @@ def test_pccc_grid_export_of_another_province_is_404(client, users, tree, pccc):
     assert client.get(url).status_code == 404
 
 
-def test_ranking_export_follows_the_dashboard(client, users, tree, programme, make_task):
+def test_ranking_export_follows_the_dashboard(client, users, tree, programme, make_task, django_assert_max_num_queries):
     from dashboards.services import snapshot_rebuild
 
     make_task(unit=tree.hoankiem, title="A")
@@ -105,7 +107,9 @@ def test_ranking_export_follows_the_dashboard(client, users, tree, programme, ma
     snapshot_rebuild(as_of=datetime.date.today())
     client.force_login(users.leader_hanoi)
     url = reverse("exports:ranking_xlsx", kwargs={"programme_id": programme.pk, "code": tree.hanoi.code})
-    sheet = open_xlsx(client.get(url)).active
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    sheet = open_xlsx(response).active
     assert [c.value for c in sheet[1]][:3] == ["Hạng", "Đơn vị", "Hoàn thành (%)"]
     names = [sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)]
     assert set(names) == {tree.hoankiem.name, tree.badinh.name, tree.soctson.name}

@@ -163,3 +163,19 @@ def test_management_command_imports_and_refuses_bad_files(tmp_path, users, tree,
     with pytest.raises(CommandError, match="phạm vi"):
         call_command("import_tasks", str(good), *args[:2], "--unit", tree.haiphong.code, "--user", "thuongtruc.hanoi")
     assert Task.objects.count() == 1
+
+
+def test_an_upload_over_5_mb_is_refused_before_it_is_read(client, users, tree, programme):
+    client.force_login(users.coordinator_hanoi)
+    response = upload(client, programme, tree.hanoi, b"PK\x03\x04" + b"\x00" * (5 * 1024 * 1024))
+    assert response.status_code == 400
+    assert "lớn hơn 5 MB" in response.content.decode() and Task.objects.count() == 0
+
+
+def test_a_confirmation_after_the_data_changed_saves_nothing(client, users, tree, programme, agencies):
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("A"), row("B", coord="")]))
+    agencies.justice_hanoi.delete()  # row 2 now names an agency that no longer exists
+    response = client.post(reverse("exports:task_import"), {"token": preview.context["token"]}, follow=True)
+    assert "chưa nhập dòng nào" in response.content.decode()
+    assert Task.objects.count() == 0
