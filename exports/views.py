@@ -2,11 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dashboards.selectors import programmes_visible_to
+from pccc.periods import Period
 from pccc.selectors import criteria_sets_active
 from tasks.selectors import can_coordinate
 
+from .export_views import NATIONAL
 from .forms import ReportForm
 
 
@@ -24,5 +28,8 @@ def index(request):
             "can_view_pccc": user.has_perm("pccc.view_assessment"),
             "criteria_sets": list(criteria_sets_active()) if user.has_perm("pccc.view_assessment") else [],
             "report_form": ReportForm(user=user),
+            "programmes": list(programmes_visible_to(user)),
+            "unit_code": user.unit.code if user.unit_id else NATIONAL,
+            "period": Period.month_of(timezone.localdate()).key,
         },
     )

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from tasks.choices import AgencyKind, TaskGroup
 from tasks.models import Agency, Programme, Task
-from tests.pccc.conftest import pccc  # noqa: F401  (the PCCC set fixture)
+from tests.pccc.conftest import big_province, pccc  # noqa: F401  (fixtures of the PCCC tests)
 
 YEAR = 2026
 

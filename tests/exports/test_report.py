@@ -105,3 +105,33 @@ def test_report_pdf_for_another_province_is_refused(client, users, tree, program
         reverse("exports:report_pdf"), {"programme": programme.pk, "unit": tree.haiphong.code, "ky": "2026"}
     )
     assert response.status_code == 400
+
+
+def test_report_for_a_province_of_126_communes_runs_a_fixed_number_of_queries(
+    client, big_province, programme, django_assert_max_num_queries
+):
+    from portal.roles import Role
+    from provinces.models import AdministrativeUnit
+    from tasks.models import Agency, Task
+    from tests.factories import make_user
+
+    leader = make_user("lanhdao.lon", unit=big_province, role=Role.LEADER)
+    agency = Agency.objects.create(name="Công an thành phố", kind="cong_an", unit=big_province)
+    for commune in AdministrativeUnit.objects.filter(parent=big_province):
+        Task.objects.create(
+            programme=programme, unit=commune, group="dich_vu_cong", title="Nhiệm vụ", lead_agency=agency,
+            start_date=datetime.date(2026, 1, 1), deadline=datetime.date(2026, 1, 31),
+        )  # fmt: skip
+    snapshot_rebuild(as_of=datetime.date.today())
+    client.force_login(leader)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("exports:report"), {"programme": programme.pk, "unit": "01", "ky": "2026"})
+    assert response.status_code == 200
+    assert "Xã số 126" in all_text(Document(io.BytesIO(response.content)))
+
+
+def test_hub_links_the_exports_of_the_users_own_unit(client, users, tree, programme, pccc):
+    client.force_login(users.officer_hanoi)
+    body = client.get(reverse("exports:index")).content.decode()
+    assert reverse("exports:ranking_xlsx", kwargs={"programme_id": programme.pk, "code": tree.hanoi.code}) in body
+    assert reverse("exports:pccc_grid_xlsx", kwargs={"set_code": pccc.set.code, "unit_code": tree.hanoi.code}) in body
