@@ -6,11 +6,13 @@ so nothing the browser posts back is trusted.
 
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
 
 SESSION_KEY = "exports_pending"
+MAX_AGE_SECONDS = 24 * 3600
 
 
 def _folder() -> Path:
@@ -19,8 +21,20 @@ def _folder() -> Path:
     return folder
 
 
+def _sweep(folder: Path, request) -> None:
+    """Drop the user's previous upload and anything abandoned for over a day."""
+    previous = (request.session.get(SESSION_KEY) or {}).get("token")
+    if previous:
+        (folder / f"{request.user.pk}-{previous}.xlsx").unlink(missing_ok=True)
+    cutoff = time.time() - MAX_AGE_SECONDS
+    for path in folder.glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def keep(request, kind: str, data: bytes, **params) -> str:
     """Store the upload for this user and return its token."""
+    _sweep(_folder(), request)
     token = secrets.token_urlsafe(16)
     (_folder() / f"{request.user.pk}-{token}.xlsx").write_bytes(data)
     request.session[SESSION_KEY] = {"token": token, "kind": kind, **params}

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dashboards.selectors import dashboard
 from pccc import selectors as pccc_selectors
@@ -10,6 +11,7 @@ from pccc.periods import Period
 from provinces.models import AdministrativeUnit
 from tasks.models import Programme
 
+RANKING_CAPTION = _lazy("2. Xếp hạng các đơn vị trực thuộc")
 PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ")
 
 
@@ -78,7 +80,7 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
     if board.ranking:
         general.tables.append(
             (
-                _("2. Xếp hạng các đơn vị trực thuộc"),
+                str(RANKING_CAPTION),
                 [_("Hạng"), _("Đơn vị"), _("Hoàn thành"), _("Quá hạn"), _("Đơn vị đạt PCCC")],
                 [
                     (i, r.unit.name, _pct(r.completion), r.overdue, _pct(r.pccc_rate))

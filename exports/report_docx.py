@@ -53,7 +53,7 @@ def _setup(document):
 
 
 def _two_blocks(document, left, right, widths=None):
-    widths = widths or (Mm(70), Mm(95))
+    widths = widths or (Mm(62), Mm(103))
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, lines, width in zip(table.rows[0].cells, (left, right), widths, strict=True):

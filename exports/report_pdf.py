@@ -6,7 +6,7 @@ with Vietnamese glyphs (fonts-dejavu-core; Times New Roman or Liberation Serif w
 
 from django.template.loader import render_to_string
 
-from .report_data import ReportData
+from .report_data import RANKING_CAPTION, ReportData
 
 CHART_BAR_HEIGHT = 16
 
@@ -35,6 +35,12 @@ def build_report_pdf(data: ReportData, *, today) -> bytes:
     ]
     html = render_to_string(
         "exports/report_pdf.html",
-        {"data": data, "today": today, "bars": bars, "chart_height": len(bars) * (CHART_BAR_HEIGHT + 6) + 4},
+        {
+            "data": data,
+            "today": today,
+            "bars": bars,
+            "chart_height": len(bars) * (CHART_BAR_HEIGHT + 6) + 4,
+            "chart_caption": str(RANKING_CAPTION),
+        },
     )
     return HTML(string=html).write_pdf()

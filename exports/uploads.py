@@ -88,13 +88,13 @@ def read_table(data: bytes, *, required: list[str], optional: list[str] = (), fi
         sheet = workbook.worksheets[0]
         with sheet._get_source() as source:
             merged = MERGED.findall(source.read())
+        rows = iter(list(sheet.iter_rows(values_only=True)))  # parsed here, where errors are caught
     except Exception:  # openpyxl raises many kinds on a broken or hostile file
         raise _refuse(_("Không đọc được tệp Excel. Hãy tải mẫu và nhập số liệu vào mẫu.")) from None
     errors = []
     if merged:
         cells = ", ".join(ref.decode() for ref in merged[:5])
         errors.append(CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells}))
-    rows = sheet.iter_rows(values_only=True)
     header_cells = next(rows, ())
     headers = [str(value).strip() if value is not None else "" for value in header_cells]
     while headers and not headers[-1]:

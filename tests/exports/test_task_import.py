@@ -179,3 +179,10 @@ def test_a_confirmation_after_the_data_changed_saves_nothing(client, users, tree
     response = client.post(reverse("exports:task_import"), {"token": preview.context["token"]}, follow=True)
     assert "chưa nhập dòng nào" in response.content.decode()
     assert Task.objects.count() == 0
+
+
+def test_a_new_upload_replaces_the_previous_pending_file(client, users, tree, programme, agencies, pending_dir):
+    client.force_login(users.coordinator_hanoi)
+    upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("A")]))
+    upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("B")]))
+    assert len(list(pending_dir.glob("*.xlsx"))) == 1

@@ -85,3 +85,20 @@ def test_a_good_file_gives_rows_by_number_and_skips_empty_rows():
 
 def test_check_accepts_a_plain_workbook():
     check_xlsx_bytes(xlsx_bytes([REQUIRED]))
+
+
+def test_an_xml_entity_bomb_inside_the_sheet_is_refused():
+    """Built on the fly: "billion laughs" in the worksheet XML; defusedxml refuses entity declarations."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([REQUIRED, ["A", 1]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                entities = '<!ENTITY a "hahahahaha">' + "".join(
+                    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
+                )
+                content = f"<!DOCTYPE worksheet [{entities}]>".encode() + content
+                content = content.replace(b"<v>1</v>", b"<v>&i;</v>")
+            archive.writestr(item, content)
+    assert "Không đọc được tệp Excel" in refused(buffer.getvalue())
