@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dashboards.selectors import programmes_visible_to as dashboard_programmes
 from pccc.models import CriteriaSet
 from pccc.periods import InvalidPeriod, Period
+from provinces.choices import UnitLevel
 from provinces.selectors import units_visible_to
 from tasks.selectors import programmes_visible_to
 
@@ -66,6 +67,13 @@ class PcccImportForm(_UploadForm):
     """Criteria set, unit and period the values are for, and the filled-in grid file."""
 
     ky = forms.CharField(label=_("Kỳ báo cáo"), help_text=_("Ví dụ: 2026-03 (tháng), 2026-Q1 (quý), 2026 (năm)."))
+    cap = forms.TypedChoiceField(
+        label=_("Cấp đơn vị trong tệp"),
+        choices=[("", _("Cấp thấp nhất có tiêu chí")), *UnitLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, submit_label=_("Kiểm tra tệp"), **kwargs)
@@ -73,7 +81,7 @@ class PcccImportForm(_UploadForm):
             label=_("Mô hình"), queryset=CriteriaSet.objects.filter(is_active=True), to_field_name="code"
         )
         self.fields["unit"] = _unit_field(user, _("Đơn vị"))
-        self.order_fields(["criteria_set", "unit", "ky", "file"])
+        self.order_fields(["criteria_set", "unit", "ky", "cap", "file"])
 
     def clean_ky(self):
         return _period(self.cleaned_data["ky"])

@@ -112,11 +112,12 @@ def task_template(request):
     return task_template_response(request.user)
 
 
-def _plan_pccc(user, data, criteria_set, unit, period, *, dry_run):
-    """(plan, errors, changed) of a PCCC values file for ``unit`` (already scope-checked)."""
+def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run):
+    """(plan, errors, changed) of a PCCC values file for ``unit`` (already scope-checked) at one level."""
     criteria = pccc_selectors.criteria_of(criteria_set)
     levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
-    grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=max(levels, default=0))
+    level = level if level in levels else max(levels, default=0)
+    grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
     required, optional = pccc_columns(grid.criteria)
     try:
         plan = plan_pccc_import(grid=grid, table=read_table(data, required=required, optional=optional))
@@ -137,7 +138,9 @@ def _pccc_confirm(request, token):
     criteria_set = pccc_selectors.criteria_set_or_404(params["criteria_set"])
     unit = unit_visible_to_or_404(request.user, params["unit"])
     period = Period.parse(params["period"])
-    _plan, errors, changed = _plan_pccc(request.user, data, criteria_set, unit, period, dry_run=False)
+    _plan, errors, changed = _plan_pccc(
+        request.user, data, criteria_set, unit, period, params.get("level"), dry_run=False
+    )
     if errors:
         messages.error(request, _("Dữ liệu đã khác so với lúc kiểm tra; chưa lưu ô nào."))
         return redirect("exports:pccc_import")
@@ -156,17 +159,23 @@ def pccc_import(request):
     form = PcccImportForm(request.POST or None, request.FILES or None, user=request.user)
     context = {"form": form, "plan": None, "errors": []}
     if request.method == "POST" and form.is_valid():
-        criteria_set, unit, period = (form.cleaned_data[k] for k in ("criteria_set", "unit", "ky"))
+        criteria_set, unit, period, level = (form.cleaned_data[k] for k in ("criteria_set", "unit", "ky", "cap"))
         try:
             data = _read_upload(form)
         except SpreadsheetRefused as refused:
             context["errors"] = refused.errors
         else:
-            plan, errors, _changed = _plan_pccc(request.user, data, criteria_set, unit, period, dry_run=True)
+            plan, errors, _changed = _plan_pccc(request.user, data, criteria_set, unit, period, level, dry_run=True)
             context.update(plan=plan, errors=errors)
             if not errors:
                 context["token"] = pending.keep(
-                    request, "pccc", data, criteria_set=criteria_set.code, unit=unit.code, period=period.key
+                    request,
+                    "pccc",
+                    data,
+                    criteria_set=criteria_set.code,
+                    unit=unit.code,
+                    period=period.key,
+                    level=level,
                 )
     status = 400 if form.is_bound and (form.errors or context["errors"]) else 200
     return render(request, "exports/pccc_import.html", context, status=status)

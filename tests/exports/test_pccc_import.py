@@ -107,3 +107,28 @@ def test_a_future_period_is_refused(client, users, tree, pccc):
         },
     )
     assert response.status_code == 400 and "Chưa đến kỳ báo cáo" in response.content.decode()
+
+
+def test_a_file_of_another_level_is_imported_at_that_level(client, users, tree, pccc):
+    from pccc.choices import Aggregation, Comparator
+    from provinces.choices import UnitLevel
+    from tests.pccc.conftest import make_criterion
+
+    plan_made = make_criterion(
+        pccc.set, "TP1", Comparator.YES_NO, Aggregation.SHARE_PASSING, level=UnitLevel.PROVINCE, order=9
+    )
+    client.force_login(users.officer_hanoi)
+    url = reverse("exports:pccc_grid_xlsx", kwargs={"set_code": pccc.set.code, "unit_code": tree.hanoi.code})
+    workbook = open_xlsx(client.get(url + f"?ky={PERIOD}&cap={UnitLevel.PROVINCE}"))
+    sheet = workbook.active
+    assert [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)] == [tree.hanoi.code]
+    sheet.cell(row=2, column=3, value="Có")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = {"criteria_set": pccc.set.code, "unit": tree.hanoi.code, "ky": PERIOD, "cap": UnitLevel.PROVINCE}
+    preview = client.post(
+        reverse("exports:pccc_import"), {**data, "file": SimpleUploadedFile("a.xlsx", buffer.getvalue())}
+    )
+    assert preview.status_code == 200, preview.context["errors"]
+    client.post(reverse("exports:pccc_import"), {"token": preview.context["token"]})
+    assert Assessment.objects.get(criterion=plan_made, unit=tree.hanoi).answer is True
