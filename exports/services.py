@@ -39,7 +39,7 @@ def task_import_commit(*, actor, plan: TaskImportPlan) -> tuple[int, int]:
         through.objects.filter(task__in=ids[start : start + BATCH]).delete()
     by_title = {(t.unit_id, t.title): t for t in created}
     links = []
-    for planned in plan.rows:
+    for planned in [*plan.creates, *plan.changes]:
         task = planned.task if planned.task.pk else by_title[(planned.task.unit_id, planned.task.title)]
         links += [through(task_id=task.pk, agency_id=a.pk) for a in {a.pk: a for a in planned.coordinating}.values()]
     through.objects.bulk_create(links, batch_size=BATCH)

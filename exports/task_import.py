@@ -72,6 +72,7 @@ class PlannedTask:
     task: Task
     coordinating: list
     is_new: bool
+    changed_fields: list[str] = field(default_factory=list)  # labels of what a change row alters
 
 
 @dataclass
@@ -89,7 +90,12 @@ class TaskImportPlan:
 
     @property
     def changes(self) -> list[PlannedTask]:
-        return [r for r in self.rows if not r.is_new]
+        return [r for r in self.rows if not r.is_new and r.changed_fields]
+
+    @property
+    def unchanged(self) -> list[PlannedTask]:
+        """Rows identical to the task already stored: nothing is written for them."""
+        return [r for r in self.rows if not r.is_new and not r.changed_fields]
 
 
 def column_names() -> tuple[list[str], list[str]]:
@@ -110,7 +116,8 @@ class _Lookups:
         ids = [pk for pk, title in existing.values_list("pk", "title").iterator() if title.casefold() in titles]
         self.tasks = {}
         for start in range(0, len(ids), BATCH):
-            for task in Task.objects.filter(pk__in=ids[start : start + BATCH]).select_related("unit"):
+            batch = Task.objects.filter(pk__in=ids[start : start + BATCH]).select_related("unit")
+            for task in batch.prefetch_related("coordinating_agencies"):
                 self.tasks[(task.unit_id, task.title.casefold())] = task
         groups = {str(label).casefold(): value for value, label in TaskGroup.choices}
         self.groups = groups | {value: value for value in TaskGroup.values}
@@ -235,6 +242,7 @@ def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask 
         return None
     existing = look.tasks.get((unit.pk, title.casefold()))
     task = existing or Task(programme=programme, unit=unit, title=title)
+    before = _state(task, [a.pk for a in task.coordinating_agencies.all()] if existing else [])
     task.group, task.lead_agency, task.accountable_person = group, lead, person
     task.start_date, task.deadline, task.weight = start, deadline, weight
     task.description = str(values.get(str(DESCRIPTION)) or "")
@@ -253,4 +261,17 @@ def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask 
             column = str(FIELD_COLUMNS.get(name, ""))
             errors.extend(CellError(row, column, message) for message in messages)
         return None
-    return PlannedTask(row=row, task=task, coordinating=coordinating, is_new=existing is None)
+    after = _state(task, [a.pk for a in coordinating])
+    changed = [str(_label(name)) for name in before if before[name] != after[name]] if existing else []
+    return PlannedTask(row=row, task=task, coordinating=coordinating, is_new=existing is None, changed_fields=changed)
+
+
+def _label(name: str):
+    return Task._meta.get_field(name).verbose_name
+
+
+def _state(task: Task, coordinating_ids: list[int]) -> dict:
+    """The imported fields of ``task`` as comparable values."""
+    state = {name: getattr(task, Task._meta.get_field(name).attname) for name in CHANGED_FIELDS}
+    state["coordinating_agencies"] = sorted(set(coordinating_ids))
+    return state

@@ -186,3 +186,20 @@ def test_a_new_upload_replaces_the_previous_pending_file(client, users, tree, pr
     upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("A")]))
     upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("B")]))
     assert len(list(pending_dir.glob("*.xlsx"))) == 1
+
+
+def test_a_second_import_of_the_same_file_changes_nothing_and_names_changed_fields(
+    client, users, tree, programme, agencies
+):
+    client.force_login(users.coordinator_hanoi)
+    data = xlsx_bytes([HEADER, row("A"), row("B", coord="")])
+    first = upload(client, programme, tree.hanoi, data)
+    client.post(reverse("exports:task_import"), {"token": first.context["token"]})
+    again = upload(client, programme, tree.hanoi, data)
+    plan = again.context["plan"]
+    assert (len(plan.creates), len(plan.changes), len(plan.unchanged)) == (0, 0, 2)
+    client.post(reverse("exports:task_import"), {"token": again.context["token"]})
+    assert Task.history.count() == 2
+    changed = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("A", end=datetime.datetime(2026, 10, 31))]))
+    assert [r.changed_fields for r in changed.context["plan"].changes] == [["thời hạn hoàn thành"]]
+    assert "Cập nhật: <span" in changed.content.decode()
