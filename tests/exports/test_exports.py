@@ -121,3 +121,11 @@ def test_ranking_export_refuses_the_national_view_and_other_provinces(client, us
     for code in ("toan-quoc", tree.haiphong.code):
         url = reverse("exports:ranking_xlsx", kwargs={"programme_id": programme.pk, "code": code})
         assert client.get(url).status_code == 404
+
+
+def test_task_export_of_one_units_subtree(client, users, tree, make_task):
+    make_task(title="Thành phố")
+    make_task(title="Phường", unit=tree.hoankiem)
+    client.force_login(users.leader_hanoi)
+    sheet = open_xlsx(client.get(reverse("exports:tasks_xlsx") + f"?don_vi={tree.hoankiem.code}")).active
+    assert [sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)] == ["Phường"]
