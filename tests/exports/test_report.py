@@ -135,3 +135,8 @@ def test_hub_links_the_exports_of_the_users_own_unit(client, users, tree, progra
     body = client.get(reverse("exports:index")).content.decode()
     assert reverse("exports:ranking_xlsx", kwargs={"programme_id": programme.pk, "code": tree.hanoi.code}) in body
     assert reverse("exports:pccc_grid_xlsx", kwargs={"set_code": pccc.set.code, "unit_code": tree.hanoi.code}) in body
+
+
+def test_the_menu_links_the_hub(client, users):
+    client.force_login(users.officer_hanoi)
+    assert f'href="{reverse("exports:index")}"' in client.get(reverse("tasks:my_tasks")).content.decode()
