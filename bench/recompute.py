@@ -9,7 +9,6 @@ Prints a Markdown table to paste into docs/benchmarks.md.
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -37,16 +36,14 @@ def timed(fn, *args, **kwargs):
 
 
 def recompute_in_subprocess() -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of `manage.py recompute_progress` as a separate process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(seconds, peak RSS in MB) of `manage.py recompute_progress` in a fresh process, as a worker runs it."""
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "recompute_progress", "--date", dataset.AS_OF.isoformat()],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.peak_rss", "recompute_progress", "--date", dataset.AS_OF.isoformat()],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
     elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak_kb, before) / 1024
+    return elapsed, float(out.rsplit("PEAK_RSS_MB", 1)[1])
 
 
 def check_naive_matches(naive: dict) -> None:
