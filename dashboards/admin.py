@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from .jobs import recompute_progress_job
 from .models import CompletionSnapshot, PcccSnapshot, RecomputeRun
@@ -26,9 +27,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(RecomputeRun)
 class RecomputeRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "as_of", "outcome", "rows_written", "duration_seconds", "triggered_by"]
+    list_display = ["started_at", "as_of", "outcome", "rows_written", "duration", "triggered_by"]
     list_filter = ["outcome", "as_of"]
     change_list_template = "admin/dashboards/recomputerun/change_list.html"
+
+    @admin.display(description=_l("thời gian chạy (giây)"))
+    def duration(self, run):
+        seconds = run.duration_seconds
+        return "–" if seconds is None else f"{seconds:.1f}".replace(".", ",")
 
     def get_urls(self):
         return [
