@@ -159,6 +159,18 @@ STORAGES = {
     },
 }
 
+# Cache: Redis in production (DJANGO_CACHE_URL=redis://…), memory of each process otherwise.
+_CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# How long the dashboards may reuse live figures (by agency, bottlenecks) between reports.
+DASHBOARD_LIVE_CACHE_SECONDS = int(os.environ.get("DASHBOARD_LIVE_CACHE_SECONDS", "60"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

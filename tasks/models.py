@@ -178,6 +178,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["unit", "deadline"], name="task_unit_deadline"),
             models.Index(fields=["programme", "unit"], name="task_programme_unit"),
+            # Bottlenecks: a programme's tasks in deadline order, most overdue first.
+            models.Index(fields=["programme", "deadline"], name="task_programme_deadline"),
         ]
 
     def __str__(self) -> str:

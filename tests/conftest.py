@@ -40,3 +40,13 @@ def users(tree):
 def fast_password_hasher(settings):
     """Hashing with PBKDF2 costs ~0.3 s per user; tests don't need that strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Dashboards cache live figures and HTML; every test starts from an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -161,3 +161,23 @@ def test_officer_sees_where_their_tasks_stand(client, users, programme, figures,
     standing = response.context["board"].standing
     assert (standing.tasks, standing.completion, standing.rank, standing.people) == (4, Decimal("50.0"), 1, 2)
     assert "xếp thứ <strong>1/2</strong>" in response.content.decode()
+
+
+def test_cached_ranking_is_replaced_by_the_next_run(client, users, programme, figures, tree, report):
+    client.force_login(users.leader_hanoi)
+    before = client.get(url(programme, "01")).content.decode()
+    assert 'data-unit="00004"' in before
+    blocked = Task.objects.get(title="Kết nối dữ liệu hộ tịch")
+    report(blocked, percent=90, status=TaskStatus.IN_PROGRESS, on=TODAY)
+    snapshot_rebuild(as_of=TODAY)
+
+    html = client.get(url(programme, "01")).content.decode()
+    row = html[html.index('data-unit="00004"') :][:1500]
+    assert "45,0%" in row  # Ba Đình: (90 + 0) / 2, no longer the cached 15,0%
+
+
+def test_live_figures_are_shared_for_a_minute(client, users, programme, figures, django_assert_max_num_queries):
+    client.force_login(users.leader_hanoi)
+    client.get(url(programme, "01"))
+    with django_assert_max_num_queries(12):
+        client.get(url(programme, "01"))
