@@ -6,8 +6,10 @@ which only a national user may open.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,8 +21,8 @@ from provinces.models import AdministrativeUnit
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
 from tasks.models import Programme, Task
 
-from .choices import RunOutcome
-from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
+from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot
+from .tilemap import tiles
 
 TREND_DAYS = 90
 BOTTLENECK_LIMIT = 60
@@ -33,10 +35,6 @@ def programmes_visible_to(user) -> QuerySet[Programme]:
         return programmes
     province_path = "/" + user.unit.path.strip("/").split("/")[0] + "/"
     return programmes.filter(Q(unit__isnull=True) | Q(unit__path__startswith=province_path))
-
-
-def last_successful_run() -> RecomputeRun | None:
-    return RecomputeRun.objects.filter(outcome=RunOutcome.SUCCESS).order_by("-finished_at").first()
 
 
 def grade_for(completion: Decimal | None) -> tuple[str, str] | None:
@@ -92,7 +90,7 @@ class Dashboard:
     snapshot: CompletionSnapshot | None
     pccc: PcccSnapshot | None
     criteria: list[Criterion] = field(default_factory=list)
-    ranking: list[RankingRow] = field(default_factory=list)
+    ranking_loader: "Callable[[], list[RankingRow]] | None" = None
     trend: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
     by_agency: list[dict] = field(default_factory=list)
     bottlenecks: list[Task] = field(default_factory=list)
@@ -101,6 +99,15 @@ class Dashboard:
     @property
     def grade(self):
         return grade_for(self.snapshot.weighted_completion if self.snapshot else None)
+
+    @cached_property
+    def ranking(self) -> list[RankingRow]:
+        """Read on first use only: the page caches the ranking's HTML until the next run."""
+        return self.ranking_loader() if self.ranking_loader else []
+
+    @cached_property
+    def tiles(self) -> tuple[list[dict], int]:
+        return tiles(self.ranking)
 
     @property
     def waiting_central(self) -> list[Task]:
@@ -153,20 +160,20 @@ def dashboard(
     snapshot = recent[0] if recent else None
     as_of = snapshot.date if snapshot else None
     board = Dashboard(programme=programme, unit=unit, as_of=as_of, snapshot=snapshot, pccc=None)
-    criteria = list(
-        Criterion.objects.filter(is_active=True, criteria_set__is_active=True).order_by(
-            "criteria_set_id", "order", "code"
-        )
-    )
+    criteria = _active_criteria()
     criteria_set_id = criteria[0].criteria_set_id if criteria else None
     board.criteria = [c for c in criteria if c.criteria_set_id == criteria_set_id]
     if as_of is None:
         return board
 
     board.trend = [(s.date, s.weighted_completion) for s in reversed(recent)]
-    pccc_rows = _pccc_snapshots(criteria_set_id, unit, as_of)
-    board.pccc = pccc_rows.get(scope)
-    board.ranking = _ranking(programme, unit, as_of, pccc_rows, sort)
+    if criteria_set_id:
+        board.pccc = (
+            PcccSnapshot.objects.filter(criteria_set_id=criteria_set_id, scope_path=scope, date__lte=as_of)
+            .order_by("-date")
+            .first()
+        )
+    board.ranking_loader = lambda: _ranking(programme, unit, as_of, _pccc_snapshots(criteria_set_id, unit, as_of), sort)
     live = _live_figures(programme, scope)
     my_agencies = set(viewer.agencies.values_list("pk", flat=True)) if viewer is not None else set()
     board.by_agency = [{**row, "is_mine": row["lead_agency_id"] in my_agencies} for row in live["by_agency"]]
@@ -174,6 +181,19 @@ def dashboard(
     if viewer is not None:
         board.standing = _standing(live["people"], viewer)
     return board
+
+
+def _active_criteria() -> list[Criterion]:
+    """Active PCCC criteria in display order; edited rarely in admin, so shared for a minute."""
+    criteria = cache.get("dashboard-criteria")
+    if criteria is None:
+        criteria = list(
+            Criterion.objects.filter(is_active=True, criteria_set__is_active=True).order_by(
+                "criteria_set_id", "order", "code"
+            )
+        )
+        cache.set("dashboard-criteria", criteria, settings.DASHBOARD_LIVE_CACHE_SECONDS)
+    return criteria
 
 
 def _live_figures(programme, scope) -> dict:
@@ -195,12 +215,11 @@ def _live_figures(programme, scope) -> dict:
 
 
 def _pccc_snapshots(criteria_set_id, unit, as_of) -> dict[str, PcccSnapshot]:
-    """The latest PCCC snapshot of the unit and of each child, by scope path (one query)."""
+    """The latest PCCC snapshot of each child, by scope path (one query)."""
     if criteria_set_id is None:
         return {}
-    scope = unit.path if unit else NATIONAL_SCOPE
     rows = PcccSnapshot.objects.filter(
-        Q(scope_path=scope) | Q(unit__parent=unit, unit__isnull=False), criteria_set_id=criteria_set_id, date__lte=as_of
+        unit__parent=unit, unit__isnull=False, criteria_set_id=criteria_set_id, date__lte=as_of
     )
     latest = {}
     for row in rows.order_by("date"):

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from provinces.selectors import unit_breadcrumbs, unit_visible_to_or_404
 
-from .selectors import SORT_KEYS, dashboard, last_successful_run, programmes_visible_to
-from .tilemap import tiles
+from .selectors import SORT_KEYS, dashboard, programmes_visible_to
 
 NATIONAL = "toan-quoc"
 
@@ -40,19 +39,17 @@ def unit_dashboard(request, programme_id: int, code: str):
     if sort not in SORT_KEYS:
         sort = "hoan-thanh"
     board = dashboard(programme=programme, unit=unit, sort=sort, viewer=request.user)
-    map_tiles, map_columns = tiles(board.ranking)
-    run = last_successful_run()
-    stale = run is None or timezone.now() - run.finished_at > settings.DASHBOARD_STALE_AFTER
+    # The figures' time is when the last successful run computed them (stored on every row).
+    computed_at = board.snapshot.computed_at if board.snapshot else None
+    stale = computed_at is None or timezone.now() - computed_at > settings.DASHBOARD_STALE_AFTER
     return render(
         request,
         "dashboards/unit_dashboard.html",
         {
             "board": board,
-            "tiles": map_tiles,
-            "tile_columns": map_columns,
             "chart_data": chart_data(board),
             "programmes": programmes,
-            "run": run,
+            "computed_at": computed_at,
             "stale": stale,
             "sort": sort,
             "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.choices import RunOutcome
-from dashboards.models import RecomputeRun
+from dashboards.models import CompletionSnapshot, RecomputeRun
 from dashboards.services import snapshot_rebuild
 from pccc.choices import Aggregation, Comparator
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
@@ -119,7 +119,7 @@ def test_officer_sees_their_unit_dashboard(client, users, programme, figures):
 
 
 def test_stale_figures_are_flagged(client, users, programme, figures):
-    RecomputeRun.objects.update(finished_at=timezone.now() - datetime.timedelta(days=2))
+    CompletionSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(days=2))
     client.force_login(users.leader_hanoi)
     assert "Số liệu đã cũ hơn một ngày" in client.get(url(programme, "01")).content.decode()
 
