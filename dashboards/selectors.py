@@ -25,7 +25,7 @@ from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot
 from .tilemap import tiles
 
 TREND_DAYS = 90
-BOTTLENECK_LIMIT = 60
+BOTTLENECK_LIMIT = 40
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:

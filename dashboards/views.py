@@ -50,6 +50,7 @@ def unit_dashboard(request, programme_id: int, code: str):
             "chart_data": chart_data(board),
             "programmes": programmes,
             "computed_at": computed_at,
+            "live_cache_seconds": settings.DASHBOARD_LIVE_CACHE_SECONDS,
             "stale": stale,
             "sort": sort,
             "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],
