@@ -61,6 +61,7 @@ bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is 
 	  $(PY) -m bench.recompute --scales $(BENCH_SCALES)
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret \
 	  $(PY) -m bench.dashboards_load
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.exports
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var

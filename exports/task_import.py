@@ -20,7 +20,7 @@ from provinces.selectors import units_visible_to
 from tasks import selectors as task_selectors
 from tasks.choices import TaskGroup
 from tasks.models import Programme, Task
-from tasks.services import _check_links as check_task_links
+from tasks.services import task_check_links as check_task_links
 
 from .uploads import CellError
 

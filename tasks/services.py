@@ -83,7 +83,7 @@ def _on_branch(unit: AdministrativeUnit | None, task_unit: AdministrativeUnit) -
     return unit is None or task_unit.is_within(unit) or unit.is_within(task_unit)
 
 
-def _check_links(actor, task: Task, coordinating_agencies: Iterable[Agency]) -> None:
+def task_check_links(actor, task: Task, coordinating_agencies: Iterable[Agency]) -> None:
     """Programme, agencies, person and parent must belong with the task's unit."""
     errors = {}
     if task.programme_id and task.unit_id:
@@ -156,7 +156,7 @@ def task_create(
         parent=parent,
         created_at=at or timezone.now(),
     )
-    _check_links(actor, task, coordinating_agencies)
+    task_check_links(actor, task, coordinating_agencies)
     task.full_clean()
     task._history_user = actor
     task.save()
@@ -177,7 +177,7 @@ def task_update(
         setattr(task, name, value)
     _require_coordinator(actor, task.unit)
     agencies = list(task.coordinating_agencies.all()) if coordinating_agencies is None else list(coordinating_agencies)
-    _check_links(actor, task, agencies)
+    task_check_links(actor, task, agencies)
     task.full_clean(exclude=["version"])
     # Compare-and-swap on the version: works the same on SQLite and PostgreSQL.
     claimed = Task.objects.filter(pk=task.pk, version=expected_version).update(version=F("version") + 1)

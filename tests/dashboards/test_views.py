@@ -74,6 +74,8 @@ def test_leader_sees_headline_ranking_and_bottlenecks(client, users, programme, 
     assert "Cấp tài khoản định danh mức 2" in html
     assert "Hải Phòng" not in html
     assert (board.pccc.units_passing, board.pccc.units_assessed) == (1, 2)
+    assert reverse("exports:ranking_xlsx", args=[programme.pk, "01"]) in html
+    assert reverse("exports:report") + f"?programme={programme.pk}&amp;unit=01" in html
     assert "1/2" in html
 
 
