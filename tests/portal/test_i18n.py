@@ -33,3 +33,21 @@ def test_pages_are_vietnamese_even_for_an_english_browser(client, db):
 def test_a_user_can_choose_english(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
     assert "Log in" in client.get("/dang-nhap/").content.decode()
+
+
+def test_english_catalogue_is_complete_and_keeps_placeholders():
+    """Every Vietnamese string has an English translation with the same %(name)s placeholders."""
+    import re
+    from pathlib import Path
+
+    import polib
+
+    po = polib.pofile(str(Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po"))
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+    placeholder = re.compile(r"%\(\w+\)\w")
+    for entry in po:
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        source = set(placeholder.findall(entry.msgid + entry.msgid_plural))
+        for text in translations:
+            assert set(placeholder.findall(text)) <= source, entry.msgid
