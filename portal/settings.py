@@ -242,5 +242,8 @@ LOGGING = {
         # Replaces Django's default, which prints request errors only when DEBUG is on.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
