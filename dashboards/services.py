@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,6 +45,14 @@ PCCC_FIELDS = [
     "unit",
     "computed_at",
 ]
+
+
+# Changes after every rebuild; cached dashboard pages are keyed on it.
+GENERATION_KEY = "dashboard-snapshots-generation"
+
+
+def snapshots_generation() -> str | None:
+    return cache.get(GENERATION_KEY)
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,8 @@ def snapshot_rebuild(*, as_of: datetime.date) -> RebuildResult:
         ]
         _upsert(PcccSnapshot, pccc, ["criteria_set", "scope_path", "date"], PCCC_FIELDS)
         PcccSnapshot.objects.filter(date=as_of).exclude(computed_at=computed_at).delete()
+    # After the block: committed (or, nested in a caller's transaction, visible to it).
+    cache.set(GENERATION_KEY, computed_at.isoformat(), None)
     return RebuildResult(completion_rows=len(completion), pccc_rows=len(pccc))
 
 

@@ -1,13 +1,18 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from provinces.selectors import unit_breadcrumbs, unit_visible_to_or_404
 
 from .selectors import SORT_KEYS, dashboard, programmes_visible_to
+from .services import snapshots_generation
 
 NATIONAL = "toan-quoc"
 
@@ -38,11 +43,14 @@ def unit_dashboard(request, programme_id: int, code: str):
     sort = request.GET.get("sap_xep", "hoan-thanh")
     if sort not in SORT_KEYS:
         sort = "hoan-thanh"
+    page_key = _page_cache_key(request, programme, unit, sort)
+    if page_key and (html := cache.get(page_key)) is not None:
+        return HttpResponse(html)
     board = dashboard(programme=programme, unit=unit, sort=sort, viewer=request.user)
     # The figures' time is when the last successful run computed them (stored on every row).
     computed_at = board.snapshot.computed_at if board.snapshot else None
     stale = computed_at is None or timezone.now() - computed_at > settings.DASHBOARD_STALE_AFTER
-    return render(
+    response = render(
         request,
         "dashboards/unit_dashboard.html",
         {
@@ -57,6 +65,25 @@ def unit_dashboard(request, programme_id: int, code: str):
             "national_code": NATIONAL,
         },
     )
+    if page_key:
+        cache.set(page_key, response.content, settings.DASHBOARD_LIVE_CACHE_SECONDS)
+    return response
+
+
+def _page_cache_key(request, programme, unit, sort) -> str | None:
+    """Key of this viewer's page for the latest run, or None when it must not be reused.
+
+    A leader who reloads within a minute gets the same page: the snapshot part only changes
+    with a new run (which bumps the generation in the key), the live part is shared for a
+    minute anyway.
+    The session is in the key because the page carries that session's CSRF token.
+    """
+    if request.session.get("_messages") or "messages" in request.COOKIES or not request.session.session_key:
+        return None
+    parts = [programme.pk, unit.pk if unit else 0, sort, get_language(), snapshots_generation(),
+             request.session.session_key]  # fmt: skip
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"dashboard-page:{request.user.pk}:{digest}"
 
 
 def chart_data(board) -> dict:

@@ -183,3 +183,17 @@ def test_live_figures_are_shared_for_a_minute(client, users, programme, figures,
     client.get(url(programme, "01"))
     with django_assert_max_num_queries(12):
         client.get(url(programme, "01"))
+
+
+def test_a_reload_within_a_minute_reuses_the_viewers_page(
+    client, users, programme, figures, django_assert_max_num_queries
+):
+    client.force_login(users.leader_hanoi)
+    first = client.get(url(programme, "01")).content
+    with django_assert_max_num_queries(5):
+        again = client.get(url(programme, "01")).content
+    assert again == first
+    other = client.__class__()
+    other.force_login(users.officer_hanoi)
+    response = other.get(url(programme, "01"))
+    assert response.context is not None  # rendered for the officer, not the leader's cached page
