@@ -14,12 +14,16 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pccc.models import Criterion
 from provinces.models import AdministrativeUnit
+from provinces.selectors import unit_visible_to_or_404
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
 from tasks.models import Programme, Task
+from tasks.selectors import programmes_visible_to as task_programmes_visible_to
 
 from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot
 from .tilemap import tiles
@@ -28,13 +32,33 @@ TREND_DAYS = 90
 BOTTLENECK_LIMIT = 40
 
 
+# The code in dashboard URLs that stands for the whole country.
+NATIONAL = "toan-quoc"
+
+
 def programmes_visible_to(user) -> QuerySet[Programme]:
-    """National programmes and those issued inside the user's province."""
-    programmes = Programme.objects.order_by("-year", "name")
-    if user.unit_id is None:
-        return programmes
-    province_path = "/" + user.unit.path.strip("/").split("/")[0] + "/"
-    return programmes.filter(Q(unit__isnull=True) | Q(unit__path__startswith=province_path))
+    """The programmes the tasks app lets this user see, newest first."""
+    return task_programmes_visible_to(user).order_by("-year", "name")
+
+
+def programme_and_unit_or_404(
+    user, programme_id: int, code: str, *, programmes: list[Programme] | None = None
+) -> tuple[Programme, AdministrativeUnit | None]:
+    """A programme the user may see and a unit in scope (None for the national view); the same 404 otherwise.
+
+    ``programmes``: the user's visible programmes when the caller has read them already.
+    """
+    if programmes is None:
+        programme = programmes_visible_to(user).filter(pk=programme_id).first()
+    else:
+        programme = next((p for p in programmes if p.pk == programme_id), None)
+    if programme is None:
+        raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
+    if code == NATIONAL:
+        if not user.is_national:
+            raise Http404(_("Bạn chỉ xem được số liệu trong phạm vi đơn vị của mình."))
+        return programme, None
+    return programme, unit_visible_to_or_404(user, code)
 
 
 def grade_for(completion: Decimal | None) -> tuple[str, str] | None:

@@ -3,18 +3,16 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from provinces.selectors import unit_breadcrumbs, unit_visible_to_or_404
+from provinces.selectors import unit_breadcrumbs
 
-from .selectors import SORT_KEYS, dashboard, programmes_visible_to
+from .selectors import NATIONAL, SORT_KEYS, dashboard, programme_and_unit_or_404, programmes_visible_to
 from .services import snapshots_generation
-
-NATIONAL = "toan-quoc"
 
 
 @login_required
@@ -31,15 +29,7 @@ def dashboard_home(request):
 def unit_dashboard(request, programme_id: int, code: str):
     """Headline figures, ranking of child units, bottlenecks and charts for one unit and programme."""
     programmes = list(programmes_visible_to(request.user))
-    programme = next((p for p in programmes if p.pk == programme_id), None)
-    if programme is None:
-        raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
-    if code == NATIONAL:
-        if not request.user.is_national:
-            raise Http404(_("Bạn chỉ xem được số liệu trong phạm vi đơn vị của mình."))
-        unit = None
-    else:
-        unit = unit_visible_to_or_404(request.user, code)
+    programme, unit = programme_and_unit_or_404(request.user, programme_id, code, programmes=programmes)
     sort = request.GET.get("sap_xep", "hoan-thanh")
     if sort not in SORT_KEYS:
         sort = "hoan-thanh"

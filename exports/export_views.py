@@ -1,12 +1,11 @@
 """Download views of the .xlsx exports: parse the request, call the owning app's selectors, stream."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dashboards.selectors import SORT_KEYS, dashboard, programmes_visible_to
+from dashboards.selectors import SORT_KEYS, dashboard, programme_and_unit_or_404
 from pccc import selectors as pccc_selectors
 from pccc.forms import period_from_request
 from pccc.periods import Period
@@ -16,8 +15,6 @@ from tasks.forms import TaskFilterForm
 
 from . import selectors
 from .xlsx import new_workbook, workbook_response, write_sheet
-
-NATIONAL = "toan-quoc"
 
 
 @login_required
@@ -68,23 +65,11 @@ def pccc_grid_xlsx(request, set_code: str, unit_code: str):
     return workbook_response(workbook, f"pccc-{criteria_set.code}-{unit.code}-{period.key}.xlsx")
 
 
-def programme_and_unit(request, programme_id: int, code: str):
-    """A programme the user may see and a unit in scope (None for the national view); 404 otherwise."""
-    programme = programmes_visible_to(request.user).filter(pk=programme_id).first()
-    if programme is None:
-        raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
-    if code == NATIONAL:
-        if not request.user.is_national:
-            raise Http404(_("Bạn chỉ xem được số liệu trong phạm vi đơn vị của mình."))
-        return programme, None
-    return programme, unit_visible_to_or_404(request.user, code)
-
-
 @login_required
 @require_GET
 def ranking_xlsx(request, programme_id: int, code: str):
     """The ranking of the child units on the dashboard, in the dashboard's sort order."""
-    programme, unit = programme_and_unit(request, programme_id, code)
+    programme, unit = programme_and_unit_or_404(request.user, programme_id, code)
     sort = request.GET.get("sap_xep", "hoan-thanh")
     board = dashboard(programme=programme, unit=unit, sort=sort if sort in SORT_KEYS else "hoan-thanh")
     workbook = new_workbook()

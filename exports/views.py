@@ -5,12 +5,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dashboards.selectors import programmes_visible_to
+from dashboards.selectors import NATIONAL, programmes_visible_to
 from pccc.periods import Period
 from pccc.selectors import criteria_sets_active
 from tasks.selectors import can_coordinate
 
-from .export_views import NATIONAL
 from .forms import ReportForm
 
 
