@@ -149,6 +149,12 @@ class TaskForm(forms.ModelForm):
             field.error_messages["required"] = REQUIRED
             field.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
             field.error_messages["invalid"] = _("Giá trị không hợp lệ.")
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = _(
+                    "Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2026."
+                )
+            elif isinstance(field, forms.DecimalField):
+                field.error_messages["invalid"] = _("Hãy nhập một số, ví dụ 1 hoặc 2,5.")
         self.fields["coordinating_agencies"].help_text = _("Giữ phím Ctrl (hoặc Cmd) để chọn nhiều cơ quan.")
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version

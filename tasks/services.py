@@ -10,7 +10,7 @@ Rules enforced here (views, admin actions and the demo all come through):
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -392,6 +392,19 @@ def task_reopen(*, actor, task: Task, reason: str) -> ProgressUpdate:
 # --- copying a programme's task list ----------------------------------------
 
 
+def _depth_among(tasks) -> "Callable[[Task], int]":
+    """Sort key: a task's depth below the tasks in ``tasks``, so parents are copied before children."""
+    by_id = {t.pk: t for t in tasks}
+
+    def depth(task: Task) -> int:
+        level = 0
+        while task.parent_id in by_id and level < len(by_id):
+            task, level = by_id[task.parent_id], level + 1
+        return level
+
+    return depth
+
+
 def _shift_years(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
@@ -444,7 +457,7 @@ def programme_tasks_copy(
     years = target_programme.year - source_programme.year
     copies: dict[int, Task] = {}
     created = []
-    for source in sorted(sources, key=lambda t: t.parent_id is not None):
+    for source in sorted(sources, key=_depth_among(sources)):
         if source.title in existing:
             continue
         lead = source.lead_agency if _on_branch(source.lead_agency.unit, target_unit) else fallback_lead_agency
