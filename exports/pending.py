@@ -17,7 +17,7 @@ MAX_AGE_SECONDS = 24 * 3600
 
 def _folder() -> Path:
     folder = Path(getattr(settings, "EXPORTS_PENDING_DIR", Path(tempfile.gettempdir()) / "portal-imports"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
 

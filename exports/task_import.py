@@ -110,13 +110,17 @@ class _Lookups:
         self.agencies: dict[str, list] = {}
         for agency in task_selectors.agencies_visible_to(actor):
             self.agencies.setdefault(agency.name.casefold(), []).append(agency)
-        self.people = {p.username.casefold(): p for p in task_selectors.people_visible_to(actor)}
+        people = task_selectors.people_visible_to(actor).select_related("unit")
+        self.people = {p.username.casefold(): p for p in people}
         # Only the tasks the file names are loaded whole: a programme may already hold 50,000.
         existing = Task.objects.filter(programme=programme, unit__path__startswith=unit.path)
         ids = [pk for pk, title in existing.values_list("pk", "title").iterator() if title.casefold() in titles]
         self.tasks = {}
         for start in range(0, len(ids), BATCH):
-            batch = Task.objects.filter(pk__in=ids[start : start + BATCH]).select_related("unit")
+            # task_check_links reads these relations on every changed row.
+            batch = Task.objects.filter(pk__in=ids[start : start + BATCH]).select_related(
+                "unit", "programme__unit", "parent__unit"
+            )
             for task in batch.prefetch_related("coordinating_agencies"):
                 self.tasks[(task.unit_id, task.title.casefold())] = task
         groups = {str(label).casefold(): value for value, label in TaskGroup.choices}
@@ -156,10 +160,13 @@ def _weight(value, row, errors):
     if value is None:
         return Decimal(1)
     try:
-        return Decimal(str(value).replace(",", "."))
+        weight = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
+        weight = None
+    if weight is None or not weight.is_finite():
         errors.append(CellError(row, str(WEIGHT), _("Trọng số phải là một số dương.")))
         return None
+    return weight
 
 
 def plan_task_import(*, actor, programme: Programme, unit: AdministrativeUnit, table) -> TaskImportPlan:
@@ -202,7 +209,11 @@ def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask 
             CellError(
                 row,
                 str(UNIT),
-                _("Không có đơn vị mã “%(code)s” trong phạm vi %(unit)s.") % {"code": code, "unit": root.name},
+                _(
+                    "Không có đơn vị mã “%(code)s” trong phạm vi %(unit)s. Mã đơn vị gồm cả số 0 ở đầu "
+                    "(ví dụ 00070): hãy định dạng cột này là văn bản."
+                )
+                % {"code": code, "unit": root.name},
             )
         )
         return None
@@ -214,9 +225,12 @@ def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask 
     lead_name = str(values.get(str(LEAD)) or "")
     lead = look.agency(lead_name, unit) if lead_name else None
     if lead is None:
-        errors.append(
-            CellError(row, str(LEAD), _("Không có cơ quan “%(name)s” thuộc đơn vị này.") % {"name": lead_name})
+        message = (
+            _("Không có cơ quan “%(name)s” thuộc đơn vị này.") % {"name": lead_name}
+            if lead_name
+            else _("Thông tin này là bắt buộc.")
         )
+        errors.append(CellError(row, str(LEAD), message))
     coordinating = []
     for name in filter(None, (n.strip() for n in str(values.get(str(COORDINATING)) or "").split(";"))):
         agency = look.agency(name, unit)

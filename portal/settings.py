@@ -148,6 +148,8 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "staticfiles")
 # Evidence files live outside static/ and are only served through views that check scope.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded Excel files kept between an import's preview and its confirmation.
+EXPORTS_PENDING_DIR = VAR_DIR / "pending-imports"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
