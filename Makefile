@@ -54,13 +54,14 @@ format: install-dev ## Apply ruff's formatting and fixes
 	$(VENV)/bin/ruff format .
 
 BENCH_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/15
 BENCH_SCALES ?= 1,2,4
 
 bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is replaced), see docs/benchmarks.md
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret \
 	  $(PY) -m bench.recompute --scales $(BENCH_SCALES)
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret \
-	  $(PY) -m bench.dashboards_load
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_CACHE_URL=$(BENCH_CACHE_URL) DJANGO_DEBUG=0 \
+	  DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.dashboards_load
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.exports
 
 clean: ## Remove the virtualenv and local data (var/)

@@ -1,11 +1,14 @@
 """Dashboard latency under load: gunicorn (debug off) on the benchmark database, wrk on loopback.
 
-Run after `python -m bench.recompute` has filled the database (make bench does both):
-    DATABASE_URL=postgres://…/portal_bench python -m bench.dashboards_load [--seconds 20 --connections 20]
+Run after `python -m bench.recompute` has filled the database (make bench does both), with
+Redis as the shared cache as in production (docker-compose); that Redis database is emptied:
+    DATABASE_URL=postgres://…/portal_bench DJANGO_CACHE_URL=redis://127.0.0.1:6379/15 \
+        python -m bench.dashboards_load [--seconds 20 --connections 20]
 """
 
 import argparse
 import datetime
+import importlib
 import os
 import re
 import shutil
@@ -23,7 +26,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench import dataset  # noqa: E402
@@ -42,7 +45,7 @@ def session_cookie(username: str, unit) -> str:
     """A logged-in session for a leader, written straight to the session store."""
     user, _ = User.objects.get_or_create(username=username, defaults={"unit": unit, "full_name": username})
     user.groups.add(Group.objects.get(name=Role.LEADER))
-    session = SessionStore()
+    session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -151,6 +154,9 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        sys.exit("set DJANGO_CACHE_URL=redis://…: production shares one Redis cache between workers")
+    cache.clear()  # fails here, not under load, when Redis is not running
     pages = prepare()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     server = start_gunicorn(static_root)

@@ -28,14 +28,14 @@ def dashboard_home(request):
 @login_required
 def unit_dashboard(request, programme_id: int, code: str):
     """Headline figures, ranking of child units, bottlenecks and charts for one unit and programme."""
-    programmes = list(programmes_visible_to(request.user))
-    programme, unit = programme_and_unit_or_404(request.user, programme_id, code, programmes=programmes)
     sort = request.GET.get("sap_xep", "hoan-thanh")
     if sort not in SORT_KEYS:
         sort = "hoan-thanh"
-    page_key = _page_cache_key(request, programme, unit, sort)
+    page_key = _page_cache_key(request, programme_id, code, sort)
     if page_key and (html := cache.get(page_key)) is not None:
         return HttpResponse(html)
+    programmes = list(programmes_visible_to(request.user))
+    programme, unit = programme_and_unit_or_404(request.user, programme_id, code, programmes=programmes)
     board = dashboard(programme=programme, unit=unit, sort=sort, viewer=request.user)
     # The figures' time is when the last successful run computed them (stored on every row).
     computed_at = board.snapshot.computed_at if board.snapshot else None
@@ -60,17 +60,20 @@ def unit_dashboard(request, programme_id: int, code: str):
     return response
 
 
-def _page_cache_key(request, programme, unit, sort) -> str | None:
+def _page_cache_key(request, programme_id: int, code: str, sort: str) -> str | None:
     """Key of this viewer's page for the latest run, or None when it must not be reused.
 
     A leader who reloads within a minute gets the same page: the snapshot part only changes
     with a new run (which bumps the generation in the key), the live part is shared for a
     minute anyway.
-    The session is in the key because the page carries that session's CSRF token.
+    A page is stored only after the scope checks passed for this user, with this unit scope,
+    for this programme and unit code, so a reload skips them: moving the user to another unit
+    changes the key. The session is in the key because the page carries its CSRF token.
     """
     if request.session.get("_messages") or "messages" in request.COOKIES or not request.session.session_key:
         return None
-    parts = [programme.pk, unit.pk if unit else 0, sort, get_language(), snapshots_generation(),
+    user = request.user
+    parts = [programme_id, code, user.unit_id, sort, get_language(), snapshots_generation(),
              request.session.session_key]  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"dashboard-page:{request.user.pk}:{digest}"

@@ -170,6 +170,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions are read through the cache only when it is shared: with a cache per process, a
+# logout in one gunicorn worker would leave the session alive in the others' memory.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long the dashboards may reuse live figures (by agency, bottlenecks) between reports.
 DASHBOARD_LIVE_CACHE_SECONDS = int(os.environ.get("DASHBOARD_LIVE_CACHE_SECONDS", "60"))
 

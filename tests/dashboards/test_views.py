@@ -190,10 +190,19 @@ def test_a_reload_within_a_minute_reuses_the_viewers_page(
 ):
     client.force_login(users.leader_hanoi)
     first = client.get(url(programme, "01")).content
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(2):  # the session and the user; no scope or figure query
         again = client.get(url(programme, "01")).content
     assert again == first
     other = client.__class__()
     other.force_login(users.officer_hanoi)
     response = other.get(url(programme, "01"))
     assert response.context is not None  # rendered for the officer, not the leader's cached page
+
+
+def test_a_viewer_moved_to_another_province_no_longer_gets_the_cached_page(client, users, programme, figures, tree):
+    leader = users.leader_hanoi
+    client.force_login(leader)
+    assert client.get(url(programme, "01")).status_code == 200
+    leader.unit = tree.haiphong
+    leader.save()
+    assert client.get(url(programme, "01")).status_code == 404
