@@ -8,7 +8,6 @@ Redis as the shared cache as in production (docker-compose); that Redis database
 
 import argparse
 import datetime
-import importlib
 import os
 import re
 import shutil
@@ -26,6 +25,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -45,7 +45,7 @@ def session_cookie(username: str, unit) -> str:
     """A logged-in session for a leader, written straight to the session store."""
     user, _ = User.objects.get_or_create(username=username, defaults={"unit": unit, "full_name": username})
     user.groups.add(Group.objects.get(name=Role.LEADER))
-    session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
+    session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -156,7 +156,10 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install wrk")
     if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         sys.exit("set DJANGO_CACHE_URL=redis://…: production shares one Redis cache between workers")
-    cache.clear()  # fails here, not under load, when Redis is not running
+    cache.clear()
+    cache.set("bench-ping", 1)
+    if cache.get("bench-ping") != 1:  # an unreachable Redis is a silent cache miss (settings)
+        sys.exit(f"Redis at {settings.CACHES['default']['LOCATION']} is not answering")
     pages = prepare()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     server = start_gunicorn(static_root)

@@ -161,19 +161,28 @@ STORAGES = {
     },
 }
 
+
 # Cache: Redis in production (DJANGO_CACHE_URL=redis://…), memory of each process otherwise.
+# When Redis is unreachable a cache read is a miss and a write is skipped (logged), so the
+# dashboards are computed from the database instead of failing. Sessions stay in the database:
+# a logout must not depend on Redis being up.
+def redis_cache_config(url: str) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+
+
 _CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        redis_cache_config(_CACHE_URL)
         if _CACHE_URL.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Sessions are read through the cache only when it is shared: with a cache per process, a
-# logout in one gunicorn worker would leave the session alive in the others' memory.
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # How long the dashboards may reuse live figures (by agency, bottlenecks) between reports.
 DASHBOARD_LIVE_CACHE_SECONDS = int(os.environ.get("DASHBOARD_LIVE_CACHE_SECONDS", "60"))
 

@@ -206,3 +206,16 @@ def test_a_viewer_moved_to_another_province_no_longer_gets_the_cached_page(clien
     leader.unit = tree.haiphong
     leader.save()
     assert client.get(url(programme, "01")).status_code == 404
+
+
+def test_the_dashboard_is_computed_from_the_database_when_the_redis_cache_is_unreachable(
+    client, users, programme, figures, settings
+):
+    from portal.settings import redis_cache_config
+
+    settings.CACHES = {"default": redis_cache_config("redis://127.0.0.1:1/0")}  # nothing listens on port 1
+    client.force_login(users.leader_hanoi)
+    for _ in range(2):
+        response = client.get(url(programme, "01"))
+        assert response.status_code == 200
+        assert 'data-unit="00004"' in response.content.decode()

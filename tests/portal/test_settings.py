@@ -52,17 +52,3 @@ def test_locale_and_time_zone(settings):
 @pytest.mark.django_db
 def test_no_missing_migrations():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
-
-
-@pytest.mark.parametrize(
-    ("cache_url", "engine"),
-    [
-        ("", "django.contrib.sessions.backends.db"),
-        ("redis://127.0.0.1:6379/1", "django.contrib.sessions.backends.cached_db"),
-    ],
-)
-def test_sessions_go_through_the_cache_only_when_it_is_shared(cache_url, engine):
-    env = {**PRODUCTION_ENV, "DJANGO_CACHE_URL": cache_url}
-    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)", env=env)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == engine  # after the shell's import notice
