@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Production shape, natively: the same bin/ commands docker-compose runs.
 # gunicorn with debug off on PostgreSQL, static files through whitenoise, /healthz with
-# the broker reachable, a Celery worker on Redis answering a ping, and 503 when the
+# the broker reachable, a Celery worker on Redis answering a ping, a dashboard cached in Redis
+# and still served with Redis stopped, and 503 when the
 # database goes down. Expects PostgreSQL and Redis running (see .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ export DJANGO_SECRET_KEY
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DATABASE_URL=${SMOKE_DATABASE_URL:-postgres://portal:portal@127.0.0.1:5432/portal}
 export CELERY_BROKER_URL=${SMOKE_BROKER_URL:-redis://127.0.0.1:6379/1}
+export DJANGO_CACHE_URL=${SMOKE_CACHE_URL:-redis://127.0.0.1:6379/2}
 PORTAL_VAR_DIR=$(mktemp -d)
 export PORTAL_VAR_DIR
 export BIND=127.0.0.1:8765 WEB_CONCURRENCY=2 WORKER_NAME=smoke@%h WORKER_CONCURRENCY=1
@@ -59,6 +61,33 @@ for _ in $(seq 30); do
 done
 grep -q pong "$PORTAL_VAR_DIR/ping.txt" || { cat "$PORTAL_VAR_DIR/worker.log"; fail "worker did not answer ping"; }
 echo "worker: $(grep -o 'smoke@[^:]*: OK' "$PORTAL_VAR_DIR/ping.txt" | head -1) pong"
+
+# A leader's dashboard, cached in Redis (the production cache), and still served with Redis stopped.
+cookie=$(python manage.py shell -v0 -c '
+import datetime
+from django.contrib.sessions.backends.db import SessionStore
+from portal.models import User
+from tasks.models import Programme
+Programme.objects.get_or_create(name="Đề án 06 (kiểm tra)", defaults=dict(document_number="06/QĐ-TTg",
+    issuing_body="Thủ tướng Chính phủ", year=2026, start_date=datetime.date(2022, 1, 1), end_date=datetime.date(2030, 12, 31)))
+user, _ = User.objects.get_or_create(username="smoke.lanhdao")
+session = SessionStore()
+session["_auth_user_id"], session["_auth_user_backend"] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_hash"] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+')
+dashboard() { curl -s -L -o "$PORTAL_VAR_DIR/dashboard.html" -w '%{http_code}' -H 'X-Forwarded-Proto: https' \
+  -H "Cookie: sessionid=$cookie" "$BASE/bang-dieu-khien/"; }
+code=$(dashboard)
+[ "$code" = 200 ] && grep -q "id=\"freshness\"" "$PORTAL_VAR_DIR/dashboard.html" || fail "dashboard: $code $(head -c 300 "$PORTAL_VAR_DIR/dashboard.html")"
+[ "$(redis-cli -n 2 --scan --pattern '*dashboard-page*' | wc -l)" -ge 1 ] || fail "dashboard page not cached in Redis"
+redis-cli shutdown nosave >/dev/null 2>&1 || true
+code=$(dashboard)
+mkdir -p /tmp/ci-redis  # as .ci/run starts it
+redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --appendonly yes --dir /tmp/ci-redis >/dev/null
+[ "$code" = 200 ] || fail "dashboard with Redis stopped should be computed from the database, got $code"
+echo "dashboard: cached in Redis, served from the database with Redis stopped"
 
 # Database down: /healthz says 503; then bring it back.
 PG_VERSION=$(ls /usr/lib/postgresql | sort -V | tail -1)
