@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Production shape, natively: the same bin/ commands docker-compose runs.
 # gunicorn with debug off on PostgreSQL, static files through whitenoise, /healthz with
-# the broker reachable, a Celery worker on Redis answering a ping, a dashboard cached in Redis
-# and still served with Redis stopped, and 503 when the
-# database goes down. Expects PostgreSQL and Redis running (see .ci/run).
+# the broker reachable, a Celery worker on Redis answering a ping, a dashboard cached in
+# Redis and still served with Redis stopped, and 503 when the database goes down.
+# Expects PostgreSQL and Redis running (see .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
