@@ -47,7 +47,10 @@ def _plan_tasks(user, data, filename, programme, unit):
 
 
 def _tasks_confirm(request, token):
-    """Re-read the kept file, re-check every row against the current data and scope, then save all or none."""
+    """Re-read the kept file, re-check every row against the current data and scope, then save all or none.
+
+    When rows now fail, the preview page comes back with those rows and the upload is still kept.
+    """
     user = request.user
     stored = pending.load(request, "tasks", token)
     if stored is None:
@@ -60,8 +63,12 @@ def _tasks_confirm(request, token):
     unit = unit_visible_to_or_404(user, params["unit"])
     plan, errors = _plan_tasks(user, data, params["filename"], programme, unit)
     if errors:
-        messages.error(request, _("Dữ liệu đã khác so với lúc kiểm tra; chưa nhập dòng nào. Hãy tải tệp lên lại."))
-        return redirect("exports:task_import")
+        # Something the file names changed since the preview. Nothing is written; the failing
+        # rows are shown as in the preview, and the kept upload (same token) can be confirmed
+        # again once the data is fixed, or replaced by a corrected file through the form.
+        form = TaskImportForm(user=user, initial={"programme": programme, "unit": unit})
+        context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True}
+        return render(request, "exports/task_import.html", context, status=409)
     created, changed = services.task_import_commit(actor=user, plan=plan)
     pending.forget(request, token)
     messages.success(

@@ -172,13 +172,56 @@ def test_an_upload_over_5_mb_is_refused_before_it_is_read(client, users, tree, p
     assert "lớn hơn 5 MB" in response.content.decode() and Task.objects.count() == 0
 
 
-def test_a_confirmation_after_the_data_changed_saves_nothing(client, users, tree, programme, agencies):
+def test_a_confirmation_after_the_data_changed_shows_the_failing_rows_and_saves_nothing(
+    client, users, tree, programme, agencies
+):
     client.force_login(users.coordinator_hanoi)
     preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("A"), row("B", coord="")]))
+    token = preview.context["token"]
     agencies.justice_hanoi.delete()  # row 2 now names an agency that no longer exists
-    response = client.post(reverse("exports:task_import"), {"token": preview.context["token"]}, follow=True)
-    assert "chưa nhập dòng nào" in response.content.decode()
-    assert Task.objects.count() == 0
+    response = client.post(reverse("exports:task_import"), {"token": token})
+    assert response.status_code == 409
+    assert [(e.row, e.column, e.message) for e in response.context["errors"]] == [
+        (2, "Cơ quan phối hợp", "Không có cơ quan “Sở Tư pháp” thuộc đơn vị này.")
+    ]
+    body = response.content.decode()
+    assert "đã thay đổi kể từ lúc kiểm tra tệp" in body and "Chưa nhập dòng nào" in body
+    assert "<td>2</td><td>Cơ quan phối hợp</td><td>Không có cơ quan “Sở Tư pháp” thuộc đơn vị này.</td>" in body
+    assert Task.objects.count() == 0 and Task.history.count() == 0
+    # The upload is still kept: the same token, and a form to upload a corrected file for the same place.
+    assert response.context["token"] == token and f'value="{token}"' in body
+    assert response.context["form"].initial == {"programme": programme, "unit": tree.hanoi}
+
+
+def test_after_the_data_is_fixed_the_kept_upload_can_be_confirmed_again(client, users, tree, programme, agencies):
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("A"), row("B", coord="")]))
+    token = preview.context["token"]
+    agencies.justice_hanoi.delete()
+    assert client.post(reverse("exports:task_import"), {"token": token}).status_code == 409
+    agencies.justice_hanoi.save()  # put back under the same name
+    response = client.post(reverse("exports:task_import"), {"token": token})
+    assert response.status_code == 302
+    assert sorted(Task.objects.values_list("title", flat=True)) == ["A", "B"]
+
+
+def test_a_change_row_that_now_fails_leaves_every_task_as_it_was(client, users, tree, programme, make_task):
+    """One failing row stops the whole file: the task the other row changes keeps its values and history."""
+    existing = make_task(title="Đã có")
+    data = xlsx_bytes([HEADER, row("Đã có", coord=""), row("Mới", unit=tree.hoankiem.code, person="canbo.hoankiem")])
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, data)
+    assert not preview.context["errors"]
+    officer = users.officer_hoankiem
+    officer.unit = tree.haiphong  # moved out of the coordinator's province after the preview
+    officer.save()
+    before = (Task.objects.count(), Task.history.count(), existing.group, existing.version)
+    response = client.post(reverse("exports:task_import"), {"token": preview.context["token"]})
+    assert response.status_code == 409
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(3, "Người chịu trách nhiệm (tên đăng nhập)")]
+    assert "Không có cán bộ có tên đăng nhập “canbo.hoankiem”" in response.content.decode()
+    existing.refresh_from_db()
+    assert (Task.objects.count(), Task.history.count(), existing.group, existing.version) == before
 
 
 def test_a_new_upload_replaces_the_previous_pending_file(client, users, tree, programme, agencies, pending_dir):
