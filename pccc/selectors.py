@@ -68,6 +68,16 @@ def assessment_grid(*, criteria: list[Criterion], root: AdministrativeUnit, peri
     return GridData(criteria=criteria, units=units, values={(a.criterion_id, a.unit_id): a for a in rows})
 
 
+def unit_names_under(root: AdministrativeUnit, unit_ids) -> dict[int, str]:
+    """Names of the current units with these ids under ``root`` (already scope-checked), one query.
+
+    Ids outside the subtree are left out, so that a message never names a unit the user
+    may not see.
+    """
+    units = AdministrativeUnit.objects.current().descendants_of(root, include_self=True).filter(pk__in=unit_ids)
+    return dict(units.values_list("pk", "name"))
+
+
 @dataclass
 class CriterionSummary:
     """A criterion rolled up over the units assessed below a unit."""

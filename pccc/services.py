@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
@@ -140,8 +141,15 @@ def _validate_cells(cells, criteria, units) -> dict:
             errors[key].append(_("Ô này bị gửi trùng."))
         elif criterion is None:
             errors[key].append(_("Tiêu chí không thuộc mô hình này."))
-        elif unit is None or unit.level != criterion.level:
-            errors[key].append(_("Đơn vị không thuộc phạm vi của bạn hoặc không được đánh giá theo tiêu chí này."))
+        elif unit is None:
+            # The words the rest of the portal uses for "missing or out of scope": a forged
+            # id must not tell whether a unit exists in another province.
+            errors[key].append(_("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."))
+        elif unit.level != criterion.level:
+            errors[key].append(
+                _("Tiêu chí %(code)s chỉ đánh giá ở %(level)s, không đánh giá ở đơn vị này.")
+                % {"code": criterion.code, "level": str(UnitLevel(criterion.level).label).lower()}
+            )
         else:
             try:
                 cleaned[key] = _clean_cell(criterion, cell)
@@ -164,20 +172,21 @@ def assessment_grid_save(
     """Validate and save a whole grid of cells for units under ``root``: all of it or nothing.
 
     Raises GridValidationError (with messages per cell) and writes nothing on any bad
-    cell, a future period, or a unit outside the user's scope. Unchanged cells write
-    nothing; each changed cell appends a new current row and retires the previous one.
+    cell, a future period, a unit outside the user's scope, or a criterion posted for a
+    unit at a level it does not assess. Unchanged cells write nothing; each changed cell
+    appends a new current row and retires the previous one.
     Writes are set-based: one UPDATE and bulk INSERTs, never a save per cell.
     """
     period = _check_period(period, today or timezone.localdate())
     if not root.is_within(user.unit):
         raise GridValidationError(errors=[_("Đơn vị không thuộc phạm vi của bạn.")])
     criteria = {c.pk: c for c in criteria_set.criteria.filter(is_active=True)}
-    levels = {c.level for c in criteria.values()}
+    # Every level of the subtree, so that a unit in scope but at the wrong level is told
+    # so, rather than being reported as missing.
     units = {
         u.pk: u
         for u in AdministrativeUnit.objects.current()
         .descendants_of(root, include_self=True)
-        .filter(level__in=levels)
         .only("pk", "level", "path")
     }
     cleaned = _validate_cells(list(cells), criteria, units)

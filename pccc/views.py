@@ -86,8 +86,6 @@ def assessment_grid(request, set_code: str, unit_code: str):
             url = reverse("pccc:grid", kwargs={"set_code": set_code, "unit_code": unit_code})
             return redirect(f"{url}?ky={period.key}&cap={level}")
     grid = selectors.assessment_grid(criteria=criteria, root=root, period=period, level=level)
-    shown = {(c.pk, u.pk) for c in grid.criteria for u in grid.units}
-    errors += [msg for key, msgs in cell_errors.items() if key not in shown for msg in msgs]
     return render(
         request,
         "pccc/grid.html",
@@ -102,8 +100,33 @@ def assessment_grid(request, set_code: str, unit_code: str):
             "grid": grid,
             "rows": grid_rows(grid, typed=typed if failed else None, cell_errors=cell_errors),
             "errors": errors,
+            "off_screen_errors": _off_screen_errors(cell_errors, grid=grid, criteria=criteria, root=root),
             "has_cell_errors": bool(cell_errors),
             "breadcrumbs": unit_breadcrumbs(request.user, root),
         },
         status=400 if failed else 200,
     )
+
+
+def _off_screen_errors(cell_errors: dict, *, grid, criteria, root) -> list[tuple[str, str, str]]:
+    """(unit, criterion, message) for each failed cell that the page does not show.
+
+    Such a cell (another level, a unit merged since the page was opened, a forged post)
+    has no input to sit beside, so its message must name it. A unit not found under
+    ``root`` is named by the id that was posted only: its name is not the user's to see.
+    """
+    shown = {(c.pk, u.pk) for c in grid.criteria for u in grid.units}
+    hidden = [(key, messages) for key, messages in cell_errors.items() if key not in shown]
+    if not hidden:
+        return []
+    codes = {c.pk: c.code for c in criteria}
+    names = selectors.unit_names_under(root, {unit_id for (_c, unit_id), _m in hidden})
+    return [
+        (
+            names.get(unit_id) or _("Đơn vị #%(id)s") % {"id": unit_id},
+            codes.get(criterion_id) or _("Tiêu chí #%(id)s") % {"id": criterion_id},
+            message,
+        )
+        for (criterion_id, unit_id), messages in hidden
+        for message in messages
+    ]

@@ -124,10 +124,32 @@ def test_the_current_month_quarter_and_year_are_accepted(users, tree, pccc):
     assert Assessment.objects.current().count() == 3
 
 
+NOT_FOUND = "Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."
+
+
 def test_a_unit_outside_the_users_scope_is_rejected(users, tree, pccc):
     forged = CellInput(pccc.serious.pk, tree.hongbang.pk, value=0)
     error = assert_rejected(users.officer_hanoi, pccc, tree.hanoi, forged, "")
-    assert list(error.cell_errors) == [(pccc.serious.pk, tree.hongbang.pk)]
+    assert error.cell_errors == {(pccc.serious.pk, tree.hongbang.pk): [NOT_FOUND]}
+
+
+def test_a_unit_in_another_province_gets_the_same_words_as_a_unit_that_does_not_exist(users, tree, pccc):
+    """The message must not let a forged id probe which units exist elsewhere."""
+    missing = tree.hongbang.pk + 1000
+    elsewhere = assert_rejected(
+        users.officer_hanoi, pccc, tree.hanoi, CellInput(pccc.serious.pk, tree.hongbang.pk, value=0), ""
+    )
+    nowhere = assert_rejected(users.officer_hanoi, pccc, tree.hanoi, CellInput(pccc.serious.pk, missing, value=0), "")
+    assert elsewhere.cell_errors[(pccc.serious.pk, tree.hongbang.pk)] == nowhere.cell_errors[(pccc.serious.pk, missing)]
+
+
+def test_a_criterion_posted_for_a_unit_at_another_level_names_the_criterion_and_its_level(users, tree, pccc):
+    """The province is in scope, so it is not "not found": TC4 is simply not assessed there."""
+    bad = CellInput(pccc.serious.pk, tree.hanoi.pk, value=0)
+    error = assert_rejected(users.officer_hanoi, pccc, tree.hanoi, bad, "")
+    assert error.cell_errors == {
+        (pccc.serious.pk, tree.hanoi.pk): ["Tiêu chí TC4 chỉ đánh giá ở cấp xã, không đánh giá ở đơn vị này."]
+    }
 
 
 def test_a_root_outside_the_users_scope_is_rejected(users, tree, pccc):
@@ -140,7 +162,7 @@ def test_a_root_outside_the_users_scope_is_rejected(users, tree, pccc):
 def test_a_sibling_commune_is_outside_a_commune_officers_scope(users, tree, pccc):
     forged = CellInput(pccc.serious.pk, tree.badinh.pk, value=0)
     error = assert_rejected(users.officer_hoankiem, pccc, tree.hoankiem, forged, "")
-    assert (pccc.serious.pk, tree.badinh.pk) in error.cell_errors
+    assert error.cell_errors[(pccc.serious.pk, tree.badinh.pk)] == [NOT_FOUND]
 
 
 def test_yes_without_required_evidence_is_rejected_but_no_needs_none(users, tree, pccc):

@@ -84,9 +84,60 @@ def test_a_forged_cell_for_another_province_is_refused_and_nothing_saved(client,
             name(pccc.groups, tree.hongbang, "v"): "3",
         },
     )
+    html = response.content.decode()
     assert response.status_code == 400
-    assert "không thuộc phạm vi của bạn" in response.content.decode()
+    # Named by the posted id only: the name of a unit in another province is not shown.
+    assert response.context["off_screen_errors"] == [
+        (f"Đơn vị #{tree.hongbang.pk}", "CS1", "Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem.")
+    ]
+    assert "Hồng Bàng" not in html
     assert not Assessment.objects.exists()
+
+
+def test_an_error_on_a_cell_not_shown_names_its_unit_and_criterion(client, users, tree, pccc):
+    """Seen at province level, a bad commune cell has no input to sit beside; nothing is saved."""
+    from pccc.choices import Aggregation, Comparator
+    from pccc.models import AssessmentSubmission
+
+    from .conftest import make_criterion
+
+    steering = make_criterion(pccc.set, "T0", Comparator.YES_NO, Aggregation.SHARE_PASSING, level=1)
+    fill(users.officer_hanoi, pccc, tree.hanoi, [CellInput(pccc.groups.pk, tree.soctson.pk, value=3)])
+    before = set(Assessment.objects.values_list("pk", "is_current", "value")), AssessmentSubmission.objects.count()
+    client.force_login(users.officer_hanoi)
+    response = client.post(
+        grid_url(pccc),
+        {
+            "ky": PERIOD,
+            "cap": "1",
+            name(steering, tree.hanoi, "a"): "0",
+            name(steering, tree.hanoi, "e"): "Đang kiện toàn",
+            name(pccc.groups, tree.soctson, "v"): "-4",
+            name(pccc.serious, tree.hanoi, "v"): "0",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response.context["off_screen_errors"] == [
+        ("Xã Sóc Sơn", "CS1", "Không được là số âm."),
+        ("Thành phố Hà Nội", "TC4", "Tiêu chí TC4 chỉ đánh giá ở cấp xã, không đánh giá ở đơn vị này."),
+    ]
+    assert "<strong>Xã Sóc Sơn – CS1</strong>: Không được là số âm." in html
+    # What was typed in the cells on screen is kept, to be sent again.
+    assert f'name="{name(steering, tree.hanoi, "e")}" data-typed="1" value="Đang kiện toàn"' in html
+    after = set(Assessment.objects.values_list("pk", "is_current", "value")), AssessmentSubmission.objects.count()
+    assert after == before
+
+
+def test_an_error_on_a_cell_on_screen_stays_beside_it_and_is_not_repeated_above(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    response = client.post(
+        grid_url(pccc),
+        {"ky": PERIOD, name(pccc.groups, tree.soctson, "v"): "-4", name(pccc.serious, tree.hanoi, "v"): "0"},
+    )
+    rows = dict((u.pk, cells) for u, cells in response.context["rows"])
+    assert [c.errors for c in rows[tree.soctson.pk] if c.errors] == [["Không được là số âm."]]
+    assert [where for *where, _message in response.context["off_screen_errors"]] == [["Thành phố Hà Nội", "TC4"]]
 
 
 def test_a_future_period_is_refused_with_a_message(client, users, tree, pccc):
