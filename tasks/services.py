@@ -412,6 +412,15 @@ def _shift_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+# Rows per INSERT/UPDATE of a copy; Django lowers it on SQLite to stay under 999 parameters.
+COPY_BATCH = 500
+
+# Not looked up again for each copy by full_clean() (a query per foreign key and per check
+# constraint): the related rows were just read in this transaction, task_check_links() gives
+# the constraints' messages (weight, deadline), and the database enforces the rest on INSERT.
+_COPY_UNCHECKED_FIELDS = ["programme", "unit", "lead_agency", "accountable_person", "parent"]
+
+
 @transaction.atomic
 def programme_tasks_copy(
     *,
@@ -426,8 +435,10 @@ def programme_tasks_copy(
 
     Dates move by the difference in years; copies start "chưa triển khai" with no
     history. Tasks whose title already exists at the target are skipped, so a second
-    run adds nothing. A lead agency that does not belong to the target unit is
-    replaced by ``fallback_lead_agency``; such coordinating agencies are dropped.
+    run adds nothing; their children go under that existing task. A lead agency that
+    does not belong to the target unit is replaced by ``fallback_lead_agency``; such
+    coordinating agencies are dropped. All or nothing, in a fixed number of queries
+    per batch of ``COPY_BATCH`` rows, however many tasks and levels the list has.
     """
     _require_coordinator(actor, source_unit)
     _require_coordinator(actor, target_unit)
@@ -443,7 +454,9 @@ def programme_tasks_copy(
     )
     if not sources:
         raise ValidationError(_("Đơn vị nguồn không có nhiệm vụ nào trong đề án này."))
-    existing = set(target_programme.tasks.filter(unit=target_unit).values_list("title", flat=True))
+    existing: dict[str, Task] = {}
+    for task in target_programme.tasks.filter(unit=target_unit).select_related("unit").order_by("id"):
+        existing.setdefault(task.title, task)  # the oldest, if a title is there twice
     needs_fallback = [t for t in sources if not _on_branch(t.lead_agency.unit, target_unit)]
     if needs_fallback and fallback_lead_agency is None:
         raise ValidationError(
@@ -455,21 +468,50 @@ def programme_tasks_copy(
             }
         )
     years = target_programme.year - source_programme.year
-    copies: dict[int, Task] = {}
-    created = []
+    now = timezone.now()
+    placed: dict[int, Task] = {}  # source id -> its copy, or the existing target task it was skipped for
+    created: list[Task] = []
+    partners: list[tuple[Task, list[Agency]]] = []
+    pending_parents: list[tuple[Task, Task]] = []  # (copy, parent copy): linked once both have ids
     for source in sorted(sources, key=_depth_among(sources)):
         if source.title in existing:
+            placed[source.pk] = existing[source.title]
             continue
         lead = source.lead_agency if _on_branch(source.lead_agency.unit, target_unit) else fallback_lead_agency
         person = source.accountable_person
         if person is not None and not target_unit.is_within(person.unit):
             person = None
-        copies[source.pk] = task_create(
-            actor=actor, programme=target_programme, unit=target_unit, group=source.group,
-            title=source.title, description=source.description, expected_result=source.expected_result,
-            lead_agency=lead, accountable_person=person, weight=source.weight, parent=copies.get(source.parent_id),
+        parent = placed.get(source.parent_id)
+        # A parent copied in this run has no id before the INSERT (and is at the target by construction).
+        link_later = parent is not None and parent.pk is None
+        copy = Task(
+            programme=target_programme, unit=target_unit, group=source.group, title=source.title,
+            description=source.description, expected_result=source.expected_result, lead_agency=lead,
+            accountable_person=person, weight=source.weight, parent=None if link_later else parent,
             start_date=_shift_years(source.start_date, years), deadline=_shift_years(source.deadline, years),
-            coordinating_agencies=[a for a in source.coordinating_agencies.all() if _on_branch(a.unit, target_unit)],
+            created_at=now,
         )  # fmt: skip
-        created.append(copies[source.pk])
+        coordinating = [a for a in source.coordinating_agencies.all() if _on_branch(a.unit, target_unit)]
+        task_check_links(actor, copy, coordinating)
+        copy.full_clean(exclude=_COPY_UNCHECKED_FIELDS, validate_constraints=False)
+        if link_later:
+            pending_parents.append((copy, parent))
+        placed[source.pk] = copy
+        created.append(copy)
+        partners.append((copy, coordinating))
+    # Every level of the tree in one INSERT, then one UPDATE gives the children of copies their
+    # parents' new ids: no round per level. Ids come back on PostgreSQL and SQLite ≥ 3.35.
+    Task.objects.bulk_create(created, batch_size=COPY_BATCH)
+    for copy, parent in pending_parents:
+        copy.parent = parent
+    Task.objects.bulk_update([copy for copy, _parent in pending_parents], ["parent"], batch_size=COPY_BATCH)
+    # The same "+" record that task_create's save() leaves, taken once the parent is linked.
+    Task.history.bulk_history_create(
+        created, batch_size=COPY_BATCH, default_user=actor, default_date=now, default_change_reason=None
+    )
+    through = Task.coordinating_agencies.through
+    through.objects.bulk_create(
+        [through(task_id=copy.pk, agency_id=agency.pk) for copy, agencies in partners for agency in agencies],
+        batch_size=COPY_BATCH,
+    )
     return created

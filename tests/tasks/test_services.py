@@ -2,12 +2,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tasks import services
 from tasks.choices import BlockReason, TaskGroup, TaskStatus, UpdateKind
-from tasks.models import EvidenceFile, ProgressUpdate, Task
+from tasks.models import EvidenceFile, Programme, ProgressUpdate, Task
 
 from .conftest import exe_file, office_file, pdf_file
 
@@ -378,3 +379,119 @@ def test_coordinator_cannot_copy_into_another_province(task, programme, users, t
             target_programme=programme, target_unit=tree.haiphong, fallback_lead_agency=agencies.police_haiphong,
         )  # fmt: skip
     assert Task.objects.count() == 1
+
+
+# --- copying a task list in bulk ---------------------------------------------
+
+
+def make_programme(year: int, name: str = "Đề án 06") -> Programme:
+    return Programme.objects.create(
+        name=f"{name} năm {year}", document_number="06/QĐ-TTg", issuing_body="Thủ tướng Chính phủ",
+        year=year, start_date=datetime.date(year, 1, 1), end_date=datetime.date(year, 12, 31),
+    )  # fmt: skip
+
+
+def make_task_tree(make_task, programme, agencies, users, count: int) -> list[Task]:
+    """``count`` tasks three levels deep (root, child, grandchild, …), each with a coordinating agency."""
+    tasks = []
+    for i in range(count):
+        parent = tasks[-1] if i % 3 else None
+        task = make_task(
+            programme=programme, title=f"Nhiệm vụ {i}", parent=parent, accountable_person=users.officer_hanoi
+        )
+        task.coordinating_agencies.add(agencies.justice_hanoi, agencies.ministry)
+        tasks.append(task)
+    return tasks
+
+
+def copy_queries(make_task, agencies, users, tree, count: int) -> int:
+    """Queries to copy a fresh list of ``count`` tasks to the next year's programme."""
+    year = 2100 + count  # a pair of programmes of its own for every size
+    source, target = make_programme(year, f"Nguồn {count}"), make_programme(year + 1, f"Đích {count}")
+    make_task_tree(make_task, source, agencies, users, count)
+    actor = type(users.coordinator_hanoi).objects.get(pk=users.coordinator_hanoi.pk)  # roles not cached yet
+    with CaptureQueriesContext(connection) as queries:
+        copies = services.programme_tasks_copy(
+            actor=actor, source_programme=source, source_unit=tree.hanoi,
+            target_programme=target, target_unit=tree.hanoi,
+        )  # fmt: skip
+    assert len(copies) == count
+    return len(queries)
+
+
+def test_copy_runs_the_same_number_of_queries_for_5_or_35_tasks(make_task, agencies, users, tree):
+    """35 rows fit one INSERT even on SQLite (999 parameters); longer lists add one query per batch, not per task."""
+    few = copy_queries(make_task, agencies, users, tree, 5)
+    many = copy_queries(make_task, agencies, users, tree, 35)
+    assert many == few
+
+
+def test_copy_of_300_tasks_runs_a_few_queries_per_batch_of_rows(make_task, agencies, users, tree):
+    """One query per task would be 300 at least; SQLite's small batches still keep it under 30."""
+    assert copy_queries(make_task, agencies, users, tree, 300) <= 30
+
+
+def test_copy_keeps_the_tree_and_writes_one_history_record_per_task(make_task, programme, agencies, users, tree):
+    make_task_tree(make_task, programme, agencies, users, 6)
+    target = make_programme(programme.year + 1)
+    copies = services.programme_tasks_copy(
+        actor=users.coordinator_hanoi, source_programme=programme, source_unit=tree.hanoi,
+        target_programme=target, target_unit=tree.hanoi,
+    )  # fmt: skip
+    by_title = {t.title: t for t in Task.objects.filter(programme=target)}
+    assert {t.pk for t in copies} == {t.pk for t in by_title.values()}
+    assert by_title["Nhiệm vụ 1"].parent == by_title["Nhiệm vụ 0"]
+    assert by_title["Nhiệm vụ 2"].parent == by_title["Nhiệm vụ 1"]
+    assert by_title["Nhiệm vụ 3"].parent is None
+    assert set(by_title["Nhiệm vụ 2"].coordinating_agencies.all()) == {agencies.justice_hanoi, agencies.ministry}
+    for copy in by_title.values():
+        [record] = copy.history.all()
+        assert (record.history_type, record.history_user) == ("+", users.coordinator_hanoi)
+        assert record.parent_id == copy.parent_id  # the record shows the task as it was created
+        assert (copy.current_status, copy.version) == (TaskStatus.NOT_STARTED, 1)
+
+
+def test_copy_to_another_province_drops_its_coordinating_agencies(task, programme, agencies, users, tree):
+    task.coordinating_agencies.add(agencies.justice_hanoi, agencies.ministry)
+    [copy] = services.programme_tasks_copy(
+        actor=users.admin, source_programme=programme, source_unit=tree.hanoi, target_programme=programme,
+        target_unit=tree.haiphong, fallback_lead_agency=agencies.police_haiphong,
+    )  # fmt: skip
+    assert list(copy.coordinating_agencies.all()) == [agencies.ministry]
+
+
+def test_children_of_a_skipped_parent_go_under_the_existing_target_task(make_task, programme, agencies, users, tree):
+    parent = make_task(title="Chuyển đổi số")
+    child = make_task(title="Số hoá hồ sơ", parent=parent)
+    make_task(title="Số hoá hồ sơ năm trước", parent=child)
+    target = make_programme(programme.year + 1)
+    existing = make_task(programme=target, title="Chuyển đổi số")
+    services.programme_tasks_copy(
+        actor=users.coordinator_hanoi, source_programme=programme, source_unit=tree.hanoi,
+        target_programme=target, target_unit=tree.hanoi,
+    )  # fmt: skip
+    copied_child = Task.objects.get(programme=target, title="Số hoá hồ sơ")
+    assert copied_child.parent == existing
+    assert Task.objects.get(programme=target, title="Số hoá hồ sơ năm trước").parent == copied_child
+    assert Task.objects.filter(programme=target, title="Chuyển đổi số").count() == 1
+
+
+def test_a_failure_midway_leaves_nothing_copied(make_task, programme, agencies, users, tree):
+    """The last write (the coordinating agencies) fails: the tasks and their history written before it go too."""
+    make_task_tree(make_task, programme, agencies, users, 4)
+    target = make_programme(programme.year + 1)
+    tasks, records = Task.objects.count(), Task.history.count()
+    through = Task.coordinating_agencies.through._meta.db_table
+
+    def fail_on_agencies(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and f'"{through}"' in sql:
+            raise DatabaseError("injected failure")
+        return execute(sql, params, many, context)
+
+    with pytest.raises(DatabaseError), connection.execute_wrapper(fail_on_agencies):
+        services.programme_tasks_copy(
+            actor=users.coordinator_hanoi, source_programme=programme, source_unit=tree.hanoi,
+            target_programme=target, target_unit=tree.hanoi,
+        )  # fmt: skip
+    assert (Task.objects.count(), Task.history.count()) == (tasks, records)
+    assert not Task.objects.filter(programme=target).exists()
