@@ -18,7 +18,7 @@ from .forms import PcccImportForm, TaskImportForm
 from .pccc_import import column_names as pccc_columns
 from .pccc_import import pccc_import_save, plan_pccc_import
 from .task_import import column_names as task_columns
-from .task_import import plan_task_import
+from .task_import import plan_task_import, planned_actions
 from .templates_xlsx import task_template_response
 from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table
 
@@ -36,18 +36,13 @@ def _read_upload(form) -> bytes:
     return upload.read()
 
 
-def _plan_tasks(user, data, filename, programme, unit):
-    try:
-        required, optional = task_columns()
-        table = read_table(data, required=required, optional=optional, filename=filename)
-    except SpreadsheetRefused as refused:
-        return None, refused.errors
-    plan = plan_task_import(actor=user, programme=programme, unit=unit, table=table)
-    return plan, plan.errors
+def _task_table(data, filename):
+    required, optional = task_columns()
+    return read_table(data, required=required, optional=optional, filename=filename)
 
 
 def _tasks_confirm(request, token):
-    """Re-read the kept file, re-check every row against the current data and scope, then save all or none.
+    """Re-read the kept file, re-check every row against the current data, scope and preview, then save all or none.
 
     When rows now fail, the preview page comes back with those rows and the upload is still kept.
     """
@@ -56,27 +51,36 @@ def _tasks_confirm(request, token):
     if stored is None:
         messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
         return redirect("exports:task_import")
-    data, params = stored
+    params = stored.params
     programme = task_selectors.programmes_visible_to(user).filter(pk=params["programme"]).first()
     if programme is None:
         raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
     unit = unit_visible_to_or_404(user, params["unit"])
-    plan, errors = _plan_tasks(user, data, params["filename"], programme, unit)
-    if errors:
-        # Something the file names changed since the preview. Nothing is written; the failing
-        # rows are shown as in the preview, and the kept upload (same token) can be confirmed
-        # again once the data is fixed, or replaced by a corrected file through the form.
-        form = TaskImportForm(user=user, initial={"programme": programme, "unit": unit})
-        context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True}
-        return render(request, "exports/task_import.html", context, status=409)
-    created, changed = services.task_import_commit(actor=user, plan=plan)
-    pending.forget(request, token)
-    messages.success(
-        request,
-        _("Đã nhập %(created)s nhiệm vụ mới, cập nhật %(changed)s nhiệm vụ.")
-        % {"created": created, "changed": changed},
-    )
-    return redirect("tasks:my_tasks")
+    plan, conflicts = None, []
+    try:
+        table = _task_table(stored.data, params["filename"])
+        created, changed = services.task_import_confirm(
+            actor=user, programme=programme, unit=unit, table=table, planned=stored.planned
+        )
+    except SpreadsheetRefused as refused:
+        errors = refused.errors
+    except services.TaskImportStale as stale:
+        plan, errors, conflicts = stale.plan, stale.plan.errors, stale.conflicts
+    else:
+        pending.forget(request, token)
+        messages.success(
+            request,
+            _("Đã nhập %(created)s nhiệm vụ mới, cập nhật %(changed)s nhiệm vụ.")
+            % {"created": created, "changed": changed},
+        )
+        return redirect("tasks:my_tasks")
+    # Something changed since the preview. Nothing is written; the failing rows are shown as
+    # in the preview and the upload stays kept (same token). A row that breaks a rule can be
+    # confirmed again once the data is fixed; a row whose task someone else created, edited
+    # or removed needs a new upload, whose preview shows what would change now.
+    form = TaskImportForm(user=user, initial={"programme": programme, "unit": unit})
+    context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True, "conflicts": conflicts}
+    return render(request, "exports/task_import.html", context, status=409)
 
 
 @login_required
@@ -97,7 +101,8 @@ def task_import(request):
         )
         try:
             data = _read_upload(form)
-            plan, errors = _plan_tasks(user, data, filename, programme, unit)
+            plan = plan_task_import(actor=user, programme=programme, unit=unit, table=_task_table(data, filename))
+            errors = plan.errors
         except SpreadsheetRefused as refused:
             plan, errors = None, refused.errors
         except PermissionDenied as denied:
@@ -105,7 +110,13 @@ def task_import(request):
         context.update(plan=plan, errors=errors)
         if not errors:
             context["token"] = pending.keep(
-                request, "tasks", data, programme=programme.pk, unit=unit.code, filename=filename
+                request,
+                "tasks",
+                data,
+                planned=planned_actions(plan),
+                programme=programme.pk,
+                unit=unit.code,
+                filename=filename,
             )
     status = 400 if form.is_bound and (form.errors or context["errors"]) else 200
     return render(request, "exports/task_import.html", context, status=status)
@@ -137,20 +148,27 @@ def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run):
 
 
 def _pccc_confirm(request, token):
+    """Re-read the kept file, re-check every cell against the current data and scope, then save all or none.
+
+    When rows or cells now fail, the preview page comes back with them and the upload is still kept.
+    """
     stored = pending.load(request, "pccc", token)
     if stored is None:
         messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
         return redirect("exports:pccc_import")
-    data, params = stored
+    params = stored.params
     criteria_set = pccc_selectors.criteria_set_or_404(params["criteria_set"])
     unit = unit_visible_to_or_404(request.user, params["unit"])
     period = Period.parse(params["period"])
-    _plan, errors, changed = _plan_pccc(
-        request.user, data, criteria_set, unit, period, params.get("level"), dry_run=False
-    )
+    level = params.get("level")
+    plan, errors, changed = _plan_pccc(request.user, stored.data, criteria_set, unit, period, level, dry_run=False)
     if errors:
-        messages.error(request, _("Dữ liệu đã khác so với lúc kiểm tra; chưa lưu ô nào."))
-        return redirect("exports:pccc_import")
+        # As for tasks: nothing is written (the save service is all or nothing), the failing
+        # rows and cells are listed, and the kept upload can be confirmed again or replaced.
+        initial = {"criteria_set": criteria_set, "unit": unit, "ky": period.key, "cap": level}
+        form = PcccImportForm(user=request.user, initial=initial)
+        context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True}
+        return render(request, "exports/pccc_import.html", context, status=409)
     pending.forget(request, token)
     messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": changed})
     return redirect("pccc:unit_results", set_code=criteria_set.code, unit_code=unit.code)

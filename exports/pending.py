@@ -1,18 +1,31 @@
 """Uploaded files between the preview and the confirmation, kept outside MEDIA_ROOT.
 
 The session holds only a random token; the confirmation re-reads and re-checks the file,
-so nothing the browser posts back is trusted.
+so nothing the browser posts back is trusted. Beside the file, ``planned`` keeps what the
+preview promised (JSON, e.g. which task each row changes at which version), so that the
+confirmation can tell when the data moved under the user; it stays on the server, next to
+the upload, rather than in the session row that every request loads.
 """
 
+import json
 import secrets
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
 SESSION_KEY = "exports_pending"
 MAX_AGE_SECONDS = 24 * 3600
+SUFFIXES = (".xlsx", ".json")
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    data: bytes
+    params: dict
+    planned: dict
 
 
 def _folder() -> Path:
@@ -21,37 +34,48 @@ def _folder() -> Path:
     return folder
 
 
+def _paths(folder: Path, request, token: str) -> tuple[Path, Path]:
+    stem = f"{request.user.pk}-{token}"
+    return folder / f"{stem}.xlsx", folder / f"{stem}.json"
+
+
 def _sweep(folder: Path, request) -> None:
     """Drop the user's previous upload and anything abandoned for over a day."""
     previous = (request.session.get(SESSION_KEY) or {}).get("token")
     if previous:
-        (folder / f"{request.user.pk}-{previous}.xlsx").unlink(missing_ok=True)
+        for path in _paths(folder, request, previous):
+            path.unlink(missing_ok=True)
     cutoff = time.time() - MAX_AGE_SECONDS
-    for path in folder.glob("*.xlsx"):
-        if path.stat().st_mtime < cutoff:
+    for path in folder.iterdir():
+        if path.suffix in SUFFIXES and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
 
 
-def keep(request, kind: str, data: bytes, **params) -> str:
-    """Store the upload for this user and return its token."""
-    _sweep(_folder(), request)
+def keep(request, kind: str, data: bytes, *, planned: dict | None = None, **params) -> str:
+    """Store the upload (and what its preview planned) for this user and return its token."""
+    folder = _folder()
+    _sweep(folder, request)
     token = secrets.token_urlsafe(16)
-    (_folder() / f"{request.user.pk}-{token}.xlsx").write_bytes(data)
+    upload, plan = _paths(folder, request, token)
+    upload.write_bytes(data)
+    plan.write_text(json.dumps(planned or {}), encoding="utf-8")
     request.session[SESSION_KEY] = {"token": token, "kind": kind, **params}
     return token
 
 
-def load(request, kind: str, token: str) -> tuple[bytes, dict] | None:
-    """The stored upload and its parameters, if ``token`` is this user's latest of this kind."""
+def load(request, kind: str, token: str) -> PendingUpload | None:
+    """The stored upload, its parameters and its plan, if ``token`` is this user's latest of this kind."""
     pending = request.session.get(SESSION_KEY) or {}
     if not token or pending.get("token") != token or pending.get("kind") != kind:
         return None
-    path = _folder() / f"{request.user.pk}-{token}.xlsx"
-    if not path.exists():
+    upload, plan = _paths(_folder(), request, token)
+    if not upload.exists():
         return None
-    return path.read_bytes(), pending
+    planned = json.loads(plan.read_text(encoding="utf-8")) if plan.exists() else {}
+    return PendingUpload(data=upload.read_bytes(), params=dict(pending), planned=planned)
 
 
 def forget(request, token: str) -> None:
-    (_folder() / f"{request.user.pk}-{token}.xlsx").unlink(missing_ok=True)
+    for path in _paths(_folder(), request, token):
+        path.unlink(missing_ok=True)
     request.session.pop(SESSION_KEY, None)

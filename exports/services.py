@@ -8,9 +8,41 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from tasks.models import Task
 
-from .task_import import CHANGED_FIELDS, TaskImportPlan
+from .task_import import CHANGED_FIELDS, TaskImportPlan, plan_task_import, planned_action_errors
 
 BATCH = 500
+
+
+class TaskImportStale(Exception):
+    """Confirming found rows that fail now, or no longer do what the preview showed; nothing was written.
+
+    ``plan.errors`` lists every failing row; ``conflicts`` are those whose task was created,
+    edited or removed by someone else since the preview (re-uploading shows what changes now).
+    """
+
+    def __init__(self, plan: TaskImportPlan, conflicts: list):
+        super().__init__(plan.errors)
+        self.plan = plan
+        self.conflicts = conflicts
+
+
+@transaction.atomic
+def task_import_confirm(*, actor, programme, unit, table, planned: dict) -> tuple[int, int]:
+    """Check the previewed rows again and write them, in one transaction: all or nothing.
+
+    ``planned`` is what the preview promised (``task_import.planned_actions``). The tasks
+    the rows change are read under a row lock before the checks, so an edit cannot slip in
+    between the checks and the write (on PostgreSQL; SQLite ignores the lock). Raises
+    TaskImportStale, writing nothing, when a row fails the rules now or its task was edited,
+    created or removed since the preview. Returns (created, changed).
+    """
+    plan = plan_task_import(actor=actor, programme=programme, unit=unit, table=table, lock=True)
+    conflicts = planned_action_errors(plan, planned)
+    if plan.errors or conflicts:
+        # Row order, as in the sheet; errors of the whole file first.
+        plan.errors = sorted([*plan.errors, *conflicts], key=lambda e: e.row or 0)
+        raise TaskImportStale(plan, conflicts)
+    return task_import_commit(actor=actor, plan=plan)
 
 
 @transaction.atomic

@@ -5,6 +5,10 @@ people and existing tasks are read once into dictionaries. Each row is checked w
 tasks app's own rules (``tasks.services.check_task_links`` and the model's field
 validation); a row whose title already exists for its unit in the programme changes
 that task, any other row creates one.
+
+The preview's plan is remembered per row (``planned_actions``); the confirmation plans
+again and refuses rows whose action moved since (``planned_action_errors``), so that an
+edit or a new task by someone else in between is never silently overwritten.
 """
 
 import datetime
@@ -103,9 +107,13 @@ def column_names() -> tuple[list[str], list[str]]:
 
 
 class _Lookups:
-    """Everything a row may name, read once (five queries, plus one per 500 existing tasks the file names)."""
+    """Everything a row may name, read once (five queries, plus one per 500 existing tasks the file names).
 
-    def __init__(self, actor, programme: Programme, unit: AdministrativeUnit, titles: set[str]):
+    With ``lock`` (inside a transaction) the named tasks are read under a row lock, so that
+    nobody edits them between the confirmation's checks and its write.
+    """
+
+    def __init__(self, actor, programme: Programme, unit: AdministrativeUnit, titles: set[str], *, lock: bool = False):
         self.units = {u.code: u for u in units_visible_to(actor).filter(path__startswith=unit.path)}
         self.agencies: dict[str, list] = {}
         for agency in task_selectors.agencies_visible_to(actor):
@@ -121,6 +129,9 @@ class _Lookups:
             batch = Task.objects.filter(pk__in=ids[start : start + BATCH]).select_related(
                 "unit", "programme__unit", "parent__unit"
             )
+            if lock:
+                # Only the task rows: not the units and programme joined in for the checks.
+                batch = batch.select_for_update(of=("self",))
             for task in batch.prefetch_related("coordinating_agencies"):
                 self.tasks[(task.unit_id, task.title.casefold())] = task
         groups = {str(label).casefold(): value for value, label in TaskGroup.choices}
@@ -169,8 +180,13 @@ def _weight(value, row, errors):
     return weight
 
 
-def plan_task_import(*, actor, programme: Programme, unit: AdministrativeUnit, table) -> TaskImportPlan:
-    """Check every row of ``table`` (from ``uploads.read_table``) against the tasks app's rules."""
+def plan_task_import(
+    *, actor, programme: Programme, unit: AdministrativeUnit, table, lock: bool = False
+) -> TaskImportPlan:
+    """Check every row of ``table`` (from ``uploads.read_table``) against the tasks app's rules.
+
+    ``lock`` reads the tasks the rows change under a row lock (call it inside a transaction).
+    """
     if not task_selectors.can_coordinate(actor) or not unit.is_within(actor.unit):
         raise PermissionDenied(_("Bạn không có quyền nhập nhiệm vụ cho đơn vị này."))
     plan = TaskImportPlan(programme=programme, unit=unit)
@@ -178,7 +194,7 @@ def plan_task_import(*, actor, programme: Programme, unit: AdministrativeUnit, t
         plan.errors.append(CellError(None, "", _("Tệp không có dòng nhiệm vụ nào.")))
         return plan
     titles = {str(values.get(str(TITLE)) or "").casefold() for _row, values in table}
-    look = _Lookups(actor, programme, unit, titles)
+    look = _Lookups(actor, programme, unit, titles, lock=lock)
     seen: dict[tuple, int] = {}
     for row, values in table:
         planned = _plan_row(actor, programme, unit, look, row, {str(k): v for k, v in values.items()}, plan.errors)
@@ -278,6 +294,45 @@ def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask 
     after = _state(task, [a.pk for a in coordinating])
     changed = [str(_label(name)) for name in before if before[name] != after[name]] if existing else []
     return PlannedTask(row=row, task=task, coordinating=coordinating, is_new=existing is None, changed_fields=changed)
+
+
+def planned_actions(plan: TaskImportPlan) -> dict[str, list[int]]:
+    """What the preview promised, kept with the pending upload: ``{row: [task id, version]}``.
+
+    Only rows that change an existing task are listed; any other row creates one. JSON-ready
+    (string keys), since it is stored beside the upload.
+    """
+    return {str(p.row): [p.task.pk, p.task.version] for p in plan.rows if not p.is_new}
+
+
+def planned_action_errors(plan: TaskImportPlan, planned: dict) -> list[CellError]:
+    """Rows of ``plan`` that no longer do what the preview (``planned_actions``) showed.
+
+    A task edited since (its version moved), a task created since under the row's title,
+    or the task the row was to change gone (deleted or renamed): confirming would then
+    overwrite someone's work or do something the user did not review.
+    """
+    errors = []
+    for p in plan.rows:
+        before = planned.get(str(p.row))
+        if p.is_new and before is not None:
+            message = _(
+                "Nhiệm vụ “%(title)s” không còn (vừa bị xóa hoặc đổi tên sau lúc kiểm tra tệp) nên dòng này "
+                "sẽ tạo nhiệm vụ mới thay vì cập nhật; hãy xem lại rồi tải tệp lên lại."
+            )
+        elif not p.is_new and before is None:
+            message = _(
+                "Nhiệm vụ “%(title)s” vừa được người khác tạo sau lúc kiểm tra tệp nên dòng này sẽ sửa nhiệm vụ "
+                "đó thay vì tạo mới; hãy xem lại rồi tải tệp lên lại."
+            )
+        elif not p.is_new and before != [p.task.pk, p.task.version]:
+            message = _(
+                "Nhiệm vụ “%(title)s” vừa được người khác sửa sau lúc kiểm tra tệp; hãy xem lại rồi tải tệp lên lại."
+            )
+        else:
+            continue
+        errors.append(CellError(p.row, str(TITLE), message % {"title": p.task.title}))
+    return errors
 
 
 def _label(name: str):

@@ -1,5 +1,6 @@
 """Criterion values from the grid export: preview by row and column, confirm through pccc's save service."""
 
+import datetime
 import io
 
 import pytest
@@ -132,3 +133,55 @@ def test_a_file_of_another_level_is_imported_at_that_level(client, users, tree, 
     assert preview.status_code == 200, preview.context["errors"]
     client.post(reverse("exports:pccc_import"), {"token": preview.context["token"]})
     assert Assessment.objects.get(criterion=plan_made, unit=tree.hanoi).answer is True
+
+
+def row_of(data: bytes, code: str) -> int:
+    sheet = load_workbook(io.BytesIO(data)).active
+    return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == code)
+
+
+def test_a_confirmation_after_a_unit_was_merged_away_lists_its_row_and_saves_nothing(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    data = filled_template(
+        client, tree, pccc, {(tree.badinh.code, NUM): 40, (tree.badinh.code, DEN): 50, (tree.hoankiem.code, "TC4."): 0}
+    )
+    preview = post(client, pccc, tree.hanoi, data)
+    token = preview.context["token"]
+    tree.hoankiem.valid_to = datetime.date(2026, 3, 1)  # merged into another ward after the preview
+    tree.hoankiem.save()
+    response = client.post(reverse("exports:pccc_import"), {"token": token})
+    assert response.status_code == 409
+    row = row_of(data, tree.hoankiem.code)
+    assert [(e.row, e.column, e.message) for e in response.context["errors"]] == [
+        (row, "Mã đơn vị", "Không có đơn vị mã “00070” trong bảng nhập liệu này.")
+    ]
+    body = response.content.decode()
+    assert f"<td>{row}</td><td>Mã đơn vị</td>" in body and "đã thay đổi kể từ lúc kiểm tra tệp" in body
+    assert Assessment.objects.count() == 0
+    # The upload is kept, and the form is filled in for a corrected file for the same place and period.
+    assert response.context["token"] == token and f'value="{token}"' in body
+    form = response.context["form"]
+    assert (form.initial["criteria_set"], form.initial["unit"], form.initial["ky"]) == (pccc.set, tree.hanoi, PERIOD)
+
+
+def test_a_cell_that_fails_a_rule_changed_since_the_preview_is_listed_and_the_kept_upload_saves_once_fixed(
+    client, users, tree, pccc
+):
+    pccc.villages.requires_evidence = False
+    pccc.villages.save()
+    client.force_login(users.officer_hanoi)
+    values = {(tree.badinh.code, "TC5."): "Có", (tree.hoankiem.code, NUM): 1, (tree.hoankiem.code, DEN): 2}
+    data = filled_template(client, tree, pccc, values)
+    token = post(client, pccc, tree.hanoi, data).context["token"]
+    pccc.villages.requires_evidence = True  # the rule tightened after the preview
+    pccc.villages.save()
+    response = client.post(reverse("exports:pccc_import"), {"token": token})
+    assert response.status_code == 409
+    [error] = response.context["errors"]
+    assert (error.row, error.message) == (row_of(data, tree.badinh.code), "Chọn “Có” phải kèm minh chứng.")
+    assert error.column.startswith("TC5.")
+    assert Assessment.objects.count() == 0
+    pccc.villages.requires_evidence = False
+    pccc.villages.save()
+    assert client.post(reverse("exports:pccc_import"), {"token": token}).status_code == 302
+    assert Assessment.objects.count() == 2

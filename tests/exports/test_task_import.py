@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tasks.models import Task
@@ -246,3 +248,105 @@ def test_a_second_import_of_the_same_file_changes_nothing_and_names_changed_fiel
     changed = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("A", end=datetime.datetime(2026, 10, 31))]))
     assert [r.changed_fields for r in changed.context["plan"].changes] == [["thời hạn hoàn thành"]]
     assert "Cập nhật: <span" in changed.content.decode()
+
+
+def another_coordinator(tree):
+    from portal.roles import Role
+    from tests.factories import make_user
+
+    return make_user("thuongtruc2.hanoi", unit=tree.hanoi, role=Role.COORDINATOR)
+
+
+def confirm(client, token):
+    return client.post(reverse("exports:task_import"), {"token": token})
+
+
+def test_a_task_edited_by_someone_else_after_the_preview_is_not_overwritten(
+    client, users, tree, programme, agencies, make_task
+):
+    """The row is refused by name and nothing is written; a new upload shows what would change now."""
+    from tasks.services import task_update
+
+    existing = make_task(title="Đã có")
+    data = xlsx_bytes([HEADER, row("Mới"), row("Đã có", coord="")])
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, data)
+    assert [r.row for r in preview.context["plan"].changes] == [3]
+    token = preview.context["token"]
+    task_update(
+        actor=another_coordinator(tree), task=Task.objects.get(pk=existing.pk), expected_version=1,
+        description="Nội dung do người khác sửa",
+    )  # fmt: skip
+    history = Task.history.count()
+    response = confirm(client, token)
+    assert response.status_code == 409
+    edited = "Nhiệm vụ “Đã có” vừa được người khác sửa sau lúc kiểm tra tệp; hãy xem lại rồi tải tệp lên lại."
+    assert [(e.row, e.column, e.message) for e in response.context["errors"]] == [(3, "Nhiệm vụ", edited)]
+    body = response.content.decode()
+    assert "<td>3</td><td>Nhiệm vụ</td>" in body and "đã thay đổi kể từ lúc kiểm tra tệp" in body
+    # Confirming the kept upload again would fail again: the page asks for a new upload instead.
+    assert "Kiểm tra lại và nhập" not in body and "có thể là chính tệp này" in body
+    existing.refresh_from_db()
+    assert (existing.description, existing.version) == ("Nội dung do người khác sửa", 2)
+    assert not Task.objects.filter(title="Mới").exists() and Task.history.count() == history
+    assert response.context["token"] == token and confirm(client, token).status_code == 409
+
+    again = upload(client, programme, tree.hanoi, data)
+    assert "nội dung, cách thức thực hiện" in again.context["plan"].changes[0].changed_fields
+    assert confirm(client, again.context["token"]).status_code == 302
+    existing.refresh_from_db()
+    assert (existing.description, existing.version) == ("Nội dung", 3)
+
+
+def test_a_task_created_with_the_row_title_after_the_preview_is_not_overwritten(
+    client, users, tree, programme, agencies, make_task
+):
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("Có sẵn?"), row("Mới", coord="")]))
+    assert len(preview.context["plan"].creates) == 2
+    theirs = make_task(title="Mới", description="Của người khác")
+    response = confirm(client, preview.context["token"])
+    assert response.status_code == 409
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(3, "Nhiệm vụ")]
+    assert "“Mới” vừa được người khác tạo sau lúc kiểm tra tệp" in response.content.decode()
+    theirs.refresh_from_db()
+    assert (theirs.description, theirs.version) == ("Của người khác", 1)
+    assert list(Task.objects.values_list("title", flat=True)) == ["Mới"] and Task.history.count() == 1
+
+
+def test_a_task_removed_after_the_preview_is_not_silently_created_again(
+    client, users, tree, programme, agencies, make_task
+):
+    existing = make_task(title="Đã có")
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("Đã có")]))
+    existing.delete()
+    response = confirm(client, preview.context["token"])
+    assert response.status_code == 409
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "Nhiệm vụ")]
+    assert "“Đã có” không còn" in response.content.decode()
+    assert Task.objects.count() == 0
+
+
+def test_failing_rows_of_a_confirmation_are_listed_in_sheet_order(client, users, tree, programme, agencies, make_task):
+    existing = make_task(title="Đã có")
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("Đã có", coord=""), row("Mới")]))
+    Task.objects.filter(pk=existing.pk).update(version=5)
+    agencies.justice_hanoi.delete()  # row 3's coordinating agency
+    response = confirm(client, preview.context["token"])
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "Nhiệm vụ"), (3, "Cơ quan phối hợp")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_the_confirmation_locks_the_tasks_it_changes_before_checking_them(
+    client, users, tree, programme, agencies, make_task
+):
+    """Checked and written in one transaction, the changed tasks read FOR UPDATE (only the task rows)."""
+    make_task(title="Đã có")
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("Đã có")]))
+    with CaptureQueriesContext(connection) as queries:
+        assert confirm(client, preview.context["token"]).status_code == 302
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1 and locks[0].endswith('FOR UPDATE OF "tasks_task"')

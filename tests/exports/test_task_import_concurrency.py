@@ -1,0 +1,68 @@
+"""The task import's confirmation against an edit made at the same moment, with real row locks.
+
+SQLite ignores row locks, so this runs on PostgreSQL (CI), like tests/tasks/test_concurrency.py.
+"""
+
+import threading
+from unittest import mock
+
+import pytest
+from django.db import connection, connections
+
+from exports import services
+from exports.task_import import column_names, plan_task_import, planned_actions
+from exports.uploads import read_table
+from portal.roles import Role
+from tasks.models import Task
+from tasks.services import TaskEditConflict, task_update
+from tests.factories import make_user
+
+from .conftest import xlsx_bytes
+from .test_task_import import HEADER, row
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+
+def test_an_edit_made_between_the_checks_and_the_write_waits_and_is_then_refused(
+    users, tree, programme, agencies, make_task
+):
+    """The rows were checked under lock, so the edit cannot land before the write and be overwritten."""
+    task = make_task(title="Đã có")
+    other = make_user("thuongtruc2.hanoi", unit=tree.hanoi, role=Role.COORDINATOR)
+    required, optional = column_names()
+    table = read_table(xlsx_bytes([HEADER, row("Đã có")]), required=required, optional=optional)
+    importer = users.coordinator_hanoi
+    planned = planned_actions(plan_task_import(actor=importer, programme=programme, unit=tree.hanoi, table=table))
+    outcome = {}
+
+    def edit():
+        try:
+            fresh = Task.objects.get(pk=task.pk)
+            task_update(actor=other, task=fresh, expected_version=1, description="Sửa cùng lúc")
+        except Exception as error:  # the test inspects it
+            outcome["edit"] = error
+        finally:
+            connections.close_all()
+
+    commit = services.task_import_commit
+
+    def commit_while_someone_edits(*, actor, plan):
+        editor = threading.Thread(target=edit)
+        editor.start()
+        editor.join(timeout=1)
+        outcome["editor"], outcome["edit waited"] = editor, editor.is_alive()
+        return commit(actor=actor, plan=plan)
+
+    with mock.patch.object(services, "task_import_commit", commit_while_someone_edits):
+        result = services.task_import_confirm(
+            actor=importer, programme=programme, unit=tree.hanoi, table=table, planned=planned
+        )
+    assert result == (0, 1)
+    outcome["editor"].join(timeout=10)
+    assert outcome["edit waited"]
+    assert isinstance(outcome.get("edit"), TaskEditConflict)
+    task.refresh_from_db()
+    assert (task.description, task.version) == ("Nội dung", 2)
