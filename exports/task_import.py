@@ -14,6 +14,7 @@ edit or a new task by someone else in between is never silently overwritten.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -44,6 +45,27 @@ BATCH = 500
 REQUIRED_COLUMNS = [TITLE, GROUP, LEAD, START, DEADLINE]
 OPTIONAL_COLUMNS = [UNIT, COORDINATING, PERSON, WEIGHT, DESCRIPTION, RESULT]
 ALL_COLUMNS = [TITLE, GROUP, UNIT, LEAD, COORDINATING, PERSON, START, DEADLINE, WEIGHT, DESCRIPTION, RESULT]
+
+
+class _ColumnNames(NamedTuple):
+    title: str
+    group: str
+    unit: str
+    lead: str
+    coordinating: str
+    person: str
+    start: str
+    deadline: str
+    weight: str
+    description: str
+    result: str
+
+
+def _column_names() -> _ColumnNames:
+    """The headers in the active language, translated once per file rather than for every cell."""
+    return _ColumnNames(*(str(column) for column in ALL_COLUMNS))
+
+
 CHANGED_FIELDS = [
     "group",
     "lead_agency",
@@ -193,11 +215,12 @@ def plan_task_import(
     if not table:
         plan.errors.append(CellError(None, "", _("Tệp không có dòng nhiệm vụ nào.")))
         return plan
-    titles = {str(values.get(str(TITLE)) or "").casefold() for _row, values in table}
+    names = _column_names()
+    titles = {str(values.get(names.title) or "").casefold() for _row, values in table}
     look = _Lookups(actor, programme, unit, titles, lock=lock)
     seen: dict[tuple, int] = {}
     for row, values in table:
-        planned = _plan_row(actor, programme, unit, look, row, {str(k): v for k, v in values.items()}, plan.errors)
+        planned = _plan_row(actor, programme, unit, look, names, row, values, plan.errors)
         if planned is None:
             continue
         key = (planned.task.unit_id, planned.task.title.casefold())
@@ -213,18 +236,18 @@ def plan_task_import(
     return plan
 
 
-def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask | None:
+def _plan_row(actor, programme, root, look, names, row, values, errors) -> PlannedTask | None:
     before = len(errors)
-    title = str(values.get(str(TITLE)) or "")
+    title = str(values.get(names.title) or "")
     if not title:
-        errors.append(CellError(row, str(TITLE), _("Thông tin này là bắt buộc.")))
-    code = str(values.get(str(UNIT)) or root.code)
+        errors.append(CellError(row, names.title, _("Thông tin này là bắt buộc.")))
+    code = str(values.get(names.unit) or root.code)
     unit = look.units.get(code)
     if unit is None:
         errors.append(
             CellError(
                 row,
-                str(UNIT),
+                names.unit,
                 _(
                     "Không có đơn vị mã “%(code)s” trong phạm vi %(unit)s. Mã đơn vị gồm cả số 0 ở đầu "
                     "(ví dụ 00070): hãy định dạng cột này là văn bản."
@@ -233,12 +256,12 @@ def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask 
             )
         )
         return None
-    group = look.groups.get(str(values.get(str(GROUP)) or "").casefold())
+    group = look.groups.get(str(values.get(names.group) or "").casefold())
     if group is None:
         errors.append(
-            CellError(row, str(GROUP), _("Nhóm nhiệm vụ không có trong danh mục (xem trang “Danh mục” của mẫu)."))
+            CellError(row, names.group, _("Nhóm nhiệm vụ không có trong danh mục (xem trang “Danh mục” của mẫu)."))
         )
-    lead_name = str(values.get(str(LEAD)) or "")
+    lead_name = str(values.get(names.lead) or "")
     lead = look.agency(lead_name, unit) if lead_name else None
     if lead is None:
         message = (
@@ -246,28 +269,28 @@ def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask 
             if lead_name
             else _("Thông tin này là bắt buộc.")
         )
-        errors.append(CellError(row, str(LEAD), message))
+        errors.append(CellError(row, names.lead, message))
     coordinating = []
-    for name in filter(None, (n.strip() for n in str(values.get(str(COORDINATING)) or "").split(";"))):
+    for name in filter(None, (n.strip() for n in str(values.get(names.coordinating) or "").split(";"))):
         agency = look.agency(name, unit)
         if agency is None:
             errors.append(
-                CellError(row, str(COORDINATING), _("Không có cơ quan “%(name)s” thuộc đơn vị này.") % {"name": name})
+                CellError(row, names.coordinating, _("Không có cơ quan “%(name)s” thuộc đơn vị này.") % {"name": name})
             )
         coordinating.append(agency)
-    username = str(values.get(str(PERSON)) or "")
+    username = str(values.get(names.person) or "")
     person = look.people.get(username.casefold()) if username else None
     if username and person is None:
         errors.append(
             CellError(
                 row,
-                str(PERSON),
+                names.person,
                 _("Không có cán bộ có tên đăng nhập “%(name)s” trong phạm vi của bạn.") % {"name": username},
             )
         )
-    start = _date(values.get(str(START)), str(START), row, errors)
-    deadline = _date(values.get(str(DEADLINE)), str(DEADLINE), row, errors)
-    weight = _weight(values.get(str(WEIGHT)), row, errors)
+    start = _date(values.get(names.start), names.start, row, errors)
+    deadline = _date(values.get(names.deadline), names.deadline, row, errors)
+    weight = _weight(values.get(names.weight), row, errors)
     if len(errors) > before:
         return None
     existing = look.tasks.get((unit.pk, title.casefold()))
@@ -275,8 +298,8 @@ def _plan_row(actor, programme, root, look, row, values, errors) -> PlannedTask 
     before = _state(task, [a.pk for a in task.coordinating_agencies.all()] if existing else [])
     task.group, task.lead_agency, task.accountable_person = group, lead, person
     task.start_date, task.deadline, task.weight = start, deadline, weight
-    task.description = str(values.get(str(DESCRIPTION)) or "")
-    task.expected_result = str(values.get(str(RESULT)) or "")
+    task.description = str(values.get(names.description) or "")
+    task.expected_result = str(values.get(names.result) or "")
     try:
         check_task_links(actor, task, coordinating)
         # Foreign keys were looked up above; skipping them (and constraints, checked by the
