@@ -16,7 +16,7 @@ from tasks import selectors as task_selectors
 from . import pending, services
 from .forms import PcccImportForm, TaskImportForm
 from .pccc_import import column_names as pccc_columns
-from .pccc_import import pccc_import_save, plan_pccc_import
+from .pccc_import import pccc_import_save, plan_pccc_import, planned_cells
 from .task_import import column_names as task_columns
 from .task_import import plan_task_import, planned_actions
 from .templates_xlsx import task_template_response
@@ -130,8 +130,11 @@ def task_template(request):
     return task_template_response(request.user)
 
 
-def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run):
-    """(plan, errors, changed) of a PCCC values file for ``unit`` (already scope-checked) at one level."""
+def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run, planned=None):
+    """(plan, errors, changed) of a PCCC values file for ``unit`` (already scope-checked) at one level.
+
+    ``planned`` (the preview's ``planned_cells``) refuses cells someone else saved since the preview.
+    """
     criteria = pccc_selectors.criteria_of(criteria_set)
     levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
     level = level if level in levels else max(levels, default=0)
@@ -142,13 +145,13 @@ def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run):
     except SpreadsheetRefused as refused:
         return None, refused.errors, 0
     changed = pccc_import_save(
-        user=user, criteria_set=criteria_set, root=unit, period=period, plan=plan, dry_run=dry_run
+        user=user, criteria_set=criteria_set, root=unit, period=period, plan=plan, dry_run=dry_run, planned=planned
     )
     return plan, plan.errors, changed
 
 
 def _pccc_confirm(request, token):
-    """Re-read the kept file, re-check every cell against the current data and scope, then save all or none.
+    """Re-read the kept file, re-check every cell against the current data, scope and preview, then save all or none.
 
     When rows or cells now fail, the preview page comes back with them and the upload is still kept.
     """
@@ -161,13 +164,17 @@ def _pccc_confirm(request, token):
     unit = unit_visible_to_or_404(request.user, params["unit"])
     period = Period.parse(params["period"])
     level = params.get("level")
-    plan, errors, changed = _plan_pccc(request.user, stored.data, criteria_set, unit, period, level, dry_run=False)
+    plan, errors, changed = _plan_pccc(
+        request.user, stored.data, criteria_set, unit, period, level, dry_run=False, planned=stored.planned
+    )
     if errors:
         # As for tasks: nothing is written (the save service is all or nothing), the failing
-        # rows and cells are listed, and the kept upload can be confirmed again or replaced.
+        # rows and cells are listed, and the kept upload can be confirmed again or replaced;
+        # a cell someone else saved since the preview needs a new upload (a new preview).
         initial = {"criteria_set": criteria_set, "unit": unit, "ky": period.key, "cap": level}
         form = PcccImportForm(user=request.user, initial=initial)
-        context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True}
+        conflicts = plan.conflicts if plan else []
+        context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True, "conflicts": conflicts}
         return render(request, "exports/pccc_import.html", context, status=409)
     pending.forget(request, token)
     messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": changed})
@@ -197,6 +204,7 @@ def pccc_import(request):
                     request,
                     "pccc",
                     data,
+                    planned=planned_cells(plan),
                     criteria_set=criteria_set.code,
                     unit=unit.code,
                     period=period.key,

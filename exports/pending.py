@@ -2,9 +2,10 @@
 
 The session holds only a random token; the confirmation re-reads and re-checks the file,
 so nothing the browser posts back is trusted. Beside the file, ``planned`` keeps what the
-preview promised (JSON, e.g. which task each row changes at which version), so that the
-confirmation can tell when the data moved under the user; it stays on the server, next to
-the upload, rather than in the session row that every request loads.
+preview promised (JSON: which task each row changes at which version, or which stored PCCC
+value each cell replaces), so that the confirmation can tell when the data moved under the
+user; it stays on the server, next to the upload, rather than in the session row that
+every request loads.
 """
 
 import json

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dashboards.selectors import Dashboard
-from pccc.models import Criterion
+from pccc.models import Assessment, Criterion
+from pccc.periods import Period
 from pccc.selectors import GridData
+from provinces.models import AdministrativeUnit
 from tasks.choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus
 
 from .xlsx import Column
@@ -123,6 +125,29 @@ def grid_rows(grid: GridData, columns) -> Iterator[tuple]:
             else:
                 row.append(getattr(stored, part) or ("" if part == "evidence" else getattr(stored, part)))
         yield tuple(row)
+
+
+def current_assessment_ids_for_update(*, root: AdministrativeUnit, period: Period, cells) -> dict[tuple[int, int], int]:
+    """``{(criterion_id, unit_id): id}`` of the current PCCC values of ``cells`` under ``root`` (already
+    scope-checked), read under a row lock: call inside a transaction. One query.
+
+    Only the assessment rows are locked (not the units joined in for the scope), in id
+    order so that two imports over the same cells queue rather than deadlock.
+    """
+    cells = set(cells)
+    rows = (
+        Assessment.objects.current()
+        .filter(
+            period=period.key,
+            criterion__in={c for c, _u in cells},
+            unit__in={u for _c, u in cells},
+            unit__path__startswith=root.path,
+        )
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", "criterion_id", "unit_id")
+    )
+    return {(criterion, unit): pk for pk, criterion, unit in rows if (criterion, unit) in cells}
 
 
 def ranking_columns() -> list[Column]:

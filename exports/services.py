@@ -8,7 +8,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from tasks.models import Task
 
-from .task_import import CHANGED_FIELDS, TaskImportPlan, plan_task_import, planned_action_errors
+from .task_import import CHANGED_FIELDS, TaskImportPlan, plan_task_import, planned_action_errors, planned_actions
 
 BATCH = 500
 
@@ -27,16 +27,20 @@ class TaskImportStale(Exception):
 
 
 @transaction.atomic
-def task_import_confirm(*, actor, programme, unit, table, planned: dict) -> tuple[int, int]:
-    """Check the previewed rows again and write them, in one transaction: all or nothing.
+def task_import_confirm(*, actor, programme, unit, table, planned: dict | None) -> tuple[int, int]:
+    """Check the rows and write them, in one transaction: all or nothing.
 
-    ``planned`` is what the preview promised (``task_import.planned_actions``). The tasks
-    the rows change are read under a row lock before the checks, so an edit cannot slip in
-    between the checks and the write (on PostgreSQL; SQLite ignores the lock). Raises
-    TaskImportStale, writing nothing, when a row fails the rules now or its task was edited,
-    created or removed since the preview. Returns (created, changed).
+    ``planned`` is what the preview promised (``task_import.planned_actions``), or None for
+    a caller without a preview (the ``import_tasks`` command): then the plan made here, under
+    the lock, is the one promised. The tasks the rows change are read under a row lock before
+    the checks, so an edit cannot slip in between the checks and the write (on PostgreSQL;
+    SQLite ignores the lock). Raises TaskImportStale, writing nothing, when a row fails the
+    rules now or its task was edited, created or removed since the preview. Returns
+    (created, changed).
     """
     plan = plan_task_import(actor=actor, programme=programme, unit=unit, table=table, lock=True)
+    if planned is None:
+        planned = planned_actions(plan)  # nothing to compare with: no window since these checks
     conflicts = planned_action_errors(plan, planned)
     if plan.errors or conflicts:
         # Row order, as in the sheet; errors of the whole file first.

@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -185,3 +187,122 @@ def test_a_cell_that_fails_a_rule_changed_since_the_preview_is_listed_and_the_ke
     pccc.villages.save()
     assert client.post(reverse("exports:pccc_import"), {"token": token}).status_code == 302
     assert Assessment.objects.count() == 2
+
+
+def colleague_saves(users, tree, pccc, unit, **values):
+    """Another officer saves one cell through the data-entry grid's own service."""
+    from pccc.services import CellInput, assessment_grid_save
+
+    criterion = values.pop("criterion")
+    return assessment_grid_save(
+        user=users.officer_hoankiem if unit == tree.hoankiem else users.officer_hanoi,
+        criteria_set=pccc.set,
+        root=unit,
+        period=PERIOD,
+        cells=[CellInput(criterion_id=criterion.pk, unit_id=unit.pk, **values)],
+    )
+
+
+REPLACED = "Ô này vừa được người khác nhập số liệu mới sau lúc kiểm tra tệp; hãy xem lại rồi tải tệp lên lại."
+
+
+def test_a_value_a_colleague_saved_after_the_preview_is_not_overwritten(client, users, tree, pccc):
+    """The cell is refused by row and column, their value kept, nothing of the file written; a new upload is asked."""
+    colleague_saves(users, tree, pccc, tree.hoankiem, criterion=pccc.serious, value=3)
+    client.force_login(users.officer_hanoi)
+    values = {(tree.badinh.code, NUM): 40, (tree.badinh.code, DEN): 50, (tree.hoankiem.code, "TC4."): 0}
+    data = filled_template(client, tree, pccc, values)
+    preview = post(client, pccc, tree.hanoi, data)
+    assert preview.status_code == 200, preview.context["errors"]
+    token = preview.context["token"]
+    colleague_saves(users, tree, pccc, tree.hoankiem, criterion=pccc.serious, value=5)
+    rows = Assessment.objects.count()
+
+    response = client.post(reverse("exports:pccc_import"), {"token": token})
+
+    assert response.status_code == 409
+    [error] = response.context["errors"]
+    assert (error.row, error.message) == (row_of(data, tree.hoankiem.code), REPLACED)
+    assert error.column.startswith("TC4.")
+    body = response.content.decode()
+    assert f"<td>{error.row}</td><td>{error.column}</td>" in body
+    assert "Kiểm tra lại và nhập" not in body and "có thể là chính tệp này" in body
+    current = Assessment.objects.current().get(unit=tree.hoankiem, criterion=pccc.serious)
+    assert current.value == 5
+    assert Assessment.objects.count() == rows and not Assessment.objects.filter(unit=tree.badinh).exists()
+    # The upload is kept; confirming it again is refused again, since the preview it showed is out of date.
+    assert response.context["token"] == token
+    assert client.post(reverse("exports:pccc_import"), {"token": token}).status_code == 409
+    again = post(client, pccc, tree.hanoi, data)
+    assert ("5", "0") in [(old, new) for _r, _u, _c, old, new in again.context["plan"].changes]
+    assert client.post(reverse("exports:pccc_import"), {"token": again.context["token"]}).status_code == 302
+    assert Assessment.objects.current().get(unit=tree.hoankiem, criterion=pccc.serious).value == 0
+
+
+def test_a_cell_that_was_empty_at_the_preview_and_got_a_value_since_is_refused(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    values = {(tree.badinh.code, NUM): 40, (tree.badinh.code, DEN): 50, (tree.hoankiem.code, "TC4."): 0}
+    data = filled_template(client, tree, pccc, values)
+    token = post(client, pccc, tree.hanoi, data).context["token"]
+    colleague_saves(users, tree, pccc, tree.badinh, criterion=pccc.households, value=1, denominator=2)
+
+    response = client.post(reverse("exports:pccc_import"), {"token": token})
+
+    assert response.status_code == 409
+    assert [(e.row, e.message) for e in response.context["errors"]] == [(row_of(data, tree.badinh.code), REPLACED)]
+    assert response.context["errors"][0].column.startswith(NUM)
+    saved = Assessment.objects.get(unit=tree.badinh, criterion=pccc.households)
+    assert (saved.value, saved.denominator) == (1, 2)
+    assert not Assessment.objects.filter(unit=tree.hoankiem).exists()
+
+
+def test_unchanged_stored_values_and_a_colleagues_other_cells_do_not_stop_the_confirmation(client, users, tree, pccc):
+    """Only the cells the file writes are compared: a stored value replaced as previewed saves."""
+    colleague_saves(users, tree, pccc, tree.hoankiem, criterion=pccc.serious, value=3)
+    client.force_login(users.officer_hanoi)
+    data = filled_template(client, tree, pccc, {(tree.hoankiem.code, "TC4."): 0})
+    preview = post(client, pccc, tree.hanoi, data)
+    assert [(old, new) for _r, _u, _c, old, new in preview.context["plan"].changes] == [("3", "0")]
+    colleague_saves(users, tree, pccc, tree.badinh, criterion=pccc.households, value=1, denominator=2)
+
+    response = client.post(reverse("exports:pccc_import"), {"token": preview.context["token"]})
+
+    assert response.status_code == 302
+    assert Assessment.objects.current().get(unit=tree.hoankiem, criterion=pccc.serious).value == 0
+    assert Assessment.objects.current().get(unit=tree.badinh, criterion=pccc.households).value == 1
+
+
+def test_replaced_cells_and_cells_that_now_break_a_rule_are_listed_together_in_sheet_order(client, users, tree, pccc):
+    pccc.villages.requires_evidence = False
+    pccc.villages.save()
+    client.force_login(users.officer_hanoi)
+    values = {(tree.badinh.code, "TC5."): "Có", (tree.hoankiem.code, "TC4."): 0}
+    data = filled_template(client, tree, pccc, values)
+    token = post(client, pccc, tree.hanoi, data).context["token"]
+    colleague_saves(users, tree, pccc, tree.hoankiem, criterion=pccc.serious, value=5)
+    pccc.villages.requires_evidence = True
+    pccc.villages.save()
+
+    response = client.post(reverse("exports:pccc_import"), {"token": token})
+
+    assert response.status_code == 409
+    expected = sorted(
+        [
+            (row_of(data, tree.badinh.code), "Chọn “Có” phải kèm minh chứng."),
+            (row_of(data, tree.hoankiem.code), REPLACED),
+        ]
+    )
+    assert [(e.row, e.message) for e in response.context["errors"]] == expected
+    assert Assessment.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_the_confirmation_locks_the_values_it_replaces_before_comparing_them(client, users, tree, pccc):
+    """Compared and written in one transaction, the current values read FOR UPDATE (only the assessment rows)."""
+    colleague_saves(users, tree, pccc, tree.hoankiem, criterion=pccc.serious, value=3)
+    client.force_login(users.officer_hanoi)
+    token = post(client, pccc, tree.hanoi, filled_template(client, tree, pccc, {(tree.hoankiem.code, "TC4."): 0}))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(reverse("exports:pccc_import"), {"token": token.context["token"]}).status_code == 302
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1 and locks[0].endswith('FOR UPDATE OF "pccc_assessment"')

@@ -167,6 +167,54 @@ def test_management_command_imports_and_refuses_bad_files(tmp_path, users, tree,
     assert Task.objects.count() == 1
 
 
+def test_the_management_command_writes_nothing_when_any_row_fails(
+    tmp_path, users, tree, programme, agencies, make_task
+):
+    """A new row and a change are valid, one row is not: no task created or changed, no history written."""
+    existing = make_task(title="Đã có")
+    path = tmp_path / "mot-dong-loi.xlsx"
+    path.write_bytes(xlsx_bytes([HEADER, row("Mới"), row("Đã có", coord=""), row("Lỗi", lead="Không có")]))
+    history = Task.history.count()
+    err = io.StringIO()
+    args = ["--programme", str(programme.pk), "--unit", tree.hanoi.code, "--user", "thuongtruc.hanoi"]
+    with pytest.raises(CommandError, match=r"^Tệp có 1 lỗi; chưa nhập dòng nào\.$"):
+        call_command("import_tasks", str(path), *args, stderr=err)
+    assert "dòng 4, cột “Cơ quan chủ trì”: Không có cơ quan “Không có” thuộc đơn vị này." in err.getvalue()
+    assert list(Task.objects.values_list("title", flat=True)) == ["Đã có"]
+    existing.refresh_from_db()
+    assert (existing.description, existing.version) == ("", 1) and Task.history.count() == history
+
+
+def test_the_management_command_checks_and_writes_in_one_locked_pass(
+    tmp_path, users, tree, programme, agencies, make_task
+):
+    """As the page's confirmation: one plan, made with the tasks locked, inside the transaction that writes."""
+    from unittest import mock
+
+    from django.db import transaction
+
+    from exports import services
+    from exports.task_import import plan_task_import
+
+    make_task(title="Đã có")
+    path = tmp_path / "tot.xlsx"
+    path.write_bytes(xlsx_bytes([HEADER, row("Mới"), row("Đã có", coord="")]))
+    # The test itself runs in a transaction: count the blocks opened inside the command.
+    outer = len(transaction.get_connection().atomic_blocks)
+    plans = []
+
+    def spy(**kwargs):
+        plans.append((kwargs.get("lock"), len(transaction.get_connection().atomic_blocks) > outer))
+        return plan_task_import(**kwargs)
+
+    out = io.StringIO()
+    args = ["--programme", str(programme.pk), "--unit", tree.hanoi.code, "--user", "thuongtruc.hanoi"]
+    with mock.patch.object(services, "plan_task_import", spy):
+        call_command("import_tasks", str(path), *args, stdout=out)
+    assert plans == [(True, True)]
+    assert "Đã nhập 1 nhiệm vụ mới, cập nhật 1 nhiệm vụ." in out.getvalue()
+
+
 def test_an_upload_over_5_mb_is_refused_before_it_is_read(client, users, tree, programme):
     client.force_login(users.coordinator_hanoi)
     response = upload(client, programme, tree.hanoi, b"PK\x03\x04" + b"\x00" * (5 * 1024 * 1024))
@@ -348,5 +396,17 @@ def test_the_confirmation_locks_the_tasks_it_changes_before_checking_them(
     preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("Đã có")]))
     with CaptureQueriesContext(connection) as queries:
         assert confirm(client, preview.context["token"]).status_code == 302
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1 and locks[0].endswith('FOR UPDATE OF "tasks_task"')
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_the_management_command_locks_the_tasks_it_changes(tmp_path, users, tree, programme, agencies, make_task):
+    make_task(title="Đã có")
+    path = tmp_path / "tot.xlsx"
+    path.write_bytes(xlsx_bytes([HEADER, row("Đã có")]))
+    args = ["--programme", str(programme.pk), "--unit", tree.hanoi.code, "--user", "thuongtruc.hanoi"]
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_tasks", str(path), *args, stdout=io.StringIO())
     locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     assert len(locks) == 1 and locks[0].endswith('FOR UPDATE OF "tasks_task"')

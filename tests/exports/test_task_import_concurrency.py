@@ -3,6 +3,7 @@
 SQLite ignores row locks, so this runs on PostgreSQL (CI), like tests/tasks/test_concurrency.py.
 """
 
+import io
 import threading
 from unittest import mock
 
@@ -61,6 +62,46 @@ def test_an_edit_made_between_the_checks_and_the_write_waits_and_is_then_refused
             actor=importer, programme=programme, unit=tree.hanoi, table=table, planned=planned
         )
     assert result == (0, 1)
+    outcome["editor"].join(timeout=10)
+    assert outcome["edit waited"]
+    assert isinstance(outcome.get("edit"), TaskEditConflict)
+    task.refresh_from_db()
+    assert (task.description, task.version) == ("Nội dung", 2)
+
+
+def test_the_import_tasks_command_holds_the_lock_from_its_checks_to_its_write(
+    tmp_path, users, tree, programme, agencies, make_task
+):
+    """No preview, but the same locked path: an edit made while the command writes waits, then is refused."""
+    from django.core.management import call_command
+
+    task = make_task(title="Đã có")
+    other = make_user("thuongtruc2.hanoi", unit=tree.hanoi, role=Role.COORDINATOR)
+    path = tmp_path / "nhiem-vu.xlsx"
+    path.write_bytes(xlsx_bytes([HEADER, row("Đã có")]))
+    outcome = {}
+
+    def edit():
+        try:
+            fresh = Task.objects.get(pk=task.pk)
+            task_update(actor=other, task=fresh, expected_version=1, description="Sửa cùng lúc")
+        except Exception as error:  # the test inspects it
+            outcome["edit"] = error
+        finally:
+            connections.close_all()
+
+    commit = services.task_import_commit
+
+    def commit_while_someone_edits(*, actor, plan):
+        editor = threading.Thread(target=edit)
+        editor.start()
+        editor.join(timeout=1)
+        outcome["editor"], outcome["edit waited"] = editor, editor.is_alive()
+        return commit(actor=actor, plan=plan)
+
+    args = ["--programme", str(programme.pk), "--unit", tree.hanoi.code, "--user", users.coordinator_hanoi.username]
+    with mock.patch.object(services, "task_import_commit", commit_while_someone_edits):
+        call_command("import_tasks", str(path), *args, stdout=io.StringIO())
     outcome["editor"].join(timeout=10)
     assert outcome["edit waited"]
     assert isinstance(outcome.get("edit"), TaskEditConflict)

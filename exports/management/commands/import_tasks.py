@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from exports.services import task_import_commit
+from exports.services import TaskImportStale, task_import_confirm
 from exports.task_import import column_names, plan_task_import
 from exports.uploads import SpreadsheetRefused, read_table
 from provinces.selectors import units_visible_to
@@ -40,13 +40,22 @@ class Command(BaseCommand):
         required, optional = column_names()
         try:
             table = read_table(path.read_bytes(), required=required, optional=optional, filename=path.name)
-            plan = plan_task_import(actor=user, programme=programme, unit=unit, table=table)
+            if options["dry_run"]:
+                plan = plan_task_import(actor=user, programme=programme, unit=unit, table=table)
+                errors = plan.errors
+            else:
+                # Checked and written in one locked transaction, as the import page's confirmation:
+                # no edit can land between the checks and the write.
+                created, changed = task_import_confirm(
+                    actor=user, programme=programme, unit=unit, table=table, planned=None
+                )
+                errors = []
         except SpreadsheetRefused as refused:
             errors = refused.errors
+        except TaskImportStale as failed:
+            errors = failed.plan.errors
         except PermissionDenied as denied:
             raise CommandError(str(denied)) from None
-        else:
-            errors = plan.errors
         if errors:
             for error in errors:
                 where = f"dòng {error.row}, " if error.row else ""
@@ -56,5 +65,4 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write(f"Hợp lệ: sẽ tạo {len(plan.creates)}, cập nhật {len(plan.changes)} nhiệm vụ.")
             return
-        created, changed = task_import_commit(actor=user, plan=plan)
         self.stdout.write(self.style.SUCCESS(f"Đã nhập {created} nhiệm vụ mới, cập nhật {changed} nhiệm vụ."))
