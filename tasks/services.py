@@ -83,6 +83,12 @@ def _on_branch(unit: AdministrativeUnit | None, task_unit: AdministrativeUnit) -
     return unit is None or task_unit.is_within(unit) or unit.is_within(task_unit)
 
 
+def _may_be_accountable(actor, person, unit: AdministrativeUnit) -> bool:
+    """An active officer in the actor's scope, of the task's unit or a unit above it."""
+    in_actor_scope = actor.unit_id is None or (person.unit is not None and person.unit.is_within(actor.unit))
+    return person.is_active and in_actor_scope and unit.is_within(person.unit)
+
+
 def task_check_links(actor, task: Task, coordinating_agencies: Iterable[Agency]) -> None:
     """Programme, agencies, person and parent must belong with the task's unit."""
     errors = {}
@@ -94,12 +100,8 @@ def task_check_links(actor, task: Task, coordinating_agencies: Iterable[Agency])
     if task.unit_id and any(not _on_branch(a.unit, task.unit) for a in coordinating_agencies):
         errors["coordinating_agencies"] = _("Có cơ quan phối hợp không thuộc đơn vị của nhiệm vụ.")
     person = task.accountable_person
-    if person is not None and task.unit_id:
-        in_actor_scope = actor.unit_id is None or (person.unit is not None and person.unit.is_within(actor.unit))
-        if not person.is_active or not in_actor_scope or not task.unit.is_within(person.unit):
-            errors["accountable_person"] = _(
-                "Người chịu trách nhiệm phải là cán bộ của đơn vị này hoặc đơn vị cấp trên."
-            )
+    if person is not None and task.unit_id and not _may_be_accountable(actor, person, task.unit):
+        errors["accountable_person"] = _("Người chịu trách nhiệm phải là cán bộ của đơn vị này hoặc đơn vị cấp trên.")
     if task.parent_id:
         if task.parent.programme_id != task.programme_id or not task.unit.is_within(task.parent.unit):
             errors["parent"] = _("Nhiệm vụ cha phải cùng đề án và thuộc cùng đơn vị hoặc đơn vị cấp trên.")
@@ -467,20 +469,25 @@ def programme_tasks_copy(
                 % {"count": len(needs_fallback)}
             }
         )
+    if needs_fallback and not _on_branch(fallback_lead_agency.unit, target_unit):
+        raise ValidationError(
+            {"fallback_lead_agency": _("Cơ quan chủ trì thay thế phải thuộc đơn vị đích hoặc đơn vị cấp trên.")}
+        )
     years = target_programme.year - source_programme.year
     now = timezone.now()
     placed: dict[int, Task] = {}  # source id -> its copy, or the existing target task it was skipped for
     created: list[Task] = []
     partners: list[tuple[Task, list[Agency]]] = []
     pending_parents: list[tuple[Task, Task]] = []  # (copy, parent copy): linked once both have ids
+    problems: list[str] = []
     for source in sorted(sources, key=_depth_among(sources)):
         if source.title in existing:
             placed[source.pk] = existing[source.title]
             continue
         lead = source.lead_agency if _on_branch(source.lead_agency.unit, target_unit) else fallback_lead_agency
         person = source.accountable_person
-        if person is not None and not target_unit.is_within(person.unit):
-            person = None
+        if person is not None and not _may_be_accountable(actor, person, target_unit):
+            person = None  # left, moved, or not of the target unit: the copy waits for a new one
         parent = placed.get(source.parent_id)
         # A parent copied in this run has no id before the INSERT (and is at the target by construction).
         link_later = parent is not None and parent.pk is None
@@ -492,13 +499,21 @@ def programme_tasks_copy(
             created_at=now,
         )  # fmt: skip
         coordinating = [a for a in source.coordinating_agencies.all() if _on_branch(a.unit, target_unit)]
-        task_check_links(actor, copy, coordinating)
-        copy.full_clean(exclude=_COPY_UNCHECKED_FIELDS, validate_constraints=False)
+        try:
+            task_check_links(actor, copy, coordinating)
+            copy.full_clean(exclude=_COPY_UNCHECKED_FIELDS, validate_constraints=False)
+        except ValidationError as error:
+            # The copy form has none of the task's fields: name the task in each message.
+            problems += [_("Nhiệm vụ “%(title)s”: %(message)s") % {"title": source.title, "message": m}
+                         for m in error.messages]  # fmt: skip
+            continue
         if link_later:
             pending_parents.append((copy, parent))
         placed[source.pk] = copy
         created.append(copy)
         partners.append((copy, coordinating))
+    if problems:
+        raise ValidationError(problems)
     # Every level of the tree in one INSERT, then one UPDATE gives the children of copies their
     # parents' new ids: no round per level. Ids come back on PostgreSQL and SQLite ≥ 3.35.
     Task.objects.bulk_create(created, batch_size=COPY_BATCH)

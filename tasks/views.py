@@ -217,6 +217,8 @@ def programme_copy(request):
         try:
             created = services.programme_tasks_copy(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
+                error = ValidationError(error.messages)  # a task's field: shown above the form
             form.add_error(None, error)
         else:
             messages.success(request, _("Đã sao chép %(count)s nhiệm vụ.") % {"count": len(created)})

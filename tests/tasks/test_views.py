@@ -394,3 +394,31 @@ def test_my_tasks_counts_overdue_blocked_and_awaiting(client, users, make_task):
     response = client.get(reverse("tasks:my_tasks"))
     assert response.context["counts"] == {"total": 3, "overdue": 1, "blocked": 1, "awaiting": 1}
     assert "Quá hạn: 1" in response.content.decode()
+
+
+def test_copy_page_leaves_out_an_accountable_officer_who_has_left(client, users, task, programme, tree):
+    users.officer_hanoi.is_active = False
+    users.officer_hanoi.save()
+    client.force_login(users.coordinator_hanoi)
+    data = {
+        "source_programme": programme.pk, "source_unit": tree.hanoi.pk,
+        "target_programme": programme.pk, "target_unit": tree.badinh.pk,
+    }  # fmt: skip
+    response = client.post(reverse("tasks:programme_copy"), data)
+    assert response.status_code == 302
+    copy = Task.objects.get(unit=tree.badinh)
+    assert copy.accountable_person is None  # the copy waits for a new officer instead of failing
+
+
+def test_copy_page_refuses_a_replacement_agency_of_another_province(client, users, task, programme, tree, agencies):
+    client.force_login(users.admin)
+    data = {
+        "source_programme": programme.pk, "source_unit": tree.hanoi.pk, "target_programme": programme.pk,
+        "target_unit": tree.haiphong.pk, "fallback_lead_agency": agencies.justice_hanoi.pk,
+    }  # fmt: skip
+    response = client.post(reverse("tasks:programme_copy"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["fallback_lead_agency"] == [
+        "Cơ quan chủ trì thay thế phải thuộc đơn vị đích hoặc đơn vị cấp trên."
+    ]
+    assert not Task.objects.filter(unit=tree.haiphong).exists()
