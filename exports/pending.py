@@ -70,9 +70,11 @@ def load(request, kind: str, token: str) -> PendingUpload | None:
     if not token or pending.get("token") != token or pending.get("kind") != kind:
         return None
     upload, plan = _paths(_folder(), request, token)
-    if not upload.exists():
+    # Without its plan (an upload kept before plans were recorded) the confirmation could not
+    # tell a colleague's change from the file's: treated as expired, the user uploads again.
+    if not upload.exists() or not plan.exists():
         return None
-    planned = json.loads(plan.read_text(encoding="utf-8")) if plan.exists() else {}
+    planned = json.loads(plan.read_text(encoding="utf-8"))
     return PendingUpload(data=upload.read_bytes(), params=dict(pending), planned=planned)
 
 

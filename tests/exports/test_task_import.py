@@ -410,3 +410,15 @@ def test_the_management_command_locks_the_tasks_it_changes(tmp_path, users, tree
         call_command("import_tasks", str(path), *args, stdout=io.StringIO())
     locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     assert len(locks) == 1 and locks[0].endswith('FOR UPDATE OF "tasks_task"')
+
+
+def test_an_upload_kept_without_its_plan_counts_as_expired(client, users, tree, programme, make_task, pending_dir):
+    """Kept before plans were recorded: the confirmation cannot tell a colleague's edit from the file's."""
+    make_task(title="Đã có")
+    client.force_login(users.coordinator_hanoi)
+    preview = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, row("Đã có", coord="")]))
+    for plan in pending_dir.glob("*.json"):
+        plan.unlink()
+    response = client.post(reverse("exports:task_import"), {"token": preview.context["token"]}, follow=True)
+    assert "Phiên nhập đã hết hạn. Hãy tải tệp lên lại." in response.content.decode()
+    assert Task.objects.get(title="Đã có").version == 1
