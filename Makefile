@@ -54,7 +54,7 @@ format: install-dev ## Apply ruff's formatting and fixes
 	$(VENV)/bin/ruff format .
 
 BENCH_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:5432/portal_bench
-BENCH_CACHE_URL ?= redis://127.0.0.1:6379/15
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/14
 BENCH_SCALES ?= 1,2,4
 
 bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is replaced), see docs/benchmarks.md

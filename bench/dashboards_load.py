@@ -2,7 +2,7 @@
 
 Run after `python -m bench.recompute` has filled the database (make bench does both), with
 Redis as the shared cache as in production (docker-compose); that Redis database is emptied:
-    DATABASE_URL=postgres://…/portal_bench DJANGO_CACHE_URL=redis://127.0.0.1:6379/15 \
+    DATABASE_URL=postgres://…/portal_bench DJANGO_CACHE_URL=redis://127.0.0.1:6379/14 \
         python -m bench.dashboards_load [--seconds 20 --connections 20]
 """
 
