@@ -34,9 +34,11 @@ def task_import_confirm(*, actor, programme, unit, table, planned: dict | None) 
     a caller without a preview (the ``import_tasks`` command): then the plan made here, under
     the lock, is the one promised. The tasks the rows change are read under a row lock before
     the checks, so an edit cannot slip in between the checks and the write (on PostgreSQL;
-    SQLite ignores the lock). Raises TaskImportStale, writing nothing, when a row fails the
-    rules now or its task was edited, created or removed since the preview. Returns
-    (created, changed).
+    SQLite ignores the lock). A task created by someone else under a row's title during
+    these few statements is not caught (there is no row to lock and titles are not unique):
+    the import would then add a second task of that title. Raises TaskImportStale, writing
+    nothing, when a row fails the rules now or its task was edited, created or removed since
+    the preview. Returns (created, changed).
     """
     plan = plan_task_import(actor=actor, programme=programme, unit=unit, table=table, lock=True)
     if planned is None:
