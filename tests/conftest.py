@@ -1,6 +1,9 @@
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 
 from portal.roles import Role
 from provinces.choices import UnitKind
@@ -50,3 +53,11 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def role_groups_restored(transactional_db):
+    """Transactional tests flush the tables: recreate the role groups and the pccc grants of the data migration."""
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    import_module("pccc.migrations.0002_grant_role_permissions").grant(apps, None)

@@ -19,6 +19,7 @@ from .test_pccc_import import PERIOD, colleague_saves, filled_template, post
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+    pytest.mark.usefixtures("role_groups_restored"),  # earlier transactional tests flushed the grants
 ]
 
 

@@ -6,16 +6,12 @@ Uses Playwright with Debian's Chromium (never downloads a browser); skipped with
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 
 from pccc.models import Assessment
-from portal.roles import Role
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [
@@ -26,11 +22,8 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Live-server tests flush the tables: recreate the groups and the pccc grants."""
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-    import_module("pccc.migrations.0002_grant_role_permissions").grant(apps, None)
+def _role_groups(role_groups_restored):
+    """Live-server tests flush the tables."""
 
 
 @pytest.fixture
