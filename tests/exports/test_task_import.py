@@ -7,9 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from exports.forms import TaskImportForm
 from tasks.models import Task
 
 from .conftest import open_xlsx, xlsx_bytes
@@ -422,3 +424,14 @@ def test_an_upload_kept_without_its_plan_counts_as_expired(client, users, tree, 
     response = client.post(reverse("exports:task_import"), {"token": preview.context["token"]}, follow=True)
     assert "Phiên nhập đã hết hạn. Hãy tải tệp lên lại." in response.content.decode()
     assert Task.objects.get(title="Đã có").version == 1
+
+
+def test_the_confirm_again_form_of_a_failed_confirmation_carries_the_csrf_token(rf, users):
+    """Its partial must see the page's context: without the token the browser's confirm would get a 403."""
+    request = rf.get("/")
+    request.user = users.coordinator_hanoi
+    context = {"stale": True, "conflicts": [], "token": "kept-token", "errors": [],
+               "form": TaskImportForm(user=users.coordinator_hanoi)}  # fmt: skip
+    html = render_to_string("exports/task_import.html", context, request=request)
+    confirm_again = html[: html.index('value="kept-token"')]
+    assert "csrfmiddlewaretoken" in confirm_again[confirm_again.rindex("<form") :]
