@@ -5,9 +5,11 @@ SQLite ignores row locks, so this runs on PostgreSQL (CI), like tests/tasks/test
 
 import io
 import threading
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 
 from exports import services
@@ -27,22 +29,18 @@ pytestmark = [
 ]
 
 
-def test_an_edit_made_between_the_checks_and_the_write_waits_and_is_then_refused(
-    users, tree, programme, agencies, make_task
-):
-    """The rows were checked under lock, so the edit cannot land before the write and be overwritten."""
-    task = make_task(title="Đã có")
-    other = make_user("thuongtruc2.hanoi", unit=tree.hanoi, role=Role.COORDINATOR)
-    required, optional = column_names()
-    table = read_table(xlsx_bytes([HEADER, row("Đã có")]), required=required, optional=optional)
-    importer = users.coordinator_hanoi
-    planned = planned_actions(plan_task_import(actor=importer, programme=programme, unit=tree.hanoi, table=table))
+@contextmanager
+def edit_during_the_write(task, editor_user):
+    """Another coordinator edits ``task`` once the import has checked its rows and is about to write.
+
+    Yields what happened: whether the edit had to wait (1 s) and what it raised.
+    """
     outcome = {}
 
     def edit():
         try:
             fresh = Task.objects.get(pk=task.pk)
-            task_update(actor=other, task=fresh, expected_version=1, description="Sửa cùng lúc")
+            task_update(actor=editor_user, task=fresh, expected_version=1, description="Sửa cùng lúc")
         except Exception as error:  # the test inspects it
             outcome["edit"] = error
         finally:
@@ -58,6 +56,20 @@ def test_an_edit_made_between_the_checks_and_the_write_waits_and_is_then_refused
         return commit(actor=actor, plan=plan)
 
     with mock.patch.object(services, "task_import_commit", commit_while_someone_edits):
+        yield outcome
+
+
+def test_an_edit_made_between_the_checks_and_the_write_waits_and_is_then_refused(
+    users, tree, programme, agencies, make_task
+):
+    """The rows were checked under lock, so the edit cannot land before the write and be overwritten."""
+    task = make_task(title="Đã có")
+    other = make_user("thuongtruc2.hanoi", unit=tree.hanoi, role=Role.COORDINATOR)
+    required, optional = column_names()
+    table = read_table(xlsx_bytes([HEADER, row("Đã có")]), required=required, optional=optional)
+    importer = users.coordinator_hanoi
+    planned = planned_actions(plan_task_import(actor=importer, programme=programme, unit=tree.hanoi, table=table))
+    with edit_during_the_write(task, other) as outcome:
         result = services.task_import_confirm(
             actor=importer, programme=programme, unit=tree.hanoi, table=table, planned=planned
         )
@@ -73,34 +85,12 @@ def test_the_import_tasks_command_holds_the_lock_from_its_checks_to_its_write(
     tmp_path, users, tree, programme, agencies, make_task
 ):
     """No preview, but the same locked path: an edit made while the command writes waits, then is refused."""
-    from django.core.management import call_command
-
     task = make_task(title="Đã có")
     other = make_user("thuongtruc2.hanoi", unit=tree.hanoi, role=Role.COORDINATOR)
     path = tmp_path / "nhiem-vu.xlsx"
     path.write_bytes(xlsx_bytes([HEADER, row("Đã có")]))
-    outcome = {}
-
-    def edit():
-        try:
-            fresh = Task.objects.get(pk=task.pk)
-            task_update(actor=other, task=fresh, expected_version=1, description="Sửa cùng lúc")
-        except Exception as error:  # the test inspects it
-            outcome["edit"] = error
-        finally:
-            connections.close_all()
-
-    commit = services.task_import_commit
-
-    def commit_while_someone_edits(*, actor, plan):
-        editor = threading.Thread(target=edit)
-        editor.start()
-        editor.join(timeout=1)
-        outcome["editor"], outcome["edit waited"] = editor, editor.is_alive()
-        return commit(actor=actor, plan=plan)
-
     args = ["--programme", str(programme.pk), "--unit", tree.hanoi.code, "--user", users.coordinator_hanoi.username]
-    with mock.patch.object(services, "task_import_commit", commit_while_someone_edits):
+    with edit_during_the_write(task, other) as outcome:
         call_command("import_tasks", str(path), *args, stdout=io.StringIO())
     outcome["editor"].join(timeout=10)
     assert outcome["edit waited"]
