@@ -55,6 +55,19 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """A request made in English (the language menu) leaves English active in the test's thread.
+
+    pytest-django runs database tests first, so that leaked into later tests of messages.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def role_groups_restored(transactional_db):
     """Transactional tests flush the tables: recreate the role groups and the pccc grants of the data migration."""
