@@ -1,10 +1,11 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scope import UnitScopedAdminMixin
+from .admin_scope import NationalOnlyAdminMixin, UnitScopedAdminMixin
 from .models import User
 from .roles import roles_grantable_by
 
@@ -97,3 +98,12 @@ class GroupAdmin(DjangoGroupAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+# Login attempts name accounts and addresses of the whole country and carry no unit: whatever a
+# group is granted, only national admins read them.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        _registered = type(admin.site._registry[_model])
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(_registered.__name__, (NationalOnlyAdminMixin, _registered), {}))

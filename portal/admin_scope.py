@@ -59,6 +59,16 @@ class NationalWritesAdminMixin:
         return is_national_admin(request.user) and super().has_delete_permission(request, obj)
 
 
+class NationalOnlyAdminMixin(NationalWritesAdminMixin):
+    """Records of every account with no unit to bound them (login attempts): national admins only."""
+
+    def has_module_permission(self, request):
+        return is_national_admin(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_national_admin(request.user) and super().has_view_permission(request, obj)
+
+
 class UnitScopedAdminMixin:
     """Bound a ModelAdmin to the admin user's unit subtree (see the module docstring)."""
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 
 from dashboards.models import RecomputeRun
+from pccc.choices import Aggregation, Comparator
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from portal.admin_scope import UnitScopedAdminMixin
 from portal.roles import Role
@@ -107,9 +108,7 @@ def assert_answered_as_missing(response):
     assert response.status_code == 302 and response.url == reverse("admin:index")
 
 
-def test_change_view_of_another_provinces_user_answers_as_missing_and_changes_nothing(
-    client, users, provincial_admin
-):
+def test_change_view_of_another_provinces_user_answers_as_missing_and_changes_nothing(client, users, provincial_admin):
     client.force_login(provincial_admin)
     target = users.officer_haiphong
     assert_answered_as_missing(client.get(change_url(target)))
@@ -155,9 +154,7 @@ def test_a_peer_admin_is_read_only_and_keeps_the_password(client, request, tree,
 
 def test_province_admin_resets_the_password_of_an_officer_of_the_subtree(client, users, province_admin):
     client.force_login(province_admin)
-    response = client.post(
-        password_url(users.officer_hoankiem), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
-    )
+    response = client.post(password_url(users.officer_hoankiem), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response.status_code == 302
     users.officer_hoankiem.refresh_from_db()
     assert users.officer_hoankiem.check_password(NEW_PASSWORD)
@@ -245,9 +242,7 @@ def test_province_admin_offers_only_the_roles_below_their_own(client, province_a
 
 def test_province_admin_creates_an_officer_of_a_commune(client, tree, province_admin):
     client.force_login(province_admin)
-    response = client.post(
-        reverse("admin:portal_user_add"), new_user_data("canbo.moi", tree.hoankiem, Role.OFFICER)
-    )
+    response = client.post(reverse("admin:portal_user_add"), new_user_data("canbo.moi", tree.hoankiem, Role.OFFICER))
     assert response.status_code == 302
     created = province_admin.__class__.objects.get(username="canbo.moi")
     assert created.unit == tree.hoankiem and not created.is_staff and not created.is_superuser
@@ -295,7 +290,9 @@ def test_unit_changelist_and_change_view_are_bounded(client, tree, provincial_ad
     client.force_login(provincial_admin)
     listed = client.get(reverse("admin:provinces_administrativeunit_changelist")).context["cl"].result_list
     assert {unit.code for unit in listed} == {"01", "00070", "00004", "08974"}
-    assert_answered_as_missing(client.get(reverse("admin:provinces_administrativeunit_change", args=[tree.haiphong.pk])))
+    assert_answered_as_missing(
+        client.get(reverse("admin:provinces_administrativeunit_change", args=[tree.haiphong.pk]))
+    )
     # The tree is national data: a provincial admin reads their own units, never edits them.
     response = client.post(
         reverse("admin:provinces_administrativeunit_change", args=[tree.hoankiem.pk]),
@@ -315,7 +312,9 @@ def test_only_superusers_open_or_change_the_group_admin(client, request, actor):
     before = set(officers.permissions.all())
     url = reverse("admin:auth_group_change", args=[officers.pk])
     assert client.get(url).status_code == 403
-    response = client.post(url, {"name": officers.name, "permissions": list(Permission.objects.values_list("pk", flat=True))})
+    response = client.post(
+        url, {"name": officers.name, "permissions": list(Permission.objects.values_list("pk", flat=True))}
+    )
     assert response.status_code == 403
     assert set(officers.permissions.all()) == before
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
@@ -333,7 +332,12 @@ def test_superuser_opens_the_group_admin(client, users):
 def assessments(tree, users):
     criteria_set = CriteriaSet.objects.create(code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC")
     criterion = Criterion.objects.create(
-        criteria_set=criteria_set, code="TC4", title="Không có cháy lớn", level=2, comparator="eq_zero", aggregation="sum"
+        criteria_set=criteria_set,
+        code="TC4",
+        title="Không có cháy lớn",
+        level=2,
+        comparator=Comparator.EQUALS_ZERO,
+        aggregation=Aggregation.SUM,
     )
     rows = {}
     for unit, author in [(tree.hoankiem, users.officer_hanoi), (tree.hongbang, users.officer_haiphong)]:
@@ -405,3 +409,28 @@ def test_the_province_admin_role_exists_with_its_permissions():
     codenames = set(Group.objects.get(name=Role.PROVINCE_ADMIN).permissions.values_list("codename", flat=True))
     assert {"add_user", "change_user", "view_user", "view_task", "view_assessment"} <= codenames
     assert not {"change_group", "delete_user", "change_criterion", "change_administrativeunit"} & codenames
+
+
+def test_demo_province_admin_works_in_admin_within_hanoi(client, settings, users):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    demo = users.admin.__class__.objects.get(username="quantri.hanoi")
+    assert demo.is_staff and not demo.is_superuser and demo.role_names == {Role.PROVINCE_ADMIN}
+    client.force_login(demo)
+    listed = changelist_usernames(client)
+    assert "canbo.hoankiem" in listed and "canbo.haiphong" not in listed and "quantri" not in listed
+
+
+def test_login_attempts_are_national_even_when_a_group_is_granted_them(client, provincial_admin, national_admin):
+    from axes.models import AccessAttempt
+
+    viewing = Permission.objects.filter(content_type__app_label="axes", codename__startswith="view_")
+    Group.objects.get(name=Role.ADMIN).permissions.add(*viewing)
+    AccessAttempt.objects.create(username="lanhdao.haiphong", ip_address="10.0.0.9", failures_since_start=3)
+    url = reverse("admin:axes_accessattempt_changelist")
+    client.force_login(provincial_admin)
+    assert client.get(url).status_code == 403
+    client.force_login(national_admin)
+    assert client.get(url).status_code == 200

@@ -105,7 +105,9 @@ def test_bulk_delete_reaches_only_the_subtree(client, provincial_admin, task, ha
     assert Task.objects.filter(pk=haiphong_task.pk).exists()
 
 
-def test_task_form_choices_exclude_other_provinces(client, provincial_admin, tree, users, agencies, task, haiphong_task):
+def test_task_form_choices_exclude_other_provinces(
+    client, provincial_admin, tree, users, agencies, task, haiphong_task
+):
     client.force_login(provincial_admin)
     fields = client.get(reverse("admin:tasks_task_change", args=[task.pk])).context["adminform"].form.fields
     assert tree.haiphong not in fields["unit"].queryset and tree.hoankiem in fields["unit"].queryset
