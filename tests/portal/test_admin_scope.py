@@ -434,3 +434,49 @@ def test_login_attempts_are_national_even_when_a_group_is_granted_them(client, p
     assert client.get(url).status_code == 403
     client.force_login(national_admin)
     assert client.get(url).status_code == 200
+
+
+def test_snapshot_list_shows_neither_other_provinces_nor_the_national_row(client, tree, provincial_admin):
+    import datetime
+
+    from django.utils import timezone
+
+    from dashboards.models import NATIONAL_SCOPE, PcccSnapshot
+
+    criteria_set = CriteriaSet.objects.create(code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC")
+    for unit in [None, tree.hanoi, tree.hoankiem, tree.haiphong]:
+        PcccSnapshot.objects.create(
+            criteria_set=criteria_set,
+            unit=unit,
+            scope_path=unit.path if unit else NATIONAL_SCOPE,
+            date=datetime.date(2026, 12, 1),
+            period="2026-11",
+            criteria_met=0,
+            criteria_assessed=0,
+            units_passing=0,
+            units_assessed=0,
+            computed_at=timezone.now(),
+        )
+    client.force_login(provincial_admin)
+    listed = client.get(reverse("admin:dashboards_pcccsnapshot_changelist")).context["cl"].result_list
+    assert {row.scope_path for row in listed} == {tree.hanoi.path, tree.hoankiem.path}
+
+
+def test_province_admin_cannot_create_a_central_agency(client, province_admin):
+    from tasks.choices import AgencyKind
+    from tasks.models import Agency
+
+    client.force_login(province_admin)
+    response = client.post(
+        reverse("admin:tasks_agency_add"), {"name": "Bộ mới", "kind": AgencyKind.CENTRAL, "unit": ""}
+    )
+    assert response.status_code == 200 and list(response.context["adminform"].form.errors) == ["unit"]
+    assert not Agency.objects.filter(name="Bộ mới").exists()
+
+
+def test_province_admin_index_offers_users_but_not_groups(client, province_admin):
+    client.force_login(province_admin)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:portal_user_changelist") in html
+    assert reverse("admin:auth_group_changelist") not in html
+    assert reverse("admin:axes_accessattempt_changelist") not in html
