@@ -49,6 +49,14 @@ class UserAdmin(UnitScopedAdminMixin, DjangoUserAdmin):
                 kept.append((name, {**options, "fields": fields}))
         return kept
 
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        return columns if request.user.is_superuser else [c for c in columns if c not in SUPERUSER_ONLY_FIELDS]
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return filters if request.user.is_superuser else [f for f in filters if f not in SUPERUSER_ONLY_FIELDS]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:

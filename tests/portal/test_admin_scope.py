@@ -186,6 +186,8 @@ def test_a_non_superuser_posting_is_superuser_on_is_not_promoted(client, request
 
 def test_non_superusers_do_not_see_the_privilege_fields(client, users, provincial_admin):
     client.force_login(provincial_admin)
+    changelist = client.get(reverse("admin:portal_user_changelist")).context["cl"]
+    assert "is_staff" not in changelist.list_display and "is_staff" not in changelist.list_filter
     form = client.get(change_url(users.officer_hanoi)).context["adminform"].form
     assert not {"is_superuser", "is_staff", "user_permissions"} & set(form.fields)
     client.force_login(users.admin)
