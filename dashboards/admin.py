@@ -1,10 +1,13 @@
 import logging
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+
+from portal.admin_scope import UnitScopedAdminMixin, is_national_admin
 
 from .jobs import recompute_progress_job
 from .models import CompletionSnapshot, PcccSnapshot, RecomputeRun
@@ -36,6 +39,10 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
         seconds = run.duration_seconds
         return "–" if seconds is None else f"{seconds:.1f}".replace(".", ",")
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_recompute": is_national_admin(request.user)}
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         return [
             path(
@@ -52,6 +59,9 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_view_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
+        if not is_national_admin(request.user):
+            # The run recomputes the whole country: a provincial admin does not start it.
+            raise PermissionDenied(_("Chỉ quản trị cấp Trung ương được tính lại số liệu toàn quốc."))
         try:
             recompute_progress_job.delay(triggered_by=f"quản trị: {request.user.username}")
         except Exception:  # kombu raises transport-specific errors when the broker is down
@@ -69,7 +79,7 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CompletionSnapshot)
-class CompletionSnapshotAdmin(ReadOnlyAdmin):
+class CompletionSnapshotAdmin(UnitScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["date", "programme", "unit", "weighted_completion", "tasks_total", "tasks_overdue"]
     list_filter = ["date", "programme"]
     search_fields = ["unit__name", "unit__code"]
@@ -77,7 +87,7 @@ class CompletionSnapshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PcccSnapshot)
-class PcccSnapshotAdmin(ReadOnlyAdmin):
+class PcccSnapshotAdmin(UnitScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["date", "criteria_set", "unit", "period", "units_passing", "units_assessed"]
     list_filter = ["date", "criteria_set"]
     search_fields = ["unit__name", "unit__code"]

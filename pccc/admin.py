@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin
+
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion, CriterionPhase, FacilityCategory
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(NationalWritesAdminMixin, admin.TabularInline):
     model = Criterion
     extra = 0
     fields = ["order", "code", "title", "level", "comparator", "target", "aggregation", "is_active"]
@@ -12,7 +14,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
+class CriteriaSetAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "document_number", "issuing_body", "starts_on", "ends_on", "is_active"]
     list_filter = ["is_active", "issuing_body"]
     search_fields = ["name", "code", "document_number", "issuing_body"]
@@ -20,14 +22,14 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     inlines = [CriterionInline]
 
 
-class CriterionPhaseInline(admin.TabularInline):
+class CriterionPhaseInline(NationalWritesAdminMixin, admin.TabularInline):
     model = CriterionPhase
     extra = 0
     filter_horizontal = ["facility_categories"]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
     list_display = ["code", "title", "criteria_set", "level", "comparator", "target", "aggregation", "is_active"]
     list_display_links = ["code", "title"]
     list_filter = ["criteria_set", "level", "comparator", "aggregation", "requires_evidence", "counts_toward_pass"]
@@ -56,7 +58,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FacilityCategory)
-class FacilityCategoryAdmin(admin.ModelAdmin):
+class FacilityCategoryAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
@@ -75,7 +77,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssessmentSubmission)
-class AssessmentSubmissionAdmin(ReadOnlyAdmin):
+class AssessmentSubmissionAdmin(UnitScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["entered_at", "entered_by", "unit", "period", "criteria_set", "cells_changed"]
     list_filter = ["criteria_set", "period"]
     search_fields = ["unit__name", "unit__code", "entered_by__username", "entered_by__full_name"]
@@ -84,7 +86,7 @@ class AssessmentSubmissionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin):
+class AssessmentAdmin(UnitScopedAdminMixin, ReadOnlyAdmin):
     list_display = ["period", "criterion", "unit", "value", "denominator", "answer", "evidence", "is_current"]
     list_filter = ["is_current", "period", "criterion__criteria_set", "criterion"]
     search_fields = ["unit__name", "unit__code", "criterion__code", "criterion__title", "evidence"]

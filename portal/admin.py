@@ -1,12 +1,26 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from .admin_scope import NationalOnlyAdminMixin, UnitScopedAdminMixin
 from .models import User
+from .roles import roles_grantable_by
+
+# Fields that make a user more than their roles: only a superuser sees or sets them.
+SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")
+# What an administrator never changes on their own account (a superuser may).
+OWN_ACCOUNT_LOCKED_FIELDS = ("unit", "groups", "is_active")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(UnitScopedAdminMixin, DjangoUserAdmin):
+    """Users of the admin's subtree. A non-superuser grants only roles below their own and
+    manages only accounts whose every role is below their own (never a superuser): the
+    password form of any other account answers 403, of an account outside the subtree 404."""
+
     list_display = ["username", "full_name", "unit", "position", "is_active", "is_staff"]
     list_filter = ["groups", "is_active", "is_staff", "unit__kind"]
     search_fields = ["username", "full_name", "email", "unit__name", "unit__code"]
@@ -22,3 +36,82 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "unit", "groups", "password1", "password2")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # The form is built from these fieldsets, so a posted is_superuser=on is not even read.
+        kept = []
+        for name, options in fieldsets:
+            fields = [field for field in options["fields"] if field not in SUPERUSER_ONLY_FIELDS]
+            if fields:
+                kept.append((name, {**options, "fields": fields}))
+        return kept
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        return columns if request.user.is_superuser else [c for c in columns if c not in SUPERUSER_ONLY_FIELDS]
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return filters if request.user.is_superuser else [f for f in filters if f not in SUPERUSER_ONLY_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            readonly += OWN_ACCOUNT_LOCKED_FIELDS
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=roles_grantable_by(request.user)).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _manages_account(self, request, account) -> bool:
+        """A non-superuser manages their own account and those ranked below them."""
+        editor = request.user
+        if editor.is_superuser or account is None or account.pk is None or account.pk == editor.pk:
+            return True
+        if account.is_superuser or account.user_permissions.exists():
+            return False
+        return account.role_names <= roles_grantable_by(editor)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._manages_account(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj) and self._manages_account(request, obj)
+
+
+# Group permissions decide what every holder of a role may do: superusers only.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+# Login attempts name accounts and addresses of the whole country and carry no unit: whatever a
+# group is granted, only national admins read them.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        _registered = type(admin.site._registry[_model])
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(_registered.__name__, (NationalOnlyAdminMixin, _registered), {}))

@@ -14,6 +14,7 @@ HAIPHONG_CODE = "31"
 # username, full name, position, role, unit code (None = national)
 DEMO_USERS = [
     ("quantri", "Quản trị hệ thống", "Quản trị viên", Role.ADMIN, None),
+    ("quantri.hanoi", "Đỗ Thị Lan", "Quản trị hệ thống của Thành phố", Role.PROVINCE_ADMIN, HANOI_CODE),
     ("lanhdao.hanoi", "Nguyễn Văn Hùng", "Phó Chủ tịch UBND Thành phố", Role.LEADER, HANOI_CODE),
     ("thuongtruc.hanoi", "Trần Thị Mai", "Tổ công tác Đề án 06, Công an Thành phố", Role.COORDINATOR, HANOI_CODE),
     ("canbo.hanoi", "Lê Minh Tuấn", "Chuyên viên", Role.OFFICER, HANOI_CODE),
@@ -33,7 +34,7 @@ def seed_demo_users() -> list[str]:
                 "full_name": full_name,
                 "position": position,
                 "unit": units.get(unit_code) if unit_code else None,
-                "is_staff": role == Role.ADMIN,
+                "is_staff": role in (Role.ADMIN, Role.PROVINCE_ADMIN),  # both work in Django admin
                 "is_superuser": role == Role.ADMIN,
             },
         )

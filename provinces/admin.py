@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_scope import UnitScopedAdminMixin, units_in_scope
+
 from .models import AdministrativeUnit
 
 
@@ -18,7 +20,16 @@ class ProvinceFilter(admin.SimpleListFilter):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+    # The tree comes from the data packages: a provincial admin reads their subtree (and picks
+    # units from it in other forms), only national admins change it.
+    national_writes_only = True
+
+    def scope_queryset(self, request, queryset):
+        return units_in_scope(request.user, queryset)
+
+    editable_queryset = scope_queryset
+
     list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "level", ProvinceFilter]
     search_fields = ["code", "name", "codename"]

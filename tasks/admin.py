@@ -3,27 +3,39 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin_scope import UnitScopedAdminMixin
 from provinces.admin import ProvinceFilter
 
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
+from .selectors import agencies_visible_to, programmes_visible_to
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+    """National programmes and those of ancestors are listed (tasks may use them), read-only."""
+
     list_display = ["name", "document_number", "issuing_body", "unit", "year", "start_date", "end_date"]
     list_filter = ["year"]
     search_fields = ["name", "document_number", "issuing_body"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
 
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=programmes_visible_to(request.user).values("pk"))
+
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+    """Central ministries and agencies of ancestors are listed (tasks may name them), read-only."""
+
     list_display = ["name", "kind", "unit"]
     list_filter = ["kind"]
     search_fields = ["name", "unit__name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit", "members"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=agencies_visible_to(request.user).values("pk"))
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -55,7 +67,7 @@ class TaskProvinceFilter(ProvinceFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "unit",
@@ -92,8 +104,10 @@ class TaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(admin.ModelAdmin):
+class EvidenceFileAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     """Read-only list of evidence; files are downloaded through the scope-checking view."""
+
+    unit_path_field = "update__task__unit"
 
     list_display = ["original_name", "content_type", "size", "uploaded_at", "update"]
     search_fields = ["original_name", "update__task__title"]
