@@ -134,7 +134,7 @@ def units_load_current(*, records: Iterable[UnitRecord] | None = None) -> LoadRe
                 "codename": record.codename,
                 "level": level,
                 "parent_id": parent.pk if parent else None,
-                "path": AdministrativeUnit.build_path(parent.path if parent else "", record.code),
+                "path": AdministrativeUnit.path_under(parent, record.code),
             }
             unit = existing.get(record.code)
             if unit is None:
