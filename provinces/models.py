@@ -133,9 +133,6 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("provinces:unit_detail", kwargs={"code": self.code})
-
     def save(self, *args, **kwargs):
         """Store the path that follows from the parent; when it changed, rewrite every path below.
 
@@ -163,6 +160,9 @@ class AdministrativeUnit(models.Model):
                 self._rewrite_paths_below(using)
 
     save.alters_data = True
+
+    def get_absolute_url(self) -> str:
+        return reverse("provinces:unit_detail", kwargs={"code": self.code})
 
     def clean(self):
         """Refuse a unit that would leave the tree; then derive its path from the parent."""

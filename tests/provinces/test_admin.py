@@ -115,7 +115,9 @@ def assert_nothing_saved(unit):
 
 
 def test_admin_refuses_a_unit_as_its_own_parent(admin_client, tree):
-    response = admin_client.post(reverse(CHANGE_URL, args=[tree.hoankiem.pk]), data_of(tree.hoankiem, parent=tree.hoankiem.pk))
+    response = admin_client.post(
+        reverse(CHANGE_URL, args=[tree.hoankiem.pk]), data_of(tree.hoankiem, parent=tree.hoankiem.pk)
+    )
 
     assert "không thể là chính nó hoặc một đơn vị trực thuộc nó" in errors_of(response)
     assert_nothing_saved(tree.hoankiem)
@@ -134,7 +136,9 @@ def test_admin_refuses_a_parent_below_the_unit(admin_client, tree):
 def test_admin_refuses_a_code_used_by_a_current_unit(admin_client, tree):
     response = admin_client.post(
         reverse(ADD_URL),
-        form_data(code="00070", name="Phường Trùng", kind=UnitKind.PHUONG, level=UnitLevel.COMMUNE, parent=tree.haiphong.pk),
+        form_data(
+            code="00070", name="Phường Trùng", kind=UnitKind.PHUONG, level=UnitLevel.COMMUNE, parent=tree.haiphong.pk
+        ),
     )
 
     assert "Mã đơn vị 00070 đang được dùng" in errors_of(response)
