@@ -141,3 +141,17 @@ def test_the_loader_moves_a_commune_to_its_new_province(tree):
     units_load_current(records=records)
 
     assert AdministrativeUnit.objects.get(code="08974").path == "/31/08974/"
+
+
+def test_model_validation_refuses_a_malformed_path_in_vietnamese(tree):
+    """The same rule as the database's, for code that validates before saving."""
+    tree.hoankiem.path = ""
+    with pytest.raises(ValidationError) as refused:
+        tree.hoankiem.validate_constraints()
+    assert "Đường dẫn cây của đơn vị không khớp với mã và đơn vị cấp trên." in refused.value.messages
+
+
+def test_model_validation_accepts_the_path_derived_from_the_parent(tree):
+    tree.hoankiem.path = ""
+    tree.hoankiem.full_clean()
+    assert tree.hoankiem.path == "/01/00070/"
