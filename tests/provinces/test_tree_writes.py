@@ -155,3 +155,11 @@ def test_model_validation_accepts_the_path_derived_from_the_parent(tree):
     tree.hoankiem.path = ""
     tree.hoankiem.full_clean()
     assert tree.hoankiem.path == "/01/00070/"
+
+
+def test_a_new_code_rewrites_the_paths_below(tree):
+    tree.hanoi.code = "91"
+    tree.hanoi.save()
+
+    assert paths_below("91") == {"91": "/91/", "00070": "/91/00070/", "00004": "/91/00004/", "08974": "/91/08974/"}
+    assert paths_below("01") == {}
