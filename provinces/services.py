@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .choices import UnitKind, UnitLevel
-from .models import AdministrativeUnit
+from .models import PATH_SEPARATOR, AdministrativeUnit
 
 # The current two-level structure took effect on 1 July 2025 (Resolution 202/2025/QH15).
 CURRENT_STRUCTURE_FROM = date(2025, 7, 1)
@@ -100,6 +100,8 @@ def validate_unit_records(records: list[UnitRecord]) -> None:
     for record in records:
         if not record.code or not record.name or not record.name.strip():
             raise UnitDataError(f"Đơn vị thiếu mã hoặc tên: {record!r}")
+        if PATH_SEPARATOR in record.code:
+            raise UnitDataError(f"Mã đơn vị chứa ký tự '/': {record.code}")
         if record.code in seen:
             raise UnitDataError(f"Mã đơn vị bị trùng: {record.code}")
         seen.add(record.code)

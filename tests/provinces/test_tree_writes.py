@@ -163,3 +163,30 @@ def test_a_new_code_rewrites_the_paths_below(tree):
 
     assert paths_below("91") == {"91": "/91/", "00070": "/91/00070/", "00004": "/91/00004/", "08974": "/91/08974/"}
     assert paths_below("01") == {}
+
+
+def test_a_current_unit_cannot_be_put_under_a_unit_that_ended(tree):
+    AdministrativeUnit.objects.filter(pk=tree.haiphong.pk).update(valid_to="2025-06-30")
+    tree.haiphong.refresh_from_db()
+
+    with pytest.raises(ValidationError) as refused:
+        unit_create(code="09999", name="Xã Mới", kind=UnitKind.XA, level=UnitLevel.COMMUNE, parent=tree.haiphong)
+    assert "Đơn vị cấp trên Thành phố Hải Phòng đã hết hiệu lực." in refused.value.message_dict["parent"]
+
+
+def test_the_loader_refuses_a_code_with_a_slash_and_loads_nothing(tree):
+    from provinces.services import UnitDataError
+
+    records = [UnitRecord(code="01/99", name="Tỉnh Giả", kind=UnitKind.TINH, codename="gia", parent_code=None)]
+    with pytest.raises(UnitDataError):
+        units_load_current(records=records)
+    assert not AdministrativeUnit.objects.filter(code="01/99").exists()
+
+
+def test_the_path_check_reads_no_field_left_out_by_only(tree, django_assert_num_queries):
+    """Scope checks run on units read with .only(): checking the path must not query per unit."""
+    unit = AdministrativeUnit.objects.only("pk", "level", "path").get(code="00070")
+    with django_assert_num_queries(0):
+        assert unit.has_valid_path()
+        assert unit.is_within(tree.hanoi)
+        assert not unit.is_within(tree.haiphong)
