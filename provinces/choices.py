@@ -25,3 +25,19 @@ class UnitLevel(models.IntegerChoices):
     PROVINCE = 1, _("Cấp tỉnh")
     DISTRICT = 2, _("Cấp huyện (trước 01/07/2025)")
     COMMUNE = 3, _("Cấp xã")
+
+
+# The kinds a unit of each level may have.
+KINDS_BY_LEVEL = {
+    UnitLevel.PROVINCE: (UnitKind.TINH, UnitKind.THANH_PHO_TRUNG_UONG),
+    UnitLevel.DISTRICT: (UnitKind.HUYEN, UnitKind.QUAN, UnitKind.THI_XA, UnitKind.THANH_PHO),
+    UnitLevel.COMMUNE: (UnitKind.XA, UnitKind.PHUONG, UnitKind.THI_TRAN, UnitKind.DAC_KHU),
+}
+
+# The levels a unit's parent may have. A province is a root. Since 1 July 2025 a commune sits
+# directly under its province; the legacy structure had a district in between.
+PARENT_LEVELS = {
+    UnitLevel.PROVINCE: (),
+    UnitLevel.DISTRICT: (UnitLevel.PROVINCE,),
+    UnitLevel.COMMUNE: (UnitLevel.PROVINCE, UnitLevel.DISTRICT),
+}

@@ -8,7 +8,10 @@ from .models import AdministrativeUnit
 
 
 def units_visible_to(user) -> QuerySet[AdministrativeUnit]:
-    """The user's unit and everything below it; every unit for a national user."""
+    """The user's unit and everything below it; every unit for a national user.
+
+    Nothing when the user's unit has no valid path (``descendants_of`` fails closed).
+    """
     units = AdministrativeUnit.objects.current()
     scope = getattr(user, "unit", None)
     if scope is None:
@@ -42,5 +45,5 @@ def unit_breadcrumbs(user, unit: AdministrativeUnit) -> list[AdministrativeUnit]
     scope = getattr(user, "unit", None)
     ancestors = AdministrativeUnit.objects.ancestors_of(unit)
     if scope is not None:
-        ancestors = ancestors.filter(path__startswith=scope.path)
+        ancestors = ancestors.filter(scope.subtree_filter())
     return list(ancestors)

@@ -4,10 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .choices import UnitKind, UnitLevel
-from .models import AdministrativeUnit
+from .models import PATH_SEPARATOR, AdministrativeUnit
 
 # The current two-level structure took effect on 1 July 2025 (Resolution 202/2025/QH15).
 CURRENT_STRUCTURE_FROM = date(2025, 7, 1)
@@ -99,6 +100,8 @@ def validate_unit_records(records: list[UnitRecord]) -> None:
     for record in records:
         if not record.code or not record.name or not record.name.strip():
             raise UnitDataError(f"Đơn vị thiếu mã hoặc tên: {record!r}")
+        if PATH_SEPARATOR in record.code:
+            raise UnitDataError(f"Mã đơn vị chứa ký tự '/': {record.code}")
         if record.code in seen:
             raise UnitDataError(f"Mã đơn vị bị trùng: {record.code}")
         seen.add(record.code)
@@ -106,6 +109,49 @@ def validate_unit_records(records: list[UnitRecord]) -> None:
             raise UnitDataError(f"Loại đơn vị không hợp lệ cho {record.code}: {record.kind}")
         if record.parent_code is not None and record.parent_code not in roots:
             raise UnitDataError(f"Đơn vị {record.code} thuộc tỉnh không tồn tại: {record.parent_code}")
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    level: int,
+    parent: AdministrativeUnit | None = None,
+    codename: str = "",
+    valid_from: date | None = None,
+) -> AdministrativeUnit:
+    """Add one unit under ``parent``; its path follows from the parent.
+
+    Raises ValidationError (Vietnamese messages) for a taken code, a parent of the wrong
+    level or a kind that does not belong to the level; nothing is written then.
+    """
+    unit = AdministrativeUnit(
+        code=code, name=name, kind=kind, level=level, parent=parent, codename=codename, valid_from=valid_from
+    )
+    # The path is derived (clean() and save() compute it), so it is not checked as typed input.
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, unit: AdministrativeUnit, new_parent: AdministrativeUnit | None) -> AdministrativeUnit:
+    """Put ``unit`` under ``new_parent`` and rewrite the paths of its whole subtree, all or nothing.
+
+    Raises ValidationError for a parent that is the unit itself or below it, or of a level
+    that does not fit; nothing is written then.
+    """
+    previous_parent = unit.parent
+    unit.parent = new_parent
+    try:
+        unit.full_clean(exclude=["path"])
+    except ValidationError:
+        unit.parent = previous_parent  # the caller's object stays as stored
+        raise
+    unit.save()
+    return unit
 
 
 @transaction.atomic
@@ -134,7 +180,7 @@ def units_load_current(*, records: Iterable[UnitRecord] | None = None) -> LoadRe
                 "codename": record.codename,
                 "level": level,
                 "parent_id": parent.pk if parent else None,
-                "path": AdministrativeUnit.build_path(parent.path if parent else "", record.code),
+                "path": AdministrativeUnit.path_under(parent, record.code),
             }
             unit = existing.get(record.code)
             if unit is None:

@@ -44,11 +44,12 @@ def can_coordinate(user) -> bool:
 
 
 def _unit_scope(user, field: str) -> Q:
+    """Rows whose ``field`` unit is in the user's subtree; nothing when the user's unit has no valid path."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.unit_id is None:
         return Q()
-    return Q(**{f"{field}__path__startswith": user.unit.path})
+    return user.unit.subtree_filter(field)
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:

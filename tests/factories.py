@@ -9,12 +9,14 @@ from provinces.models import AdministrativeUnit
 PASSWORD = "Demo@2026"
 
 
-def make_unit(code: str, name: str, *, parent: AdministrativeUnit | None = None, kind: str | None = None):
+def make_unit(
+    code: str, name: str, *, parent: AdministrativeUnit | None = None, kind: str | None = None, level: int | None = None
+):
     return AdministrativeUnit.objects.create(
         code=code,
         name=name,
         kind=kind or (UnitKind.XA if parent else UnitKind.TINH),
-        level=UnitLevel.COMMUNE if parent else UnitLevel.PROVINCE,
+        level=level or (UnitLevel.COMMUNE if parent else UnitLevel.PROVINCE),
         parent=parent,
         path=AdministrativeUnit.build_path(parent.path if parent else "", code),
     )
