@@ -133,6 +133,21 @@ def percent_text(value, *, comparator: str | None = None, target=None, minimum: 
     return f"{number_format(shown, decimal_pos=decimals, use_l10n=True, force_grouping=True)}%"
 
 
+CRITERION_MIN_DECIMALS = 2
+
+
 def criterion_percent_text(criterion, value) -> str:
     """A criterion's ratio (a percentage) as text, judged against the criterion's own target."""
-    return percent_text(value, comparator=criterion.comparator, target=criterion.target, minimum=2)
+    return percent_text(value, comparator=criterion.comparator, target=criterion.target, minimum=CRITERION_MIN_DECIMALS)
+
+
+def criterion_percent_places(criterion, value) -> tuple[Decimal, int]:
+    """(the percentage to store, decimals to show) for a spreadsheet cell: the same rule as the
+    pages. The value is exact unless the rule had to round toward the failing side."""
+    value = Decimal(value)
+    decimals, rounding = percent_decimals(
+        value, comparator=criterion.comparator, target=criterion.target, minimum=CRITERION_MIN_DECIMALS
+    )
+    if rounding != ROUND_HALF_UP:
+        value = value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    return value, decimals
