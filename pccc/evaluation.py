@@ -90,13 +90,21 @@ def _decimals_of(number: Decimal | None) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def _significant_digits(number: Decimal) -> int:
+    digits = list(number.as_tuple().digits)
+    while digits and digits[0] == 0:
+        digits.pop(0)
+    return len(digits)
+
+
 def percent_decimals(value: Decimal, *, comparator: str | None = None, target: Decimal | None = None,
                      minimum: int = 1) -> tuple[int, str]:  # fmt: skip
     """(decimals, rounding) so that ``value`` (a percentage) never reads across its target.
 
     At least ``minimum`` decimals and as many as the target has; more while the rounded
     figure would judge differently from the exact one (99,999% against ≥100% is not
-    "100,00%") or would hide a non-zero value (0,00225% is not "0,00%"). Past
+    "100,00%") or would hide a non-zero value behind fewer than two significant digits
+    (0,00225% is "0,0023%", not "0,00%"). Past
     MAX_DECIMALS the figure is rounded toward the failing side.
     """
     value = Decimal(value)
@@ -105,7 +113,7 @@ def percent_decimals(value: Decimal, *, comparator: str | None = None, target: D
     while True:
         shown = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         crosses = judged and _compare(comparator, shown, target) != _compare(comparator, value, target)
-        hides = value != 0 and shown == 0
+        hides = value != 0 and shown != value and _significant_digits(shown) < 2
         if not crosses and not hides:
             return decimals, ROUND_HALF_UP
         if decimals >= MAX_DECIMALS:
