@@ -141,7 +141,9 @@ class RecomputeRun(models.Model):
     records_left_out = models.PositiveIntegerField(
         _("số bản ghi bị bỏ qua"),
         default=0,
-        help_text=_("Nhiệm vụ, số liệu PCCC của đơn vị không còn trong cây đơn vị hiện hành và không có đơn vị kế thừa."),
+        help_text=_(
+            "Nhiệm vụ, số liệu PCCC của đơn vị không còn trong cây đơn vị hiện hành và không có đơn vị kế thừa."
+        ),
     )
     records_moved = models.PositiveIntegerField(
         _("số bản ghi tính vào đơn vị kế thừa"),

@@ -27,12 +27,7 @@ def latest_month_per_set(as_of: datetime.date) -> dict[int, str]:
     No longer what the recompute uses (each unit has its own latest month); kept for the
     naive loop of ``bench.recompute``, whose dataset has one month for every unit.
     """
-    rows = (
-        _months_up_to(as_of)
-        .values("criterion__criteria_set_id")
-        .annotate(latest=Max("period"))
-        .order_by()
-    )
+    rows = _months_up_to(as_of).values("criterion__criteria_set_id").annotate(latest=Max("period")).order_by()
     return {row["criterion__criteria_set_id"]: row["latest"] for row in rows}
 
 

@@ -81,8 +81,9 @@ class RebuildResult:
         if self.records_left_out:
             lines.append(
                 _(
-                    "%(count)s bản ghi (nhiệm vụ, số liệu PCCC) thuộc đơn vị không còn trong cây đơn vị hiện hành "
-                    "và không có đơn vị kế thừa: không được tính. Hãy khai báo đơn vị kế thừa hoặc chuyển các bản ghi này."
+                    "%(count)s bản ghi (nhiệm vụ, số liệu PCCC) thuộc đơn vị không còn trong cây đơn vị "
+                    "hiện hành và không có đơn vị kế thừa: không được tính. Hãy khai báo đơn vị kế thừa "
+                    "hoặc chuyển các bản ghi này."
                 )
                 % {"count": self.records_left_out}
             )
@@ -116,6 +117,8 @@ def snapshot_rebuild(*, as_of: datetime.date) -> RebuildResult:
     computed_at = timezone.now()
     cutoff = end_of_day(as_of)
     failures: list[str] = []
+    failed_programmes: list[int] = []
+    failed_sets: list[int] = []
     with transaction.atomic():
         tree = UnitTree.load()
         units_by_path = {path: pk for pk, path in tree.paths.items()}
@@ -138,15 +141,15 @@ def snapshot_rebuild(*, as_of: datetime.date) -> RebuildResult:
                         for (key, scope), counters in roll_up(rows).items()
                     ]
                     _upsert(CompletionSnapshot, completion, ["programme", "scope_path", "date"], TASK_FIELDS)
-                    CompletionSnapshot.objects.filter(date=as_of, programme_id=programme_id).exclude(
-                        computed_at=computed_at
-                    ).delete()
                 completion_rows += len(completion)
             except Exception as exc:
                 logger.exception("Recompute for %s: programme %s failed", as_of, programme_id)
+                failed_programmes.append(programme_id)
                 failures.append(_failure(_("Đề án"), Programme, programme_id, exc))
-        # Programmes without tasks any more lose that day's rows.
-        CompletionSnapshot.objects.filter(date=as_of).exclude(programme_id__in=list(by_programme)).delete()
+        # Rows of that day no longer backed by data go; a failed programme keeps what an earlier run wrote.
+        CompletionSnapshot.objects.filter(date=as_of).exclude(computed_at=computed_at).exclude(
+            programme_id__in=failed_programmes
+        ).delete()
         if settings.RECOMPUTE_PAUSE_BEFORE_COMMIT:
             # Fault-injection aid for the worker-kill tests: half the day is written, nothing committed.
             time.sleep(settings.RECOMPUTE_PAUSE_BEFORE_COMMIT)
@@ -162,14 +165,14 @@ def snapshot_rebuild(*, as_of: datetime.date) -> RebuildResult:
                 with transaction.atomic():
                     pccc = _pccc_snapshots(set_id, rows, figures, units_per_level, units_by_path, as_of, computed_at)
                     _upsert(PcccSnapshot, pccc, ["criteria_set", "scope_path", "date"], PCCC_FIELDS)
-                    PcccSnapshot.objects.filter(date=as_of, criteria_set_id=set_id).exclude(
-                        computed_at=computed_at
-                    ).delete()
                 pccc_rows += len(pccc)
             except Exception as exc:
                 logger.exception("Recompute for %s: criteria set %s failed", as_of, set_id)
+                failed_sets.append(set_id)
                 failures.append(_failure(_("Mô hình"), CriteriaSet, set_id, exc))
-        PcccSnapshot.objects.filter(date=as_of).exclude(criteria_set_id__in=list(by_set)).delete()
+        PcccSnapshot.objects.filter(date=as_of).exclude(computed_at=computed_at).exclude(
+            criteria_set_id__in=failed_sets
+        ).delete()
     # After the block: committed (or, nested in a caller's transaction, visible to it).
     cache.set(GENERATION_KEY, computed_at.isoformat(), None)
     return RebuildResult(
@@ -197,9 +200,7 @@ def _pccc_snapshots(set_id, rows, figures, units_per_level, units_by_path, as_of
     headline = str(figures.headline_levels[set_id])
     snapshots = []
     for (_set, scope), counters in totals.items():
-        levels = level_figures(
-            counters, units_per_level[scope], figures.levels[set_id], figures.judged_levels[set_id]
-        )
+        levels = level_figures(counters, units_per_level[scope], figures.levels[set_id], figures.judged_levels[set_id])
         earliest, latest = months[scope]
         snapshots.append(
             PcccSnapshot(
@@ -278,7 +279,6 @@ def _finish(
         run.records_left_out = result.records_left_out
         run.records_moved = result.records_moved
     run.finished_at = timezone.now()
-    run.save(
-        update_fields=["outcome", "rows_written", "error", "warnings", "records_left_out", "records_moved", "finished_at"]
-    )
+    fields = ["outcome", "rows_written", "error", "warnings", "records_left_out", "records_moved", "finished_at"]
+    run.save(update_fields=fields)
     return run

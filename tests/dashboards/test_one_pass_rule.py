@@ -27,7 +27,7 @@ THIS_MONTH = Period.month_of(TODAY)
 LAST_MONTH = THIS_MONTH.previous_month()
 
 
-def passing_commune(pccc, unit):
+def passing_commune(pccc, unit):  # noqa: F811
     return [
         CellInput(pccc.households.pk, unit.pk, value=100, denominator=100),
         CellInput(pccc.fires.pk, unit.pk, value=0, denominator=5000),
@@ -68,7 +68,10 @@ def test_the_recompute_judges_each_unit_at_its_own_level(tree, figures):
 
 def test_the_pccc_pages_say_the_same(client, users, tree, pccc, figures):  # noqa: F811
     client.force_login(users.national)
-    for unit, period, passing, total, reported in ((tree.hanoi, THIS_MONTH, 2, 3, 2), (tree.haiphong, LAST_MONTH, 1, 1, 1)):
+    for unit, period, passing, total, reported in (
+        (tree.hanoi, THIS_MONTH, 2, 3, 2),
+        (tree.haiphong, LAST_MONTH, 1, 1, 1),
+    ):
         response = client.get(reverse("pccc:unit_results", args=[pccc.set.code, unit.code]))
         assert response.context["period"] == period  # the unit's own latest month, as the recompute
         (communes,) = response.context["results"].levels
@@ -101,7 +104,9 @@ def test_the_excel_ranking_and_the_meeting_report_say_the_same(client, users, tr
     client.force_login(users.national)
     response = client.get(reverse("exports:ranking_xlsx", args=[programme.pk, "toan-quoc"]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    by_name = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=9).value for r in range(2, sheet.max_row + 1)}
+    by_name = {
+        sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=9).value for r in range(2, sheet.max_row + 1)
+    }
     assert by_name["Thành phố Hà Nội"] == pytest.approx(2 / 3)
     assert by_name["Thành phố Hải Phòng"] == pytest.approx(1.0)
 

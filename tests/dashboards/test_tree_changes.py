@@ -184,3 +184,35 @@ def test_the_national_row_is_written_when_a_unit_is_outside_the_tree(tree, make_
     snapshot_rebuild(as_of=AS_OF)
     assert CompletionSnapshot.objects.get(date=AS_OF, scope_path=NATIONAL_SCOPE).tasks_total == 1
     assert RecomputeRun.objects.count() == 0  # snapshot_rebuild alone records no run
+
+
+def test_a_failing_criteria_set_does_not_stop_the_tasks_or_the_other_sets(tree, users, make_task, monkeypatch):
+    from dashboards import services
+
+    sets = [CriteriaSet.objects.create(code=f"bo-{i}", name=f"Bộ tiêu chí {i}") for i in (1, 2)]
+    for criteria_set in sets:
+        criterion = Criterion.objects.create(
+            criteria_set=criteria_set, code="TC4", title="Cháy", level=UnitLevel.COMMUNE,
+            comparator=Comparator.EQUALS_ZERO, aggregation=Aggregation.SHARE_PASSING,
+        )  # fmt: skip
+        submission = AssessmentSubmission.objects.create(
+            criteria_set=criteria_set, unit=tree.hanoi, period="2026-11", entered_by=users.officer_hanoi
+        )
+        Assessment.objects.create(
+            submission=submission, criterion=criterion, unit=tree.hoankiem, period="2026-11", value=0
+        )
+    make_task(unit=tree.hoankiem)
+    real = services._pccc_snapshots
+
+    def broken_for_first(set_id, *args):
+        if set_id == sets[0].pk:
+            raise ZeroDivisionError("hỏng")
+        return real(set_id, *args)
+
+    monkeypatch.setattr(services, "_pccc_snapshots", broken_for_first)
+    run = recompute_run(as_of=AS_OF, triggered_by="kiểm thử")
+
+    assert run.outcome == RunOutcome.PARTIAL and "Bộ tiêu chí 1" in run.error
+    assert PcccSnapshot.objects.filter(date=AS_OF, criteria_set=sets[1]).count() == 3
+    assert not PcccSnapshot.objects.filter(criteria_set=sets[0]).exists()
+    assert CompletionSnapshot.objects.filter(date=AS_OF).count() == 3
