@@ -90,6 +90,8 @@ def test_the_dashboards_say_the_same(client, users, tree, programme, figures):
     assert (rows["31"].pccc.units_passing, rows["31"].pccc.units_total) == (1, 1)
     html = national.content.decode()
     assert f"{LAST_MONTH.number:02d}/{LAST_MONTH.year}–{THIS_MONTH.number:02d}/{THIS_MONTH.year}" in html
+    haiphong_row = html.split('data-unit="31"', 1)[1].split("</tr>", 1)[0]
+    assert f"kỳ {LAST_MONTH.number:02d}/{LAST_MONTH.year}" in haiphong_row  # the late province says so
     hanoi = client.get(reverse("dashboards:unit_dashboard", args=[programme.pk, "01"]))
     board = hanoi.context["board"]
     assert (board.pccc.units_passing, board.pccc.units_total, board.pccc.units_assessed) == (2, 3, 2)

@@ -429,3 +429,14 @@ def test_a_province_level_criterion_never_makes_communes_fail_on_the_page(client
     assert results.levels[0].units_passing == 1
     commune = client.get(results_url(pccc, "00004"), {"ky": PERIOD}).context["results"]
     assert commune.own_passes is True
+
+
+def test_targets_show_every_decimal_typed_and_own_ratios_follow_the_rule(client, users, tree, pccc):
+    pccc.fires.target = "0.0125"
+    pccc.fires.save()
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.badinh, households=(99999, 100000)))
+    client.force_login(users.officer_hanoi)
+    html = client.get(results_url(pccc, "00004"), {"ky": PERIOD}).content.decode()
+    assert "(99,999%)" in html  # Ba Đình's own households ratio, beside its "Chưa đạt" mark
+    grid = client.get(grid_url(pccc), {"ky": PERIOD}).content.decode()
+    assert "0,0125%" in grid
