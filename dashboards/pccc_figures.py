@@ -10,10 +10,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Max, Q, Window
+from django.db.models import Max, Q
 
 from pccc.evaluation import meets, unit_passes, verdict
 from pccc.models import Assessment, Criterion
+from pccc.selectors import latest_per_unit
 
 from .rollup import UnitTree
 
@@ -81,14 +82,9 @@ def pccc_figures(*, as_of: datetime.date, tree: UnitTree) -> PcccFigures:
         return figures
 
     # Each (set, unit)'s latest month, found by a window in the same statement that reads the values.
-    latest = Window(Max("period"), partition_by=[F("criterion__criteria_set_id"), F("unit_id")])
-    rows = (
-        _months_up_to(as_of)
-        .filter(criterion_id__in=criteria)
-        .annotate(latest=latest)
-        .filter(period=F("latest"))
-        .values_list("criterion_id", "unit_id", "period", "value", "denominator", "answer")
-    )
+    rows = latest_per_unit(
+        Assessment.objects.current().filter(criterion_id__in=criteria), up_to=as_of
+    ).values_list("criterion_id", "unit_id", "period", "value", "denominator", "answer")
     # Rows of merged units join their successor's, which keeps the latest month among them.
     grouped: dict[tuple[int, int], list[tuple]] = defaultdict(list)
     for criterion_id, unit_id, period, value, denominator, answer in rows.iterator(chunk_size=5000):

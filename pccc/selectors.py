@@ -2,10 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
@@ -152,17 +154,36 @@ class LevelSummary:
 
 @dataclass
 class UnitResults:
-    """What the PCCC unit page shows for one unit and period."""
+    """What the PCCC unit page shows for one unit and period (None: each unit's latest month)."""
 
     unit: AdministrativeUnit
-    period: Period
+    period: Period | None
     own: list[tuple[Criterion, Assessment | None, bool | None]]
     own_passes: bool | None
     levels: list[LevelSummary]
+    months: tuple[str, str] | None = None  # (earliest, latest) month keys the figures come from
+
+    @property
+    def months_differ(self) -> bool:
+        return self.months is not None and self.months[0] != self.months[1]
+
+    @property
+    def months_label(self) -> str:
+        """ "10/2026", or "09/2026–10/2026" when the units' latest months differ."""
+        if self.months is None:
+            return ""
+        labels = [f"{key[5:7]}/{key[:4]}" for key in self.months]
+        return labels[1] if labels[0] == labels[1] else "–".join(labels)
 
 
-def unit_results(*, criteria_set: CriteriaSet, unit: AdministrativeUnit, period: Period) -> UnitResults:
+def unit_results(
+    *, criteria_set: CriteriaSet, unit: AdministrativeUnit, period: Period | None, today: date | None = None
+) -> UnitResults:
     """Pass/fail of ``unit`` (already scope-checked) and its subtree, in three queries.
+
+    ``period`` None: each unit with its own latest month up to ``today`` (``latest_per_unit``),
+    as the nightly figures on the dashboards count it, so that a commune a month late is
+    counted with its last report rather than as not reported.
 
     A unit "đạt" by ``pccc.evaluation.unit_passes``: it meets every criterion that counts
     toward the model at its own level; one with a missing value does not pass. Only the
@@ -178,13 +199,13 @@ def unit_results(*, criteria_set: CriteriaSet, unit: AdministrativeUnit, period:
     ):
         units_below[child.level].append(child)
     current_ids = {u.pk for units in units_below.values() for u in units} | {unit.pk}
-    rows = [
-        row
-        for row in Assessment.objects.current()
-        .filter(period=period.key, criterion__in=criteria, unit__path__startswith=unit.path)
-        .select_related("unit")
-        if row.unit_id in current_ids
-    ]
+    values = Assessment.objects.current().filter(criterion__in=criteria, unit__path__startswith=unit.path)
+    if period is None:
+        values = latest_per_unit(values, up_to=today or timezone.localdate())
+    else:
+        values = values.filter(period=period.key)
+    rows = [row for row in values.select_related("unit") if row.unit_id in current_ids]
+    months = (min(r.period for r in rows), max(r.period for r in rows)) if period is None and rows else None
     results = defaultdict(dict)  # unit_id -> criterion_id -> bool | None (meets)
     for row in rows:
         results[row.unit_id][row.criterion_id] = meets(
@@ -195,7 +216,7 @@ def unit_results(*, criteria_set: CriteriaSet, unit: AdministrativeUnit, period:
     own = [(c, own_rows.get(c.pk), _mark(c, results[unit.pk])) for c in criteria if c.level == unit.level]
     own_passes = unit_passes(level=unit.level, criteria=criteria, results=results[unit.pk])
     levels = [_level_summary(level, units_below[level], criteria, rows, results) for level in levels_below]
-    return UnitResults(unit=unit, period=period, own=own, own_passes=own_passes, levels=levels)
+    return UnitResults(unit=unit, period=period, own=own, own_passes=own_passes, levels=levels, months=months)
 
 
 def _mark(criterion: Criterion, unit_results_: dict) -> bool | None:
@@ -235,12 +256,28 @@ def _level_summary(level, units, criteria, rows, results) -> LevelSummary:
     )
 
 
+HAS_DATA = Q(value__isnull=False) | Q(answer__isnull=False)  # a cleared value is no data
+
+
+def latest_per_unit(assessments: QuerySet[Assessment], *, up_to: date) -> QuerySet[Assessment]:
+    """``assessments`` (current values) narrowed to each unit's latest month with data up to ``up_to``,
+    per criteria set: in the same statement, by a window. The one definition of "each unit's
+    latest period", used by the PCCC pages and the nightly recompute alike.
+    """
+    latest = Window(Max("period"), partition_by=[F("criterion__criteria_set_id"), F("unit_id")])
+    return (
+        assessments.filter(HAS_DATA, period__regex=MONTH_REGEX, period__lte=f"{up_to:%Y-%m}")
+        .annotate(latest_period=latest)
+        .filter(period=F("latest_period"))
+    )
+
+
 def latest_period_with_data(*, criteria_set: CriteriaSet, unit: AdministrativeUnit) -> Period | None:
     """The latest month with any current value under ``unit`` (one query)."""
     key = (
         Assessment.objects.current()
         .filter(criterion__criteria_set=criteria_set, unit__path__startswith=unit.path, period__regex=MONTH_REGEX)
-        .filter(Q(value__isnull=False) | Q(answer__isnull=False))  # a cleared value is no data (as the recompute)
+        .filter(HAS_DATA)
         .aggregate(latest=Max("period"))["latest"]
     )
     return Period.parse(key) if key else None

@@ -243,6 +243,9 @@ def test_query_counts_do_not_grow_with_a_full_province(client, pccc, big_provinc
     with django_assert_max_num_queries(11):
         response = client.get(results_url(pccc), {"ky": PERIOD})
     assert response.context["results"].levels[0].units_passing == 126
+    with django_assert_max_num_queries(11):  # each commune's latest month: the same queries
+        response = client.get(results_url(pccc))
+    assert response.context["results"].levels[0].units_passing == 126
     with django_assert_max_num_queries(11):
         response = client.get(grid_url(pccc), {"ky": PERIOD})
     assert len(response.context["rows"]) == 126
@@ -440,3 +443,21 @@ def test_targets_show_every_decimal_typed_and_own_ratios_follow_the_rule(client,
     assert "(99,999%)" in html  # Ba Đình's own households ratio, beside its "Chưa đạt" mark
     grid = client.get(grid_url(pccc), {"ky": PERIOD}).content.decode()
     assert "0,0125%" in grid
+
+
+def test_without_a_period_each_commune_counts_with_its_own_latest_month(client, users, tree, pccc):
+    """Issue 11, item 5 on the PCCC page: a commune a month late is counted with its last report,
+    as the nightly figures count it; choosing a month shows that month only."""
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.badinh))
+    assessment_grid_save(
+        user=users.officer_hanoi, criteria_set=pccc.set, root=tree.hanoi, period="2026-09",
+        cells=passing_commune(pccc, tree.hoankiem),
+    )  # fmt: skip
+    client.force_login(users.leader_hanoi)
+    latest = client.get(results_url(pccc))
+    (level,) = latest.context["results"].levels
+    assert (level.units_passing, level.units_reported, level.units_total) == (2, 2, 3)
+    assert "kỳ 09/2026–10/2026" in latest.content.decode()
+    assert latest.context["period"].key == PERIOD
+    (october,) = client.get(results_url(pccc), {"ky": PERIOD}).context["results"].levels
+    assert (october.units_passing, october.units_reported) == (1, 1)
