@@ -82,9 +82,9 @@ def pccc_figures(*, as_of: datetime.date, tree: UnitTree) -> PcccFigures:
         return figures
 
     # Each (set, unit)'s latest month, found by a window in the same statement that reads the values.
-    rows = latest_per_unit(
-        Assessment.objects.current().filter(criterion_id__in=criteria), up_to=as_of
-    ).values_list("criterion_id", "unit_id", "period", "value", "denominator", "answer")
+    rows = latest_per_unit(Assessment.objects.current().filter(criterion_id__in=criteria), up_to=as_of).values_list(
+        "criterion_id", "unit_id", "period", "value", "denominator", "answer"
+    )
     # Rows of merged units join their successor's, which keeps the latest month among them.
     grouped: dict[tuple[int, int], list[tuple]] = defaultdict(list)
     for criterion_id, unit_id, period, value, denominator, answer in rows.iterator(chunk_size=5000):

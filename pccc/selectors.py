@@ -272,17 +272,6 @@ def latest_per_unit(assessments: QuerySet[Assessment], *, up_to: date) -> QueryS
     )
 
 
-def latest_period_with_data(*, criteria_set: CriteriaSet, unit: AdministrativeUnit) -> Period | None:
-    """The latest month with any current value under ``unit`` (one query)."""
-    key = (
-        Assessment.objects.current()
-        .filter(criterion__criteria_set=criteria_set, unit__path__startswith=unit.path, period__regex=MONTH_REGEX)
-        .filter(HAS_DATA)
-        .aggregate(latest=Max("period"))["latest"]
-    )
-    return Period.parse(key) if key else None
-
-
 HISTORY_LIMIT = 50
 
 
