@@ -53,6 +53,7 @@ class PcccFigures:
     levels: dict[int, list[int]] = field(default_factory=dict)  # set -> levels of its active criteria
     rows_left_out: int = 0
     rows_moved: int = 0
+    failed: dict[int, Exception] = field(default_factory=dict)  # set -> what went wrong computing it
 
 
 def pccc_figures(*, as_of: datetime.date, tree: UnitTree) -> PcccFigures:
@@ -98,11 +99,18 @@ def pccc_figures(*, as_of: datetime.date, tree: UnitTree) -> PcccFigures:
         )
 
     for (set_id, unit_id), unit_rows in grouped.items():
-        month = max(period for _c, period, *_rest in unit_rows)
-        values = _combined(row for row in unit_rows if row[1] == month)
-        counters = _unit_counters(set_id, tree.levels[unit_id], values, criteria, by_set[set_id])
+        if set_id in figures.failed:
+            continue
+        try:
+            month = max(period for _c, period, *_rest in unit_rows)
+            values = _combined(row for row in unit_rows if row[1] == month)
+            counters = _unit_counters(set_id, tree.levels[unit_id], values, criteria, by_set[set_id])
+        except Exception as exc:  # one set's bad data must not stop the others (reported on the run)
+            figures.failed[set_id] = exc
+            continue
         figures.counters.append((set_id, unit_id, counters))
         figures.periods[(set_id, unit_id)] = month
+    figures.counters = [row for row in figures.counters if row[0] not in figures.failed]
     return figures
 
 

@@ -155,6 +155,10 @@ def snapshot_rebuild(*, as_of: datetime.date) -> RebuildResult:
             time.sleep(settings.RECOMPUTE_PAUSE_BEFORE_COMMIT)
 
         figures = pccc_figures(as_of=as_of, tree=tree)
+        for set_id, exc in figures.failed.items():
+            logger.error("Recompute for %s: criteria set %s failed: %r", as_of, set_id, exc)
+            failed_sets.append(set_id)
+            failures.append(_failure(_("Mô hình"), CriteriaSet, set_id, exc))
         units_per_level = tree.units_per_level()
         by_set: dict[int, list] = defaultdict(list)
         for set_id, unit_id, counters in figures.counters:

@@ -216,3 +216,37 @@ def test_a_failing_criteria_set_does_not_stop_the_tasks_or_the_other_sets(tree, 
     assert PcccSnapshot.objects.filter(date=AS_OF, criteria_set=sets[1]).count() == 3
     assert not PcccSnapshot.objects.filter(criteria_set=sets[0]).exists()
     assert CompletionSnapshot.objects.filter(date=AS_OF).count() == 3
+
+
+def test_a_criteria_set_whose_values_cannot_be_judged_is_reported_and_the_rest_written(tree, users, make_task):
+    """An error while judging one set's values (here a comparison that raises) is reported on the run."""
+    good, bad = (CriteriaSet.objects.create(code=f"bo-{i}", name=f"Bộ tiêu chí {i}") for i in (1, 2))
+    for criteria_set, comparator, target in ((good, Comparator.EQUALS_ZERO, None), (bad, Comparator.COUNT_AT_LEAST, 3)):
+        criterion = Criterion.objects.create(
+            criteria_set=criteria_set, code="SL", title="Số lượng", level=UnitLevel.COMMUNE,
+            comparator=comparator, aggregation=Aggregation.SUM, target=target,
+        )  # fmt: skip
+        submission = AssessmentSubmission.objects.create(
+            criteria_set=criteria_set, unit=tree.hanoi, period="2026-11", entered_by=users.officer_hanoi
+        )
+        Assessment.objects.create(
+            submission=submission, criterion=criterion, unit=tree.hoankiem, period="2026-11", value=0
+        )
+    make_task(unit=tree.hoankiem)
+    from unittest import mock
+
+    from pccc import evaluation
+
+    real = evaluation.meets
+
+    def broken(criterion, **kwargs):
+        if criterion.criteria_set_id == bad.pk:
+            raise TypeError("'>=' not supported between instances of 'int' and 'NoneType'")
+        return real(criterion, **kwargs)
+
+    with mock.patch("dashboards.pccc_figures.meets", broken):
+        run = recompute_run(as_of=AS_OF, triggered_by="kiểm thử")
+
+    assert run.outcome == RunOutcome.PARTIAL and "Bộ tiêu chí 2" in run.error
+    assert PcccSnapshot.objects.filter(date=AS_OF, criteria_set=good).count() == 3
+    assert CompletionSnapshot.objects.filter(date=AS_OF).count() == 3
