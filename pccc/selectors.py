@@ -269,6 +269,7 @@ def latest_per_unit(assessments: QuerySet[Assessment], *, up_to: date) -> QueryS
         assessments.filter(HAS_DATA, period__regex=MONTH_REGEX, period__lte=f"{up_to:%Y-%m}")
         .annotate(latest_period=latest)
         .filter(period=F("latest_period"))
+        .order_by()  # the model's default order would join the sets and units only to sort
     )
 
 
