@@ -8,6 +8,8 @@ every level including national (a NULL unit would not be unique).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from provinces.choices import UnitLevel
+
 from .choices import RunOutcome
 
 NATIONAL_SCOPE = "/"
@@ -109,6 +111,20 @@ class PcccSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criteria_set} · {self.unit or _('Toàn quốc')} · {self.date:%d/%m/%Y}"
+
+    @property
+    def other_levels(self) -> list[tuple[str, dict]]:
+        """(level label, figures) of the levels judged besides the headline one that have units in the
+        scope, e.g. the province itself on a province-level criterion, shown beside the communes."""
+        return [
+            (UnitLevel(int(level)).label, figures)
+            for level, figures in sorted(self.levels.items(), key=lambda item: int(item[0]))
+            if figures.get("judged") and figures.get("total") and int(level) != self._headline_level()
+        ]
+
+    def _headline_level(self) -> int:
+        judged = [int(level) for level, figures in self.levels.items() if figures.get("judged")]
+        return max(judged) if judged else 0
 
     @property
     def periods_differ(self) -> bool:

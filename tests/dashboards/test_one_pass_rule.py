@@ -97,6 +97,7 @@ def test_the_dashboards_say_the_same(client, users, tree, programme, figures):
     assert (board.pccc.units_passing, board.pccc.units_total, board.pccc.units_assessed) == (2, 3, 2)
     html = hanoi.content.decode()
     assert "2/3" in html and "2 đã báo cáo" in html
+    assert "Cấp tỉnh: 0/1 đơn vị đạt · 1 đã báo cáo" in html  # the province itself, judged on T0
     rates = {criterion.code: numbers for criterion, numbers in board.criteria_rates}
     assert rates["CS1"]["pass_rate"] is None  # tracking only: no pass rate
     assert (rates["TC1"]["units_passing"], rates["TC1"]["units_total"]) == (2, 3)
