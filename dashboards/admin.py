@@ -30,9 +30,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(RecomputeRun)
 class RecomputeRunAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "as_of", "outcome", "rows_written", "duration", "triggered_by"]
+    list_display = ["started_at", "as_of", "outcome", "rows_written", "duration", "warning_summary", "triggered_by"]
     list_filter = ["outcome", "as_of"]
     change_list_template = "admin/dashboards/recomputerun/change_list.html"
+    fields = [
+        "as_of", "triggered_by", "started_at", "finished_at", "outcome", "rows_written",
+        "records_left_out", "records_moved", "warnings", "error",
+    ]  # fmt: skip
+
+    @admin.display(description=_l("cảnh báo"))
+    def warning_summary(self, run):
+        """The count of rows left out (units outside the tree), or "–": the detail page has the text."""
+        if run.records_left_out:
+            return _("%(count)s bản ghi bị bỏ qua") % {"count": run.records_left_out}
+        return "–"
 
     @admin.display(description=_l("thời gian chạy (giây)"))
     def duration(self, run):

@@ -6,6 +6,8 @@ class RunOutcome(models.TextChoices):
     RUNNING = "running", _("Đang chạy")
     SUCCESS = "success", _("Thành công")
     FAILED = "failed", _("Lỗi")
+    # Some programmes or criteria sets failed; the others' figures of the day were written.
+    PARTIAL = "partial", _("Lỗi một phần")
     SKIPPED = "skipped", _("Bỏ qua (đang có lượt khác chạy)")
 
 
@@ -14,4 +16,8 @@ RUN_OUTCOME_BADGES = {
     RunOutcome.SUCCESS: "success",
     RunOutcome.FAILED: "danger",
     RunOutcome.SKIPPED: "secondary",
+    RunOutcome.PARTIAL: "warning",
 }
+
+# Outcomes after which the day's snapshots (all, or all but the failed parts) were written.
+WROTE_SNAPSHOTS = (RunOutcome.SUCCESS, RunOutcome.PARTIAL)

@@ -8,6 +8,8 @@ every level including national (a NULL unit would not be unique).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from provinces.choices import UnitLevel
+
 from .choices import RunOutcome
 
 NATIONAL_SCOPE = "/"
@@ -65,8 +67,13 @@ class CompletionSnapshot(models.Model):
 class PcccSnapshot(models.Model):
     """Fire-safety figures of one criteria set for one unit subtree, as of one date.
 
-    ``criteria`` holds each criterion's aggregate: ``{"code": {"numerator", "denominator",
-    "ratio", "count", "units_passing", "units_assessed"}}``.
+    ``criteria`` holds each criterion's aggregate: ``{"code": {"value", "denominator",
+    "ratio", "units_passing", "units_assessed"}}``. ``levels`` holds, per level judged by the
+    set, ``{"3": {"total", "reported", "passing", "judged"}}``: "x/y đơn vị đạt" always has
+    every unit of that level in the scope as y, with the number reported beside it. The
+    scalar ``units_*`` fields repeat the headline level (the deepest judged, e.g. communes).
+    Each unit counts with its own latest month: ``period`` is the latest of them,
+    ``period_earliest`` the earliest (equal when every unit is up to date).
     """
 
     criteria_set = models.ForeignKey(
@@ -83,11 +90,14 @@ class PcccSnapshot(models.Model):
     scope_path = models.CharField(_("phạm vi"), max_length=255)
     date = models.DateField(_("ngày số liệu"))
     period = models.CharField(_("kỳ số liệu"), max_length=7)
+    period_earliest = models.CharField(_("kỳ số liệu sớm nhất"), max_length=7, blank=True)
     criteria_met = models.PositiveIntegerField(_("số tiêu chí đạt"))
     criteria_assessed = models.PositiveIntegerField(_("số tiêu chí đã đánh giá"))
     units_passing = models.PositiveIntegerField(_("số đơn vị đạt mô hình"))
-    units_assessed = models.PositiveIntegerField(_("số đơn vị đã đánh giá"))
+    units_assessed = models.PositiveIntegerField(_("số đơn vị đã báo cáo"))
+    units_total = models.PositiveIntegerField(_("tổng số đơn vị"), default=0)
     criteria = models.JSONField(_("số liệu từng tiêu chí"), default=dict)
+    levels = models.JSONField(_("số đơn vị đạt theo cấp"), default=dict)
     computed_at = models.DateTimeField(_("thời điểm tính"))
 
     class Meta:
@@ -102,6 +112,36 @@ class PcccSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.criteria_set} · {self.unit or _('Toàn quốc')} · {self.date:%d/%m/%Y}"
 
+    @property
+    def other_levels(self) -> list[tuple[str, dict]]:
+        """(level label, figures) of the levels judged besides the headline one that have units in the
+        scope, e.g. the province itself on a province-level criterion, shown beside the communes."""
+        return [
+            (UnitLevel(int(level)).label, figures)
+            for level, figures in sorted(self.levels.items(), key=lambda item: int(item[0]))
+            if figures.get("judged") and figures.get("total") and int(level) != self._headline_level()
+        ]
+
+    def _headline_level(self) -> int:
+        judged = [int(level) for level, figures in self.levels.items() if figures.get("judged")]
+        return max(judged) if judged else 0
+
+    @property
+    def periods_differ(self) -> bool:
+        return bool(self.period_earliest) and self.period_earliest != self.period
+
+    @property
+    def period_label(self) -> str:
+        """ "10/2026", or "09/2026–10/2026" when the units' latest months differ."""
+        latest = _month_label(self.period)
+        if self.periods_differ:
+            return f"{_month_label(self.period_earliest)}–{latest}"
+        return latest
+
+
+def _month_label(key: str) -> str:
+    return f"{key[5:7]}/{key[:4]}" if len(key) == 7 and key[4] == "-" else key
+
 
 class RecomputeRun(models.Model):
     """One run of the recompute job: when, what it wrote, how it ended."""
@@ -113,6 +153,19 @@ class RecomputeRun(models.Model):
     rows_written = models.PositiveIntegerField(_("số dòng đã ghi"), default=0)
     outcome = models.CharField(_("kết quả"), max_length=10, choices=RunOutcome.choices, default=RunOutcome.RUNNING)
     error = models.TextField(_("lỗi"), blank=True)
+    warnings = models.TextField(_("cảnh báo"), blank=True)
+    records_left_out = models.PositiveIntegerField(
+        _("số bản ghi bị bỏ qua"),
+        default=0,
+        help_text=_(
+            "Nhiệm vụ, số liệu PCCC của đơn vị không còn trong cây đơn vị hiện hành và không có đơn vị kế thừa."
+        ),
+    )
+    records_moved = models.PositiveIntegerField(
+        _("số bản ghi tính vào đơn vị kế thừa"),
+        default=0,
+        help_text=_("Nhiệm vụ, số liệu PCCC của đơn vị đã sáp nhập, được tính vào đơn vị kế thừa."),
+    )
 
     class Meta:
         verbose_name = _("lượt tính lại số liệu")

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pccc.evaluation import percent
 from pccc.models import Criterion
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_visible_to_or_404
@@ -89,9 +90,10 @@ class RankingRow:
 
     @property
     def pccc_rate(self) -> Decimal | None:
-        if not self.pccc or not self.pccc.units_assessed:
+        """Units passing over ALL units of the level in the scope (not over those that reported)."""
+        if not self.pccc or not self.pccc.units_total:
             return None
-        return Decimal(self.pccc.units_passing * 100) / self.pccc.units_assessed
+        return Decimal(self.pccc.units_passing * 100) / self.pccc.units_total
 
     @property
     def grade(self):
@@ -161,14 +163,20 @@ class Dashboard:
 
     @property
     def criteria_rates(self) -> list[tuple[Criterion, dict]]:
+        """Per criterion: units passing over all units of its level in the scope; a tracking-only
+        criterion has no pass rate (it is never "chưa đạt")."""
         figures = self.pccc.criteria if self.pccc else {}
+        levels = self.pccc.levels if self.pccc else {}
         rows = []
         for criterion in self.criteria:
             numbers = figures.get(criterion.code)
             if numbers:
-                assessed = numbers.get("units_assessed") or 0
-                rate = numbers.get("units_passing", 0) * 100 / assessed if assessed else None
-                rows.append((criterion, {**numbers, "pass_rate": rate}))
+                total = levels.get(str(criterion.level), {}).get("total") or numbers.get("units_assessed") or 0
+                judged = criterion.counts_toward_pass and total
+                rate = numbers.get("units_passing", 0) * 100 / total if judged else None
+                # The exact ratio of sums: the stored float is rounded, and rounding must not cross the target.
+                ratio = percent(numbers.get("value"), numbers.get("denominator"))
+                rows.append((criterion, {**numbers, "ratio": ratio, "units_total": total, "pass_rate": rate}))
         return rows
 
 

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dashboards.selectors import dashboard
-from pccc import selectors as pccc_selectors
+from pccc.evaluation import percent, percent_text
 from pccc.periods import Period
+from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from tasks.models import Programme
 
@@ -36,7 +37,8 @@ class ReportData:
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{float(value):.1f}%".replace(".", ",")
+    """One decimal, as on the dashboards (``pccc.evaluation.percent_text``: a non-zero share never reads 0)."""
+    return "—" if value is None else percent_text(value)
 
 
 def _place(province: AdministrativeUnit) -> str:
@@ -45,6 +47,25 @@ def _place(province: AdministrativeUnit) -> str:
         if name.startswith(prefix):
             return name[len(prefix) :]
     return name
+
+
+def _pccc_table(snapshot, unit: AdministrativeUnit) -> tuple | None:
+    """The PCCC model's "x/y đơn vị đạt" per level, from the same nightly figures as the dashboard:
+    y is every unit of the level in the scope, with the number that reported beside it."""
+    if snapshot is None:
+        return None
+    rows = []
+    for level, figures in sorted(snapshot.levels.items(), key=lambda item: int(item[0])):
+        if not figures.get("judged") or int(level) < unit.level:
+            continue
+        total, passing = figures["total"], figures["passing"]
+        rows.append((UnitLevel(int(level)).label, total, figures["reported"], passing, _pct(percent(passing, total))))
+    return (
+        _("4. Mô hình “%(name)s” (kỳ %(period)s)")
+        % {"name": snapshot.criteria_set.name, "period": snapshot.period_label},
+        [_("Cấp"), _("Số đơn vị"), _("Đã báo cáo"), _("Số đơn vị đạt"), _("Tỷ lệ đạt")],
+        rows,
+    )
 
 
 def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Period, number: str = "") -> ReportData:
@@ -96,16 +117,9 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
                 [(r["lead_agency__name"], r["total"], r["done"], _pct(r["completion"])) for r in board.by_agency],
             )
         )
-    criteria_set = pccc_selectors.criteria_sets_active().first()
-    if criteria_set is not None:
-        results = pccc_selectors.unit_results(criteria_set=criteria_set, unit=unit, period=period)
-        general.tables.append(
-            (
-                _("4. Mô hình “%(name)s” (%(period)s)") % {"name": criteria_set.name, "period": period.label},
-                [_("Cấp"), _("Số đơn vị"), _("Số đơn vị đạt"), _("Tỷ lệ đạt")],
-                [(lvl.label, lvl.units_total, lvl.units_passing, _pct(lvl.share_passing)) for lvl in results.levels],
-            )
-        )
+    pccc_table = _pccc_table(board.pccc, unit)
+    if pccc_table is not None:
+        general.tables.append(pccc_table)
     problems = ReportSection(_("II. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC"))
     if board.bottlenecks:
         problems.tables.append(

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dashboards.selectors import Dashboard
+from pccc.evaluation import criterion_percent_places, percent
 from pccc.models import Assessment, Criterion
 from pccc.periods import Period
 from pccc.selectors import GridData
 from provinces.models import AdministrativeUnit
 from tasks.choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus
 
-from .xlsx import Column
+from .xlsx import Column, Percent
 
 TASK_COLUMNS = [
     Column(_lazy("STT"), "number", 5),
@@ -119,12 +120,21 @@ def grid_rows(grid: GridData, columns) -> Iterator[tuple]:
             if stored is None:
                 row.append(None)
             elif part == "rate":
-                row.append(stored.value / stored.denominator if stored.denominator else None)
+                row.append(_rate(criterion, stored))
             elif part == "answer":
                 row.append(None if stored.answer is None else yes if stored.answer else no)
             else:
                 row.append(getattr(stored, part) or ("" if part == "evidence" else getattr(stored, part)))
         yield tuple(row)
+
+
+def _rate(criterion: Criterion, stored) -> Percent | None:
+    """The ratio as a fraction with as many decimals as the pages show (``pccc.evaluation``)."""
+    ratio = percent(stored.value, stored.denominator)
+    if ratio is None:
+        return None
+    shown, decimals = criterion_percent_places(criterion, ratio)
+    return Percent(float(shown / 100), decimals)
 
 
 def current_assessment_ids_for_update(*, root: AdministrativeUnit, period: Period, cells) -> dict[tuple[int, int], int]:

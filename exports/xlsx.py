@@ -40,6 +40,18 @@ class Column:
 FORMATS = {"date": DATE_FORMAT, "percent": PERCENT_FORMAT, "number": NUMBER_FORMAT}
 
 
+@dataclass(frozen=True)
+class Percent:
+    """A fraction shown with its own number of decimals (a criterion's ratio: never rounded across its target)."""
+
+    value: float
+    decimals: int
+
+    @property
+    def number_format(self) -> str:
+        return "0." + "0" * self.decimals + "%" if self.decimals else "0%"
+
+
 def _text_width(value) -> int:
     if value is None:
         return 0
@@ -47,6 +59,8 @@ def _text_width(value) -> int:
         return 10
     if isinstance(value, float):
         return 7
+    if isinstance(value, Percent):
+        return 6 + value.decimals
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
@@ -82,6 +96,10 @@ def write_sheet(workbook: Workbook, *, title: str, columns: list[Column], rows: 
 
 
 def _cell(sheet, value, fmt):
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(sheet, value=value.value)
+        cell.number_format = value.number_format
+        return cell
     if fmt is None or value is None:
         return value
     cell = WriteOnlyCell(sheet, value=value)

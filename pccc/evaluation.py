@@ -1,6 +1,15 @@
-"""Pass/fail of a value against a criterion's comparator. Pure functions, no queries."""
+"""Pass/fail of a value against a criterion's comparator, of a unit against a set, and how a
+percentage is shown beside its verdict. Pure functions, no queries.
 
-from decimal import Decimal
+Every page, export, report and the nightly recompute judge through ``verdict`` and
+``unit_passes`` and show ratios through ``percent_text``, so that the same fact never
+reads two ways.
+"""
+
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
+
+from django.utils.formats import number_format
 
 from .choices import Comparator
 
@@ -34,6 +43,119 @@ def meets(criterion, *, value: int | None, denominator: int | None, answer: bool
     ratio = percent(value, denominator)
     if ratio is None:
         return True
+    return _compare(comparator, ratio, criterion.target)
+
+
+def _compare(comparator: str, ratio: Decimal, target: Decimal) -> bool:
     if comparator == Comparator.AT_LEAST_PERCENT:
-        return ratio >= criterion.target
-    return ratio <= criterion.target
+        return ratio >= target
+    return ratio <= target
+
+
+def verdict(criterion, *, value: int | None, denominator: int | None, answer: bool | None) -> bool | None:
+    """The mark shown for one criterion: ``meets``, except that a tracking-only criterion
+    (``counts_toward_pass`` off) is never judged, so never shown "Chưa đạt" (None)."""
+    if not criterion.counts_toward_pass:
+        return None
+    return meets(criterion, value=value, denominator=denominator, answer=answer)
+
+
+def unit_passes(*, level: int, criteria: Iterable, results: Mapping[int, bool | None]) -> bool | None:
+    """Whether a unit at ``level`` passes a criteria set: THE rule, used everywhere.
+
+    A unit passes when it meets every active criterion that counts toward the set and is
+    assessed at its own level; criteria of other levels judge other units (a province-level
+    criterion never makes a commune fail). ``results`` maps criterion id to its
+    ``meets`` result for this unit (None or missing: not reported).
+
+    None when the unit is not judged: no counting criterion at its level, or it reported
+    none of them ("chưa báo cáo"). A unit that reported some but not all does not pass.
+    """
+    own = [c for c in criteria if c.level == level and c.counts_toward_pass and getattr(c, "is_active", True)]
+    outcomes = [results.get(c.pk) for c in own]
+    if not outcomes or all(outcome is None for outcome in outcomes):
+        return None
+    return all(outcome is True for outcome in outcomes)
+
+
+# Percentages beside a verdict ------------------------------------------------------------
+
+MAX_DECIMALS = 6
+
+
+def _decimals_of(number: Decimal | None) -> int:
+    if number is None:
+        return 0
+    exponent = Decimal(number).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _significant_digits(number: Decimal) -> int:
+    digits = list(number.as_tuple().digits)
+    while digits and digits[0] == 0:
+        digits.pop(0)
+    return len(digits)
+
+
+def percent_decimals(value: Decimal, *, comparator: str | None = None, target: Decimal | None = None,
+                     minimum: int = 1) -> tuple[int, str]:  # fmt: skip
+    """(decimals, rounding) so that ``value`` (a percentage) never reads across its target.
+
+    At least ``minimum`` decimals and as many as the target has; more while the rounded
+    figure would judge differently from the exact one (99,999% against ≥100% is not
+    "100,00%") or would hide a non-zero value behind fewer than two significant digits
+    (0,00225% is "0,0023%", not "0,00%"). Past
+    MAX_DECIMALS the figure is rounded toward the failing side.
+    """
+    value = Decimal(value)
+    decimals = max(minimum, _decimals_of(target))
+    judged = comparator in Comparator.ratios() and target is not None
+    while True:
+        shown = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        crosses = judged and _compare(comparator, shown, target) != _compare(comparator, value, target)
+        hides = value != 0 and shown != value and _significant_digits(shown) < 2
+        if not crosses and not hides:
+            return decimals, ROUND_HALF_UP
+        if decimals >= MAX_DECIMALS:
+            if crosses:
+                return decimals, ROUND_FLOOR if comparator == Comparator.AT_LEAST_PERCENT else ROUND_CEILING
+            return decimals, ROUND_UP
+        decimals += 1
+
+
+def percent_rounded(value, *, comparator: str | None = None, target=None, minimum: int = 1) -> Decimal | None:
+    """``value`` (a percentage) rounded by ``percent_decimals``; None stays None."""
+    if value is None:
+        return None
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    decimals, rounding = percent_decimals(value, comparator=comparator, target=target, minimum=minimum)
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+
+
+def percent_text(value, *, comparator: str | None = None, target=None, minimum: int = 1) -> str:
+    """ "98,5%" in the active language's format, never reading across the target; "–" for None."""
+    shown = percent_rounded(value, comparator=comparator, target=target, minimum=minimum)
+    if shown is None:
+        return "–"
+    decimals = max(0, -shown.as_tuple().exponent)
+    return f"{number_format(shown, decimal_pos=decimals, use_l10n=True, force_grouping=True)}%"
+
+
+CRITERION_MIN_DECIMALS = 2
+
+
+def criterion_percent_text(criterion, value) -> str:
+    """A criterion's ratio (a percentage) as text, judged against the criterion's own target."""
+    return percent_text(value, comparator=criterion.comparator, target=criterion.target, minimum=CRITERION_MIN_DECIMALS)
+
+
+def criterion_percent_places(criterion, value) -> tuple[Decimal, int]:
+    """(the percentage to store, decimals to show) for a spreadsheet cell: the same rule as the
+    pages. The value is exact unless the rule had to round toward the failing side."""
+    value = Decimal(value)
+    decimals, rounding = percent_decimals(
+        value, comparator=criterion.comparator, target=criterion.target, minimum=CRITERION_MIN_DECIMALS
+    )
+    if rounding != ROUND_HALF_UP:
+        value = value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    return value, decimals

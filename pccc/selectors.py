@@ -1,17 +1,19 @@
 """Reads for the PCCC pages, each in a fixed number of queries and scoped to the user."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
 from .choices import Aggregation
-from .evaluation import meets, percent
+from .evaluation import meets, percent, unit_passes, verdict
 from .models import Assessment, CriteriaSet, Criterion, CriterionPhase
 from .periods import Period
 
@@ -80,7 +82,7 @@ def unit_names_under(root: AdministrativeUnit, unit_ids) -> dict[int, str]:
 
 @dataclass
 class CriterionSummary:
-    """A criterion rolled up over the units assessed below a unit."""
+    """A criterion rolled up over the units of its level below a unit."""
 
     criterion: Criterion
     units_total: int
@@ -108,31 +110,40 @@ class CriterionSummary:
 
     @property
     def met(self) -> bool | None:
-        """Ratios are judged on the rolled-up ratio; the rest when every unit passes."""
-        if not self.units_reported:
+        """Ratios are judged on the rolled-up ratio; the rest when every unit passes. A tracking-only
+        criterion is never judged."""
+        if not self.units_reported or not self.criterion.counts_toward_pass:
             return None
         if self.criterion.aggregation == Aggregation.RATIO:
-            return meets(self.criterion, value=self.value_sum, denominator=self.denominator_sum, answer=None)
+            return verdict(self.criterion, value=self.value_sum, denominator=self.denominator_sum, answer=None)
         return self.units_passing == self.units_total
 
 
 @dataclass
 class UnitRow:
-    """One unit below, with its result per criterion (None = not reported)."""
+    """One unit below, with its mark per criterion (None = not reported, or tracking only)."""
 
     unit: AdministrativeUnit
     results: list[bool | None]
     passes: bool | None
+    tracking: list[bool] = field(default_factory=list)  # per criterion: tracking only, never judged
+
+    @property
+    def cells(self) -> list[tuple[bool | None, bool]]:
+        """(mark, tracking only) per criterion, for the template."""
+        return list(zip(self.results, self.tracking or [False] * len(self.results), strict=True))
 
 
 @dataclass
 class LevelSummary:
-    """ "x/y đơn vị đạt" for one level below a unit."""
+    """ "x/y đơn vị đạt" for one level below a unit: y is every unit of the level, reported beside it."""
 
     level: int
     label: str
     units_total: int
+    units_reported: int
     units_passing: int
+    judged: bool  # the set has a criterion counting toward the pass at this level
     criteria: list[CriterionSummary]
     units: list["UnitRow"]
 
@@ -143,20 +154,41 @@ class LevelSummary:
 
 @dataclass
 class UnitResults:
-    """What the PCCC unit page shows for one unit and period."""
+    """What the PCCC unit page shows for one unit and period (None: each unit's latest month)."""
 
     unit: AdministrativeUnit
-    period: Period
+    period: Period | None
     own: list[tuple[Criterion, Assessment | None, bool | None]]
     own_passes: bool | None
     levels: list[LevelSummary]
+    months: tuple[str, str] | None = None  # (earliest, latest) month keys the figures come from
+
+    @property
+    def months_differ(self) -> bool:
+        return self.months is not None and self.months[0] != self.months[1]
+
+    @property
+    def months_label(self) -> str:
+        """ "10/2026", or "09/2026–10/2026" when the units' latest months differ."""
+        if self.months is None:
+            return ""
+        labels = [f"{key[5:7]}/{key[:4]}" for key in self.months]
+        return labels[1] if labels[0] == labels[1] else "–".join(labels)
 
 
-def unit_results(*, criteria_set: CriteriaSet, unit: AdministrativeUnit, period: Period) -> UnitResults:
+def unit_results(
+    *, criteria_set: CriteriaSet, unit: AdministrativeUnit, period: Period | None, today: date | None = None
+) -> UnitResults:
     """Pass/fail of ``unit`` (already scope-checked) and its subtree, in three queries.
 
-    A unit "đạt" when it meets every criterion that counts toward the model at its level;
-    a unit with a missing value does not pass.
+    ``period`` None: each unit with its own latest month up to ``today`` (``latest_per_unit``),
+    as the nightly figures on the dashboards count it, so that a commune a month late is
+    counted with its last report rather than as not reported.
+
+    A unit "đạt" by ``pccc.evaluation.unit_passes``: it meets every criterion that counts
+    toward the model at its own level; one with a missing value does not pass. Only the
+    values of current units count (a merged unit's values show under its successor in the
+    nightly figures, not here).
     """
     criteria = criteria_of(criteria_set)
     by_id = {c.pk: c for c in criteria}
@@ -166,67 +198,79 @@ def unit_results(*, criteria_set: CriteriaSet, unit: AdministrativeUnit, period:
         AdministrativeUnit.objects.current().descendants_of(unit).filter(level__in=levels_below).order_by("name")
     ):
         units_below[child.level].append(child)
-    rows = list(
-        Assessment.objects.current()
-        .filter(period=period.key, criterion__in=criteria, unit__path__startswith=unit.path)
-        .select_related("unit")
-    )
-    results = defaultdict(dict)  # unit_id -> criterion_id -> bool | None
+    current_ids = {u.pk for units in units_below.values() for u in units} | {unit.pk}
+    values = Assessment.objects.current().filter(criterion__in=criteria, unit__path__startswith=unit.path)
+    if period is None:
+        values = latest_per_unit(values, up_to=today or timezone.localdate())
+    else:
+        values = values.filter(period=period.key)
+    rows = [row for row in values.select_related("unit") if row.unit_id in current_ids]
+    months = (min(r.period for r in rows), max(r.period for r in rows)) if period is None and rows else None
+    results = defaultdict(dict)  # unit_id -> criterion_id -> bool | None (meets)
     for row in rows:
         results[row.unit_id][row.criterion_id] = meets(
             by_id[row.criterion_id], value=row.value, denominator=row.denominator, answer=row.answer
         )
 
     own_rows = {row.criterion_id: row for row in rows if row.unit_id == unit.pk}
-    own = [(c, own_rows.get(c.pk), results[unit.pk].get(c.pk)) for c in criteria if c.level == unit.level]
-    own_passes = _passes_all([c for c, _row, _ok in own], results[unit.pk]) if own else None
+    own = [(c, own_rows.get(c.pk), _mark(c, results[unit.pk])) for c in criteria if c.level == unit.level]
+    own_passes = unit_passes(level=unit.level, criteria=criteria, results=results[unit.pk])
     levels = [_level_summary(level, units_below[level], criteria, rows, results) for level in levels_below]
-    return UnitResults(unit=unit, period=period, own=own, own_passes=own_passes, levels=levels)
+    return UnitResults(unit=unit, period=period, own=own, own_passes=own_passes, levels=levels, months=months)
 
 
-def _passes_all(criteria: list[Criterion], unit_results_: dict) -> bool:
-    return all(unit_results_.get(c.pk) is True for c in criteria if c.counts_toward_pass)
+def _mark(criterion: Criterion, unit_results_: dict) -> bool | None:
+    """The per-criterion mark: none for a tracking-only criterion (it is never "chưa đạt")."""
+    return unit_results_.get(criterion.pk) if criterion.counts_toward_pass else None
 
 
 def _level_summary(level, units, criteria, rows, results) -> LevelSummary:
     level_criteria = [c for c in criteria if c.level == level]
     summaries = {c.pk: CriterionSummary(criterion=c, units_total=len(units)) for c in level_criteria}
-    level_units = set()
     for row in rows:
         summary = summaries.get(row.criterion_id)
         if summary is None or row.unit.level != level or not row.has_data:
             continue
-        level_units.add(row.unit_id)
         summary.units_reported += 1
-        summary.units_passing += results[row.unit_id][row.criterion_id] is True
+        summary.units_passing += _mark(summary.criterion, results[row.unit_id]) is True
         summary.value_sum += row.value or 0
         summary.denominator_sum += row.denominator or 0
-    passing = Counter(_passes_all(level_criteria, results[unit_id]) for unit_id in level_units)
+    verdicts = {u.pk: unit_passes(level=level, criteria=criteria, results=results[u.pk]) for u in units}
     return LevelSummary(
         level=level,
         label=UnitLevel(level).label,
         units_total=len(units),
-        units_passing=passing[True] if any(c.counts_toward_pass for c in level_criteria) else 0,
+        units_reported=sum(1 for v in verdicts.values() if v is not None),
+        units_passing=sum(1 for v in verdicts.values() if v is True),
+        judged=any(c.counts_toward_pass for c in level_criteria),
         criteria=list(summaries.values()),
         units=[
             UnitRow(
                 unit=u,
-                results=[results[u.pk].get(c.pk) for c in level_criteria],
-                passes=_passes_all(level_criteria, results[u.pk]) if u.pk in level_units else None,
+                results=[_mark(c, results[u.pk]) for c in level_criteria],
+                passes=verdicts[u.pk],
+                tracking=[not c.counts_toward_pass for c in level_criteria],
             )
             for u in units
         ],
     )
 
 
-def latest_period_with_data(*, criteria_set: CriteriaSet, unit: AdministrativeUnit) -> Period | None:
-    """The latest month with any current value under ``unit`` (one query)."""
-    key = (
-        Assessment.objects.current()
-        .filter(criterion__criteria_set=criteria_set, unit__path__startswith=unit.path, period__regex=MONTH_REGEX)
-        .aggregate(latest=Max("period"))["latest"]
+HAS_DATA = Q(value__isnull=False) | Q(answer__isnull=False)  # a cleared value is no data
+
+
+def latest_per_unit(assessments: QuerySet[Assessment], *, up_to: date) -> QuerySet[Assessment]:
+    """``assessments`` (current values) narrowed to each unit's latest month with data up to ``up_to``,
+    per criteria set: in the same statement, by a window. The one definition of "each unit's
+    latest period", used by the PCCC pages and the nightly recompute alike.
+    """
+    latest = Window(Max("period"), partition_by=[F("criterion__criteria_set_id"), F("unit_id")])
+    return (
+        assessments.filter(HAS_DATA, period__regex=MONTH_REGEX, period__lte=f"{up_to:%Y-%m}")
+        .annotate(latest_period=latest)
+        .filter(period=F("latest_period"))
+        .order_by()  # the model's default order would join the sets and units only to sort
     )
-    return Period.parse(key) if key else None
 
 
 HISTORY_LIMIT = 50

@@ -37,10 +37,11 @@ def unit_results(request, set_code: str, unit_code: str):
     """Pass/fail of a unit in scope and "x/y đơn vị đạt" for each level below it."""
     criteria_set = selectors.criteria_set_or_404(set_code)
     unit = unit_visible_to_or_404(request.user, unit_code)
-    period = period_from_request(request.GET, None)
-    if period is None:
-        latest = selectors.latest_period_with_data(criteria_set=criteria_set, unit=unit)
-        period = latest or Period.month_of(timezone.localdate())
+    chosen = period_from_request(request.GET, None)
+    # No period chosen: each unit with its own latest month, as the dashboards count it; the
+    # latest month of all is the one offered for entry, history and the period picker.
+    results = selectors.unit_results(criteria_set=criteria_set, unit=unit, period=chosen)
+    period = chosen or (Period.parse(results.months[1]) if results.months else Period.month_of(timezone.localdate()))
     return render(
         request,
         "pccc/unit_results.html",
@@ -49,7 +50,7 @@ def unit_results(request, set_code: str, unit_code: str):
             "unit": unit,
             "period": period,
             "period_form": PeriodForm(initial={"ky": period.key}),
-            "results": selectors.unit_results(criteria_set=criteria_set, unit=unit, period=period),
+            "results": results,
             "history": selectors.assessment_history(criteria_set=criteria_set, unit=unit, period=period),
             "breadcrumbs": unit_breadcrumbs(request.user, unit),
             "can_enter": request.user.has_perm("pccc.add_assessment"),

@@ -121,3 +121,69 @@ def test_rerun_is_identical(tree, model, assess):
     first = list(PcccSnapshot.objects.order_by("scope_path").values("scope_path", "criteria", "units_passing"))
     snapshot_rebuild(as_of=AS_OF)
     assert list(PcccSnapshot.objects.order_by("scope_path").values("scope_path", "criteria", "units_passing")) == first
+
+
+def test_a_province_a_month_behind_keeps_its_figures_from_its_own_latest_month(tree, model, assess):
+    """Issue 11, item 5: each unit's latest month up to the date, not one month for the whole country."""
+    _set, c = model
+
+    def passing(unit, period):
+        assess(unit, c["households"], value=10, denominator=10, period=period)
+        assess(unit, c["fires"], value=0, denominator=100, period=period)
+        assess(unit, c["serious"], value=0, period=period)
+
+    passing(tree.hoankiem, "2026-11")
+    passing(tree.hongbang, "2026-10")  # Hải Phòng reports a month late
+    assess(tree.hongbang, c["serious"], value=3, period="2026-09")
+
+    snapshot_rebuild(as_of=AS_OF)
+
+    haiphong = pccc(tree.haiphong.path)
+    assert (haiphong.units_passing, haiphong.period, haiphong.period_label) == (1, "2026-10", "10/2026")
+    national = pccc(NATIONAL_SCOPE)
+    assert national.units_passing == 2
+    assert (national.period_earliest, national.period) == ("2026-10", "2026-11")
+    assert national.periods_differ and national.period_label == "10/2026–11/2026"
+    assert not pccc(tree.hanoi.path).periods_differ
+
+
+def test_a_period_with_only_cleared_values_is_not_the_latest(tree, model, assess):
+    _set, c = model
+    assess(tree.hoankiem, c["serious"], value=0, period="2026-10")
+    assess(tree.hoankiem, c["serious"], period="2026-11")  # cleared: no value
+
+    snapshot_rebuild(as_of=AS_OF)
+
+    assert pccc(tree.hoankiem.path).period == "2026-10"
+
+
+def test_a_province_level_criterion_judges_the_province_and_never_fails_communes(tree, model, assess):
+    """Issue 11, item 4: a unit passes when it meets every criterion of ITS level."""
+    criteria_set, c = model
+    steering = Criterion.objects.create(
+        criteria_set=criteria_set, code="T0", title="Ban chỉ đạo", level=UnitLevel.PROVINCE,
+        comparator=Comparator.YES_NO, aggregation=Aggregation.SHARE_PASSING,
+    )  # fmt: skip
+    for unit in (tree.hoankiem, tree.badinh):
+        assess(unit, c["households"], value=10, denominator=10)
+        assess(unit, c["fires"], value=0, denominator=100)
+        assess(unit, c["serious"], value=0)
+    assess(tree.hanoi, steering, answer=False)
+
+    snapshot_rebuild(as_of=AS_OF)
+
+    hanoi = pccc(tree.hanoi.path)
+    assert (hanoi.units_passing, hanoi.units_total, hanoi.units_assessed) == (2, 3, 2)  # communes: 2/3, 2 reported
+    assert hanoi.levels["1"] == {"total": 1, "reported": 1, "passing": 0, "judged": True}
+    assert hanoi.levels["3"] == {"total": 3, "reported": 2, "passing": 2, "judged": True}
+
+
+def test_a_tracking_only_criterion_is_never_counted_as_failing(tree, model, assess):
+    _set, c = model
+    assess(tree.hoankiem, c["serious"], value=0)
+    assess(tree.hoankiem, c["groups"], value=0)  # tracking only: no verdict
+
+    snapshot_rebuild(as_of=AS_OF)
+
+    groups = pccc(tree.hoankiem.path).criteria["SL1"]
+    assert (groups["units_assessed"], groups["units_passing"], groups["value"]) == (1, 0, 0)

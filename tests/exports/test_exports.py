@@ -89,7 +89,7 @@ def test_pccc_grid_export_has_units_by_criteria_with_rates(client, users, tree, 
     row = codes.index(tree.badinh.code) + 2
     rate = sheet.cell(row=row, column=5)
     assert (sheet.cell(row=row, column=3).value, sheet.cell(row=row, column=4).value) == (45, 50)
-    assert rate.value == pytest.approx(0.9) and rate.number_format == "0.0%"
+    assert rate.value == pytest.approx(0.9) and rate.number_format == "0.00%"  # as the pages show it (issue 11, item 7)
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
 
 

@@ -61,3 +61,51 @@ def test_only_periods_that_have_begun_are_offered():
     assert [p.key for p in periods[12:16]] == ["2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2"]
     assert not any(p.is_future(today) for p in periods)
     assert Period.parse("2026-03").is_future(today)
+
+
+# Issue 11, item 7: a displayed value never contradicts its verdict.
+
+from pccc.evaluation import percent_text, unit_passes  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("value", "comparator", "target", "text"),
+    [
+        ("99.999", Comparator.AT_LEAST_PERCENT, "100", "99,999%"),  # not "100,00%" beside "Chưa đạt"
+        ("0.00225", Comparator.AT_MOST_PERCENT, "0.01", "0,0023%"),  # not "0,00%": there were fires
+        ("0.0104", Comparator.AT_MOST_PERCENT, "0.01", "0,0104%"),  # not "0,01%" beside "Chưa đạt"
+        ("0.01", Comparator.AT_MOST_PERCENT, "0.01", "0,01%"),
+        ("95", Comparator.AT_LEAST_PERCENT, "100", "95,00%"),
+        ("100", Comparator.AT_LEAST_PERCENT, "100", "100,00%"),
+        ("99.99999999", Comparator.AT_LEAST_PERCENT, "100", "99,999999%"),  # past 6 decimals: toward failing
+        ("0", Comparator.AT_MOST_PERCENT, "0.01", "0,00%"),
+    ],
+)
+def test_a_ratio_is_never_rounded_across_its_target(value, comparator, target, text):
+    c = criterion(comparator, target)
+    shown = percent_text(Decimal(value), comparator=c.comparator, target=c.target, minimum=2)
+    assert shown == text
+    # What is shown judges like the exact value.
+    number = Decimal(shown.rstrip("%").replace(",", "."))
+    assert meets(c, value=number * 10**8, denominator=100 * 10**8, answer=None) == meets(
+        c, value=Decimal(value) * 10**8, denominator=100 * 10**8, answer=None
+    )
+
+
+def test_a_share_without_target_keeps_one_decimal_but_never_reads_zero():
+    assert percent_text(Decimal("57.50")) == "57,5%"
+    assert percent_text(Decimal("0.04")) == "0,04%"
+    assert percent_text(None) == "–"
+
+
+def level_criterion(pk, level, counts=True):
+    return SimpleNamespace(pk=pk, level=level, counts_toward_pass=counts, is_active=True)
+
+
+def test_a_unit_is_judged_by_the_criteria_of_its_own_level_only():
+    criteria = [level_criterion(1, 1), level_criterion(2, 3), level_criterion(3, 3), level_criterion(4, 3, False)]
+    assert unit_passes(level=3, criteria=criteria, results={1: False, 2: True, 3: True, 4: False}) is True
+    assert unit_passes(level=1, criteria=criteria, results={1: False}) is False
+    assert unit_passes(level=3, criteria=criteria, results={2: True}) is False  # a missing value: not passing
+    assert unit_passes(level=3, criteria=criteria, results={4: True}) is None  # tracking only: not reported
+    assert unit_passes(level=2, criteria=criteria, results={}) is None  # nothing judged at this level

@@ -243,6 +243,9 @@ def test_query_counts_do_not_grow_with_a_full_province(client, pccc, big_provinc
     with django_assert_max_num_queries(11):
         response = client.get(results_url(pccc), {"ky": PERIOD})
     assert response.context["results"].levels[0].units_passing == 126
+    with django_assert_max_num_queries(11):  # each commune's latest month: the same queries
+        response = client.get(results_url(pccc))
+    assert response.context["results"].levels[0].units_passing == 126
     with django_assert_max_num_queries(11):
         response = client.get(grid_url(pccc), {"ky": PERIOD})
     assert len(response.context["rows"]) == 126
@@ -377,3 +380,84 @@ def test_a_commune_page_shows_who_entered_each_value_and_keeps_the_old_ones(clie
         (3, False, users.officer_hanoi),
     ]
     assert "Lịch sử nhập số liệu của đơn vị" in response.content.decode()
+
+
+def test_a_ratio_just_below_its_target_is_not_shown_as_meeting_it(client, users, tree, pccc):
+    """Issue 11, item 7: 99 999/100 000 against ≥100% reads "99,999%" beside "Chưa đạt", never "100,00%"."""
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.badinh, households=(99999, 100000)))
+    client.force_login(users.leader_hanoi)
+    response = client.get(results_url(pccc), {"ky": PERIOD})
+    html = response.content.decode()
+    (level,) = response.context["results"].levels
+    assert level.criteria[0].met is False
+    assert "99,999%" in html and "100,00%" not in html
+
+
+def test_a_tracking_only_criterion_is_never_marked_failing(client, users, tree, pccc):
+    """Issue 11, item 4: CS1 counts toward nothing; a value below its figure is shown, not judged."""
+    fill(
+        users.officer_hanoi,
+        pccc,
+        tree.hanoi,
+        [*passing_commune(pccc, tree.badinh), CellInput(pccc.groups.pk, tree.badinh.pk, value=0)],
+    )
+    client.force_login(users.leader_hanoi)
+    response = client.get(results_url(pccc), {"ky": PERIOD})
+    (level,) = response.context["results"].levels
+    groups = next(s for s in level.criteria if s.criterion.code == "CS1")
+    assert groups.met is None and groups.units_passing == 0
+    badinh = next(row for row in level.units if row.unit == tree.badinh)
+    assert badinh.passes is True
+    assert badinh.cells[-1] == (None, True)
+    assert (level.units_passing, level.units_total, level.units_reported) == (1, 3, 1)
+    assert "1 đã báo cáo" in response.content.decode()
+
+
+def test_a_province_level_criterion_never_makes_communes_fail_on_the_page(client, users, tree, pccc):
+    from pccc.choices import Aggregation, Comparator
+
+    from .conftest import make_criterion
+
+    steering = make_criterion(pccc.set, "T0", Comparator.YES_NO, Aggregation.SHARE_PASSING, level=1)
+    fill(
+        users.officer_hanoi,
+        pccc,
+        tree.hanoi,
+        [*passing_commune(pccc, tree.badinh), CellInput(steering.pk, tree.hanoi.pk, answer="0", evidence="x")],
+    )
+    client.force_login(users.leader_hanoi)
+    response = client.get(results_url(pccc), {"ky": PERIOD})
+    results = response.context["results"]
+    assert results.own_passes is False
+    assert results.levels[0].units_passing == 1
+    commune = client.get(results_url(pccc, "00004"), {"ky": PERIOD}).context["results"]
+    assert commune.own_passes is True
+
+
+def test_targets_show_every_decimal_typed_and_own_ratios_follow_the_rule(client, users, tree, pccc):
+    pccc.fires.target = "0.0125"
+    pccc.fires.save()
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.badinh, households=(99999, 100000)))
+    client.force_login(users.officer_hanoi)
+    html = client.get(results_url(pccc, "00004"), {"ky": PERIOD}).content.decode()
+    assert "(99,999%)" in html  # Ba Đình's own households ratio, beside its "Chưa đạt" mark
+    grid = client.get(grid_url(pccc), {"ky": PERIOD}).content.decode()
+    assert "0,0125%" in grid
+
+
+def test_without_a_period_each_commune_counts_with_its_own_latest_month(client, users, tree, pccc):
+    """Issue 11, item 5 on the PCCC page: a commune a month late is counted with its last report,
+    as the nightly figures count it; choosing a month shows that month only."""
+    fill(users.officer_hanoi, pccc, tree.hanoi, passing_commune(pccc, tree.badinh))
+    assessment_grid_save(
+        user=users.officer_hanoi, criteria_set=pccc.set, root=tree.hanoi, period="2026-09",
+        cells=passing_commune(pccc, tree.hoankiem),
+    )  # fmt: skip
+    client.force_login(users.leader_hanoi)
+    latest = client.get(results_url(pccc))
+    (level,) = latest.context["results"].levels
+    assert (level.units_passing, level.units_reported, level.units_total) == (2, 2, 3)
+    assert "kỳ 09/2026–10/2026" in latest.content.decode()
+    assert latest.context["period"].key == PERIOD
+    (october,) = client.get(results_url(pccc), {"ky": PERIOD}).context["results"].levels
+    assert (october.units_passing, october.units_reported) == (1, 1)
