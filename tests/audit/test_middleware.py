@@ -35,10 +35,15 @@ def test_evidence_download_names_the_file_the_user_and_the_address(client, users
     assert response.status_code == 200
     event = only_event()
     assert (event.kind, event.user, event.unit, event.ip_address) == (
-        EventKind.EVIDENCE_DOWNLOAD, users.leader_hanoi, tree.hanoi, "192.0.2.44"
+        EventKind.EVIDENCE_DOWNLOAD,
+        users.leader_hanoi,
+        tree.hanoi,
+        "192.0.2.44",
     )
     assert (event.object_type, event.object_id, event.object_repr) == (
-        "tasks.evidencefile", str(evidence.pk), "biên bản họp.pdf"
+        "tasks.evidencefile",
+        str(evidence.pk),
+        "biên bản họp.pdf",
     )
 
 
@@ -49,7 +54,10 @@ def test_evidence_of_another_province_is_refused_and_recorded(client, users, evi
     assert client.get(url).status_code == 404
     event = only_event()
     assert (event.kind, event.user, event.object_type, event.object_id) == (
-        EventKind.ACCESS_REFUSED, users.officer_haiphong, "tasks:evidence_download", str(evidence.pk)
+        EventKind.ACCESS_REFUSED,
+        users.officer_haiphong,
+        "tasks:evidence_download",
+        str(evidence.pk),
     )
     assert event.detail["status"] == 404 and event.path == url
 
@@ -69,7 +77,11 @@ def test_task_export_is_recorded_with_its_filters(client, users, task):
     response = client.get(reverse("exports:tasks_xlsx") + "?scope=unit")
     assert response.status_code == 200
     event = only_event()
-    assert (event.kind, event.user, event.object_type) == (EventKind.EXPORT, users.coordinator_hanoi, "exports:tasks_xlsx")
+    assert (event.kind, event.user, event.object_type) == (
+        EventKind.EXPORT,
+        users.coordinator_hanoi,
+        "exports:tasks_xlsx",
+    )
     assert event.detail == {"query": {"scope": "unit"}}
     assert event.object_repr.endswith(".xlsx")
 
@@ -88,7 +100,9 @@ def test_any_other_attachment_is_recorded_as_an_export(rf, users):
 
     request = rf.get("/xuat-nhap/moi.csv")
     request.user = users.leader_hanoi
-    request.resolver_match = ResolverMatch(new_export, (), {}, url_name="new_csv", app_names=["exports"], namespaces=["exports"])
+    request.resolver_match = ResolverMatch(
+        new_export, (), {}, url_name="new_csv", app_names=["exports"], namespaces=["exports"]
+    )
     AuditEvent.objects.all().delete()
     AuditMiddleware(new_export)(request)
     event = only_event()

@@ -31,7 +31,10 @@ def test_login_records_the_user_their_unit_and_address(client, users, tree):
     post_login(client, "canbo.hanoi", PASSWORD, ip="203.0.113.7")
     (event,) = events(EventKind.LOGIN)
     assert (event.user, event.username, event.unit, event.ip_address) == (
-        users.officer_hanoi, "canbo.hanoi", tree.hanoi, "203.0.113.7"
+        users.officer_hanoi,
+        "canbo.hanoi",
+        tree.hanoi,
+        "203.0.113.7",
     )
 
 
