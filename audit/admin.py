@@ -4,10 +4,9 @@ Superusers only for now; a scoped auditor role can widen has_view_permission lat
 """
 
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from .models import AdminChangeLog, AuditEvent
 
 
 class ReadOnlyForSuperusers(admin.ModelAdmin):
@@ -43,8 +42,8 @@ class AuditEventAdmin(ReadOnlyForSuperusers):
     list_per_page = 100
 
 
-@admin.register(LogEntry)
-class LogEntryAdmin(ReadOnlyForSuperusers):
+@admin.register(AdminChangeLog)
+class AdminChangeLogAdmin(ReadOnlyForSuperusers):
     list_display = ("action_time", "user", "content_type", "object_repr", "action_flag", "change_summary")
     list_filter = ("action_flag", "action_time", "content_type")
     search_fields = ("user__username", "user__full_name", "object_repr", "object_id")
@@ -53,5 +52,5 @@ class LogEntryAdmin(ReadOnlyForSuperusers):
     show_full_result_count = False
 
     @admin.display(description=_("nội dung thay đổi"))
-    def change_summary(self, entry: LogEntry) -> str:
+    def change_summary(self, entry: AdminChangeLog) -> str:
         return entry.get_change_message()

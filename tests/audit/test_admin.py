@@ -62,7 +62,7 @@ def test_staff_who_are_not_superusers_do_not_see_the_audit(client, tree, logged)
     province_admin = make_user("quantri.hanoi", unit=tree.hanoi, role=Role.ADMIN, is_staff=True)
     client.force_login(province_admin)
     assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 403
-    assert client.get(reverse("admin:admin_logentry_changelist")).status_code == 403
+    assert client.get(reverse("admin:audit_adminchangelog_changelist")).status_code == 403
     assert "audit" not in {app["app_label"] for app in client.get(reverse("admin:index")).context["app_list"]}
 
 
@@ -72,8 +72,9 @@ def test_django_admin_log_is_listed_read_only(client, users):
         object_id=str(users.officer_hanoi.pk), object_repr="canbo.hanoi", action_flag=CHANGE, change_message="Đổi nhóm",
     )  # fmt: skip
     client.force_login(users.admin)
-    response = client.get(reverse("admin:admin_logentry_changelist"))
+    response = client.get(reverse("admin:audit_adminchangelog_changelist"))
     assert response.status_code == 200 and "canbo.hanoi" in response.content.decode()
     entry = LogEntry.objects.get()
-    assert client.post(reverse("admin:admin_logentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    delete = reverse("admin:audit_adminchangelog_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
     assert LogEntry.objects.exists()
