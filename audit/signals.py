@@ -6,6 +6,7 @@ admin forms, ``user.groups.add``) that this project does not own; each receiver 
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
@@ -53,19 +54,17 @@ def record_locked_out(sender, request, username, ip_address, **kwargs):
 
 
 def _group_names(pk_set) -> list[str]:
-    from django.contrib.auth.models import Group
-
     return sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
 
 
 def _permission_names(pk_set) -> list[str]:
-    from django.contrib.auth.models import Permission
-
     rows = Permission.objects.filter(pk__in=pk_set).values_list("content_type__app_label", "codename")
     return sorted(f"{app}.{codename}" for app, codename in rows)
 
 
-def _record_m2m(kind, names_of, instance, action, reverse, pk_set, field):
+def _record_m2m(kind, names_of, instance, action, reverse, pk_set, field, owners=None):
+    """One event per changed owner (a user, or a group for its permissions), naming what changed."""
+    owners = owners or User._default_manager
     if action == "pre_clear":
         # clear() does not say what it removed: remember it before.
         if not reverse:
@@ -78,8 +77,8 @@ def _record_m2m(kind, names_of, instance, action, reverse, pk_set, field):
         if action == "post_clear" or not pk_set:
             return
         change = "added" if action == "post_add" else "removed"
-        for user in User._default_manager.filter(pk__in=pk_set):
-            audit_record(kind=kind, obj=user, detail={change: names_of([instance.pk])})
+        for owner in owners.filter(pk__in=pk_set):
+            audit_record(kind=kind, obj=owner, detail={change: names_of([instance.pk])})
         return
     if action == "post_clear":
         removed = getattr(instance, "_audit_cleared", [])
@@ -99,6 +98,15 @@ def record_role_change(sender, instance, action, reverse, pk_set, **kwargs):
 @receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="audit_user_permissions")
 def record_permission_change(sender, instance, action, reverse, pk_set, **kwargs):
     _record_m2m(EventKind.PERMISSION_CHANGED, _permission_names, instance, action, reverse, pk_set, "user_permissions")
+
+
+@receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="audit_group_permissions")
+def record_role_permission_change(sender, instance, action, reverse, pk_set, **kwargs):
+    """What a role may do changes for everyone who has it."""
+    _record_m2m(
+        EventKind.PERMISSION_CHANGED, _permission_names, instance, action, reverse, pk_set, "permissions",
+        owners=Group.objects,
+    )  # fmt: skip
 
 
 @receiver(pre_save, sender=User, dispatch_uid="audit_user_before")

@@ -139,3 +139,11 @@ def test_password_change_is_recorded_but_not_a_rehash(users):
     officer.set_password("Rehash-boi-he-thong")
     officer.save(update_fields=["password"])  # what check_password does after upgrading the hasher
     assert len(events(EventKind.PASSWORD_CHANGED)) == 1
+
+
+def test_a_roles_permissions_changed_name_the_role(accounts):
+    leader = Group.objects.get(name=Role.LEADER)
+    leader.permissions.add(Permission.objects.get(codename="delete_user"))
+    (event,) = events(EventKind.PERMISSION_CHANGED)
+    assert (event.object_type, event.object_repr) == ("auth.group", Role.LEADER)
+    assert event.detail == {"added": ["portal.delete_user"]}
