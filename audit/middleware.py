@@ -60,28 +60,34 @@ class AuditMiddleware:
         return response
 
     def record(self, request, response) -> None:
-        user = getattr(request, "user", None)
         match = getattr(request, "resolver_match", None)
-        if user is None or not user.is_authenticated or match is None:
-            return  # anonymous requests end at the login page; unknown URLs are not objects
+        if match is None:
+            return  # unknown URLs are not objects
         view_name = match.view_name
+        refused = response.status_code in REFUSED_STATUSES
+        kind = None
+        if not refused:
+            if response.status_code != 200 or view_name in NOT_AUDITED:
+                return
+            kind = DOWNLOAD_KINDS.get(view_name)
+            if kind is None and not response.get("Content-Disposition", "").lower().startswith("attachment"):
+                return
+        # Only now: reading request.user loads the session and the user, which most pages need not.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return  # anonymous requests end at the login page
         object_id = ",".join(str(value) for value in match.kwargs.values())
-        if response.status_code in REFUSED_STATUSES:
+        if refused:
             audit_record(
                 kind=EventKind.ACCESS_REFUSED, request=request, object_type=view_name, object_id=object_id,
                 detail={"status": response.status_code, "method": request.method, "query": _query(request)},
             )  # fmt: skip
             return
-        if response.status_code != 200 or view_name in NOT_AUDITED:
-            return
-        kind = DOWNLOAD_KINDS.get(view_name)
-        if kind is None and not response.get("Content-Disposition", "").lower().startswith("attachment"):
-            return
-        if kind == EventKind.EVIDENCE_DOWNLOAD:
-            object_type = "tasks.evidencefile"
-        else:
-            object_type = view_name
         audit_record(
-            kind=kind or EventKind.EXPORT, request=request, object_type=object_type, object_id=object_id,
-            object_repr=_download_name(response), detail={"query": _query(request)},
-        )  # fmt: skip
+            kind=kind or EventKind.EXPORT,
+            request=request,
+            object_type="tasks.evidencefile" if kind == EventKind.EVIDENCE_DOWNLOAD else view_name,
+            object_id=object_id,
+            object_repr=_download_name(response),
+            detail={"query": _query(request)},
+        )

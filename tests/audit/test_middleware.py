@@ -147,3 +147,10 @@ def test_every_named_download_is_a_url_of_the_portal():
 
     known = set(names(get_resolver().url_patterns))
     assert set(DOWNLOAD_KINDS) | NOT_AUDITED <= known
+
+
+def test_ordinary_pages_do_not_load_the_user_for_the_audit(client, users, django_assert_num_queries):
+    """The health check reads no session: the audit must not add one."""
+    client.force_login(users.officer_hanoi)
+    with django_assert_num_queries(1):  # the health check's own SELECT 1
+        client.get(reverse("healthz"))
