@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
+# The demo data exists only with debug on; the drill is about the data, not the production shape.
+export DJANGO_DEBUG=1
 
 PG_BASE=${DRILL_PG_BASE:-postgres://portal:portal@127.0.0.1:5432}
 export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=portal PGPASSWORD=portal
@@ -67,7 +69,7 @@ export PORTAL_VAR_DIR=$WORK/var
 mkdir -p "$PORTAL_VAR_DIR"
 python manage.py migrate --noinput --verbosity 0
 python manage.py load_units >/dev/null
-DJANGO_DEBUG=1 python manage.py seed_demo >/dev/null
+python manage.py seed_demo >/dev/null
 python manage.py recompute_progress >/dev/null
 # An evidence file through the same service as the report page.
 python manage.py shell -v0 -c '
