@@ -198,3 +198,10 @@ def test_media_root_is_found_as_the_settings_find_it(environ):
         [sys.executable, "-B", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert from_script == from_settings
+
+
+def test_ci_runs_the_backup_drill_after_the_tests():
+    run_script = (ROOT / ".ci" / "run").read_text()
+    assert run_script.index("make test") < run_script.index("bash .ci/backup_drill.sh")
+    drill = (ROOT / ".ci" / "backup_drill.sh").read_text()
+    assert "bin/backup" in drill and "bin/restore" in drill and "drill_" in drill
