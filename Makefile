@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format bench messages install install-dev demo clean
+.PHONY: help run test lint format bench messages install install-dev demo clean backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,15 @@ bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is 
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_CACHE_URL=$(BENCH_CACHE_URL) DJANGO_DEBUG=0 \
 	  DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.dashboards_load
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.exports
+
+BACKUP_DIR ?= var/backups
+
+backup: ## Back up the database (DATABASE_URL) and evidence files to $(BACKUP_DIR), see docs/operations.md
+	$(PYTHON) bin/backup --output-dir $(BACKUP_DIR)
+
+restore: ## Restore ARCHIVE=path/to/portal-backup-….tar into an empty database and evidence folder
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=$(BACKUP_DIR)/portal-backup-….tar" >&2; exit 2; }
+	$(PYTHON) bin/restore $(ARCHIVE)
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var

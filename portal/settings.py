@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pccc",
     "dashboards",
     "exports",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.middleware.AuditMiddleware",
     # Must be last: it turns a lockout raised by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -217,6 +219,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 6 * 60 * 60},
     }
 }
+# Audit events (logins, downloads, refusals, role changes) are kept this long, pruned at 03:15.
+CELERY_BEAT_SCHEDULE["daily-prune-audit-events"] = {
+    "task": "audit.prune_audit_events",
+    "schedule": crontab(hour="3", minute="15"),
+    "options": {"expires": 6 * 60 * 60},
+}
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 # A run takes seconds; the lock outlives a killed worker by at most this long.
 RECOMPUTE_LOCK_TTL = int(os.environ.get("RECOMPUTE_LOCK_TTL", "300"))
 # Seconds to wait inside the recompute transaction before commit: only the worker-kill tests set it.

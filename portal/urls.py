@@ -25,6 +25,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("tai-khoan/", include("audit.urls")),
     path("don-vi/", include("provinces.urls")),
     path("nhiem-vu/", include("tasks.urls")),
     path("pccc/", include("pccc.urls")),

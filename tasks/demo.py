@@ -316,7 +316,9 @@ def _seed_unit(*, programme, unit, city, specs, creator, coordinator, people) ->
                 block_reason=reason[0] if reason else "", at=now - datetime.timedelta(days=days_ago),
             )  # fmt: skip
         if decision == "verify":
-            services.progress_completion_verify(actor=coordinator, task=task, note="Đã kiểm tra biên bản, số liệu.")
+            # Four eyes: a completion the coordinator reported is confirmed by the national admin.
+            verifier = people["quantri"] if people[person] == coordinator else coordinator
+            services.progress_completion_verify(actor=verifier, task=task, note="Đã kiểm tra biên bản, số liệu.")
         elif decision == "return":
             services.progress_completion_return(
                 actor=coordinator, task=task, reason="Chưa có số liệu 8/20 chỉ tiêu còn lại; đề nghị bổ sung."

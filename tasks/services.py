@@ -347,6 +347,13 @@ def progress_completion_verify(*, actor, task: Task, note: str = "") -> Progress
     locked = _lock(task)
     if not locked.awaiting_verification:
         raise ValidationError(_("Nhiệm vụ này không có báo cáo hoàn thành nào đang chờ xác nhận."))
+    # Four eyes: the author of the completion report awaiting verification may not confirm it.
+    completion = locked.updates.filter(kind=UpdateKind.REPORT).order_by("-created_at", "-id").first()
+    if completion is not None and completion.author_id == actor.pk:
+        raise ValidationError(
+            _("Bạn không thể tự xác nhận báo cáo hoàn thành do chính mình gửi; cần một Thường trực khác xác nhận."),
+            code="self_verification",
+        )
     update = _append(
         locked, actor=actor, kind=UpdateKind.VERIFIED, percent=locked.current_percent, status=locked.current_status,
         note=note.strip(),

@@ -6,10 +6,12 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from portal.roles import Role
 from tasks import services
 from tasks.choices import BlockReason, TaskGroup, TaskStatus, UpdateKind
 from tasks.models import EvidenceFile, Programme, ProgressUpdate, Task
 
+from ..factories import make_user
 from .conftest import exe_file, office_file, pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +170,26 @@ def test_only_a_coordinator_in_scope_verifies(task, users):
             services.progress_completion_verify(actor=actor, task=task)
     task.refresh_from_db()
     assert task.awaiting_verification
+
+
+def test_nobody_verifies_a_completion_report_they_wrote(task, users):
+    """Four eyes: the coordinator who reported the completion cannot also confirm it."""
+    report(task, users.coordinator_hanoi, percent=100, status=TaskStatus.DONE, note="Xong")
+    with pytest.raises(ValidationError) as error:
+        services.progress_completion_verify(actor=users.coordinator_hanoi, task=task)
+    assert error.value.code == "self_verification"
+    assert "chính mình" in error.value.messages[0]
+    task.refresh_from_db()
+    assert task.awaiting_verification and not task.completion_verified
+    assert not task.updates.filter(kind=UpdateKind.VERIFIED).exists()
+
+
+def test_another_coordinator_verifies_a_coordinators_completion_report(task, users, tree):
+    report(task, users.coordinator_hanoi, percent=100, status=TaskStatus.DONE, note="Xong")
+    colleague = make_user("thuongtruc2.hanoi", unit=tree.hanoi, role=Role.COORDINATOR)
+    services.progress_completion_verify(actor=colleague, task=task)
+    task.refresh_from_db()
+    assert task.completion_verified
 
 
 def test_verified_task_needs_reopening_before_new_reports(task, users):

@@ -206,6 +206,17 @@ def test_coordinator_queue_verify_and_return(client, users, task, make_task):
     assert "Trả lại báo cáo" in timeline
 
 
+def test_coordinator_is_told_in_vietnamese_they_cannot_verify_their_own_completion(client, users, task):
+    services.progress_report_submit(
+        actor=users.coordinator_hanoi, task=task, percent=100, status=TaskStatus.DONE, note="Đã xong"
+    )
+    client.force_login(users.coordinator_hanoi)
+    response = client.post(reverse("tasks:task_verify", kwargs={"pk": task.pk}), follow=True)
+    assert "không thể tự xác nhận" in response.content.decode()
+    task.refresh_from_db()
+    assert task.awaiting_verification and not task.completion_verified
+
+
 def test_return_without_reason_is_refused(client, users, task):
     complete(task, users)
     client.force_login(users.coordinator_hanoi)
