@@ -6,6 +6,8 @@ Superusers only for now; a scoped auditor role can widen has_view_permission lat
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_scope import UnitScopedAdminMixin
+
 from .models import AdminChangeLog, AuditEvent
 
 
@@ -32,7 +34,8 @@ class ReadOnlyForSuperusers(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyForSuperusers):
+class AuditEventAdmin(UnitScopedAdminMixin, ReadOnlyForSuperusers):
+    # Scoped like every unit-bound admin, so that a future provincial auditor sees only their subtree.
     list_display = ("created_at", "kind", "username", "unit", "ip_address", "object_type", "object_id", "object_repr")
     list_filter = ("kind", "created_at", ("unit", admin.RelatedOnlyFieldListFilter))
     search_fields = ("username", "user__full_name", "ip_address", "object_repr", "object_id")
