@@ -1,5 +1,12 @@
+import logging
+import time
+
 from django.conf import settings
 from django.utils import translation
+
+from .security import client_ip, current_client_ip
+
+access_log = logging.getLogger("portal.access")
 
 
 class PortalLocaleMiddleware:
@@ -20,3 +27,35 @@ class PortalLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ClientAddressMiddleware:
+    """Sets ``request.client_ip`` (the real client behind a trusted proxy) and logs each request with it.
+
+    The address is also put where the logging filter finds it, so every log line written while
+    serving the request names the client, not the proxy. gunicorn's own access log would only
+    see the proxy, so this line replaces it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.client_ip = client_ip(request)
+        token = current_client_ip.set(request.client_ip or "-")
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            access_log.info(
+                '%s "%s %s" %s %.0fms user=%s',
+                request.client_ip,
+                request.method,
+                request.get_full_path()[:300],
+                response.status_code,
+                (time.monotonic() - started) * 1000,
+                user.get_username() if user is not None and user.is_authenticated else "-",
+            )
+            return response
+        finally:
+            current_client_ip.reset(token)

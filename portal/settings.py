@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every later log line carries the real client address.
+    "portal.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
@@ -123,13 +125,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures lock that username from that IP for 15 minutes.
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated),
+# e.g. DJANGO_TRUSTED_PROXIES=10.0.0.2,172.18.0.0/16. From any other address the header is
+# ignored and the connection's address is the client's (portal/security.py, docs/operations.md).
+PORTAL_TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+
+# Login throttling by (username, client address): 5 failures lock that pair, never the account
+# for everyone. The cool-off starts at 15 minutes and doubles with each further series of
+# failures from that address since the user's last good login (portal.security.login_cool_off).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+PORTAL_LOGIN_COOLOFF_BASE = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+PORTAL_LOGIN_COOLOFF_MAX = timedelta(hours=24)
+PORTAL_LOGIN_FAILURE_WINDOW = timedelta(hours=24)
+AXES_COOLOFF_TIME = "portal.security.login_cool_off"
+# Each attempt row expires on its own cool-off (they differ by pair), not on one global age.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Failures are kept in AccessFailureLog (the progressive cool-off counts them; audits read them).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A locked-out pair hammering on does not restart its own clock: the next series doubles it instead.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 
 # Language, time, formats.
 LANGUAGE_CODE = "vi"
@@ -251,12 +269,20 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_ip": {"()": "portal.security.ClientAddressFilter"}},
+    "formatters": {
+        # The client's real address (behind a trusted proxy) on every line.
+        "portal": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_ip"], "formatter": "portal"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Replaces Django's default, which prints request errors only when DEBUG is on.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        "portal.access": {"level": os.environ.get("PORTAL_ACCESS_LOG_LEVEL", "INFO")},
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -9,6 +9,14 @@ from provinces.selectors import unit_children_with_counts
 from .health import NOT_CONFIGURED, broker_state, database_state
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE): says how long this lockout lasts."""
+    from .security import login_cool_off
+
+    minutes = max(1, round(login_cool_off(request).total_seconds() / 60))
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
 @login_required
 def home(request):
     """The user's unit and its children; a national user starts at the list of provinces."""
