@@ -60,6 +60,15 @@ css=$(grep -o '/static/vendor/bootstrap-5.3.9/bootstrap\.min\.[0-9a-f]*\.css' <<
 [ -n "$css" ] || fail "no hashed static URL in the login page"
 headers=$(curl -sfI -H 'X-Forwarded-Proto: https' "$BASE$css") || fail "static file $css"
 grep -qi 'cache-control: .*immutable' <<<"$headers" || fail "static file not served by whitenoise: $headers"
+# Content-Security-Policy without inline scripts, Permissions-Policy, __Host- cookies.
+login_headers=$(curl -sfI -H 'X-Forwarded-Proto: https' "$BASE/dang-nhap/") || fail "login page headers"
+csp=$(grep -i '^content-security-policy:' <<<"$login_headers" || true)
+[ -n "$csp" ] || fail "no Content-Security-Policy: $login_headers"
+script_src=$(grep -io "script-src[^;]*" <<<"$csp" | tr -d '\r' || true)
+[ "$script_src" = "script-src 'self'" ] || fail "scripts must come only from 'self' (no unsafe-inline): $csp"
+grep -qi '^permissions-policy: .*camera=()' <<<"$login_headers" || fail "no Permissions-Policy"
+grep -qi '^set-cookie: __Host-csrftoken=.*secure' <<<"$login_headers" || fail "CSRF cookie is not __Host- and Secure"
+echo "headers: $csp"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/dang-nhap/")
 [ "$code" = 301 ] || fail "plain HTTP should redirect to HTTPS, got $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Proto: https' "$BASE/khong-co/")
@@ -89,7 +98,7 @@ session.create()
 print(session.session_key)
 ')
 dashboard() { curl -s -L -o "$PORTAL_VAR_DIR/dashboard.html" -w '%{http_code}' -H 'X-Forwarded-Proto: https' \
-  -H "Cookie: sessionid=$cookie" "$BASE/bang-dieu-khien/"; }
+  -H "Cookie: __Host-sessionid=$cookie" "$BASE/bang-dieu-khien/"; }
 code=$(dashboard)
 [ "$code" = 200 ] && grep -q "id=\"freshness\"" "$PORTAL_VAR_DIR/dashboard.html" || fail "dashboard: $code $(head -c 300 "$PORTAL_VAR_DIR/dashboard.html")"
 [ "$(redis-cli -u "$DJANGO_CACHE_URL" --scan --pattern '*dashboard-page*' | wc -l)" -ge 1 ] \

@@ -59,3 +59,22 @@ class ClientAddressMiddleware:
             return response
         finally:
             current_client_ip.reset(token)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; ``Cache-Control: no-store`` on every signed-in one.
+
+    A signed-in page (or download) names people, units and figures: a shared office computer's
+    browser cache or a proxy must not keep it for the next person.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store, private"
+        return response

@@ -1,8 +1,9 @@
 """Settings for the portal: one module, configured from the environment.
 
-Defaults give the embedded developer run (SQLite under var/, debug on, jobs run
-eagerly in-process). Production sets DJANGO_DEBUG=0 and the variables listed in
-.env.example; then `manage.py check --deploy` is clean.
+Debug is off unless the environment turns it on: `make run` and the test suite
+(tests/settings.py) set DJANGO_DEBUG=1 for themselves. Other defaults give the embedded
+run (SQLite under var/, jobs run eagerly in-process). Production sets the variables
+listed in .env.example; then `manage.py check --deploy` is clean.
 """
 
 import os
@@ -29,7 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off by default: a production host that forgets the variable must not show tracebacks.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "simple_history",
     "provinces",
     "portal",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Must be last: it turns a lockout raised by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -263,8 +268,40 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+    # __Host- cookies are refused by browsers unless Secure, Path=/ and without Domain: another
+    # host of the domain (or plain HTTP) cannot plant or shadow them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
+    LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = LANGUAGE_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = LANGUAGE_COOKIE_DOMAIN = None
+
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, never inline
+# (behaviours live in static/js/, see portal.js for the data-* hooks). Inline *styles* stay
+# allowed: templates size bars and map tiles with style="" and Chart.js sets styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Bootstrap's CSS draws some icons as data: SVG; the MFA QR code is an inline SVG.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the portal never uses, refused for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
 LOGGING = {
     "version": 1,
