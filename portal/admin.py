@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .mfa_admin import reset_two_factor
 from .models import User
 
 
@@ -12,6 +13,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "full_name", "email", "unit__name", "unit__code"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
+    actions = [reset_two_factor]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Thông tin cá nhân"), {"fields": ("full_name", "position", "email", "phone")}),

@@ -97,3 +97,20 @@ class ClientAddressFilter(logging.Filter):
         if not hasattr(record, "client_ip"):
             record.client_ip = current_client_ip.get()
         return True
+
+
+# Session keys read by the middleware on every request (set at login, so a request costs no query).
+LAST_ACTIVITY_KEY = "portal_last_activity"
+MFA_ENROLLED_KEY = "portal_mfa_enrolled"
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """user_logged_in: start the idle clock and note whether the user has a second factor."""
+    import time
+
+    from .mfa import mfa_enrolled
+
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())
+    request.session[MFA_ENROLLED_KEY] = mfa_enrolled(user)

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "provinces",
     "portal",
@@ -77,6 +80,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After authentication: an idle session ends before anything else looks at the user.
+    "portal.middleware.IdleSessionMiddleware",
+    "portal.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -122,11 +129,25 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "Matkhau1", "Hanoi2026", "congan@123": a Vietnamese or organisational word plus digits.
+    {"NAME": "portal.password_validation.VietnameseWordListValidator"},
 ]
 LOGIN_URL = "login"
+
+# Two-factor login (django-otp, TOTP app + backup codes). Staff, superusers, admins and leaders
+# must enrol; everyone else may. Demo users are exempt only while DEBUG is on (portal/mfa.py).
+PORTAL_MFA_ENFORCED = env_bool("DJANGO_MFA_ENFORCED", True)
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "Cổng Đề án 06")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+PORTAL_MFA_BACKUP_CODES = 10
+# A session with no request for this long ends (the page warns two minutes before and pings
+# while the user types, see static/js/session.js).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30")) * 60
+# Accounts with no login for this many days are disabled by the nightly job (portal/jobs.py).
+PORTAL_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("PORTAL_INACTIVE_ACCOUNT_DAYS", "45"))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -238,7 +259,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.recompute_progress",
         "schedule": crontab(hour=os.environ.get("RECOMPUTE_HOUR", "1"), minute=os.environ.get("RECOMPUTE_MINUTE", "0")),
         "options": {"expires": 6 * 60 * 60},
-    }
+    },
+    "nightly-disable-inactive-accounts": {
+        "task": "portal.disable_inactive_accounts",
+        "schedule": crontab(hour="2", minute="30"),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 # A run takes seconds; the lock outlives a killed worker by at most this long.
 RECOMPUTE_LOCK_TTL = int(os.environ.get("RECOMPUTE_LOCK_TTL", "300"))
