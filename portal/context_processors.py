@@ -15,5 +15,5 @@ def navigation(request):
             "is_leader": has_role(user, Role.LEADER, Role.ADMIN),
             "is_coordinator": has_role(user, Role.COORDINATOR, Role.ADMIN),
             "is_officer": has_role(user, Role.OFFICER, Role.COORDINATOR),
-        }
+        },
     }

@@ -27,7 +27,8 @@ class TokenForm(forms.Form):
 
 def next_url(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    allowed = {request.get_host()}
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts=allowed, require_https=request.is_secure()):
         return candidate
     return "/"
 
@@ -54,7 +55,9 @@ def mfa_verify(request):
                     % {"left": mfa.backup_codes_left(request.user)},
                 )
             return redirect(next_url(request))
-        form.add_error("token", _("Mã không đúng hoặc đã hết hạn. Nếu nhập sai nhiều lần, hãy chờ một lúc rồi thử lại."))
+        form.add_error(
+            "token", _("Mã không đúng hoặc đã hết hạn. Nếu nhập sai nhiều lần, hãy chờ một lúc rồi thử lại.")
+        )
     return render(request, "registration/mfa_verify.html", {"form": form, "next": next_url(request)})
 
 

@@ -75,19 +75,20 @@ MIDDLEWARE = [
     # Early, so that every later log line carries the real client address.
     "portal.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may answer early (login, two-factor, idle redirects get them too).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # After authentication: an idle session ends before anything else looks at the user.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: an idle session ends (with a message) before any view runs.
     "portal.middleware.IdleSessionMiddleware",
     "portal.middleware.MFARequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "portal.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Must be last: it turns a lockout raised by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",

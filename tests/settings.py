@@ -10,7 +10,7 @@ import os
 
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
-from portal.settings import *  # noqa: E402, F403
+from portal.settings import *  # noqa: F403
 
 # Most tests sign staff and leaders in with force_login and test other things; the second step
 # is enforced in the tests that are about it (tests/portal/test_mfa.py, test_headers.py).

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tasks.choices import AgencyKind, TaskGroup
 from tasks.models import Agency, Programme, Task
@@ -43,6 +44,7 @@ PRODUCTION_SETTINGS = [
     "LANGUAGE_COOKIE_SECURE",
     "LANGUAGE_COOKIE_PATH",
     "LANGUAGE_COOKIE_DOMAIN",
+    "PORTAL_MFA_ENFORCED",
 ]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.IGNORECASE)
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
@@ -101,9 +103,8 @@ def object_urls(tree, users):
 
 def assert_secure_headers(url, response, *, signed_in):
     headers = response.headers
-    policy = dict(
-        (part.strip().split(" ", 1) + [""])[:2] for part in headers["Content-Security-Policy"].split(";") if part.strip()
-    )
+    directives = [part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";")]
+    policy = {parts[0]: parts[1] if len(parts) > 1 else "" for parts in directives if parts[0]}
     assert policy["script-src"] == "'self'", url
     assert "unsafe" not in policy.get("default-src", ""), url
     assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'", url
@@ -131,7 +132,14 @@ def test_the_walk_covers_the_portals_pages():
 
 
 def test_every_page_sends_the_security_headers_to_a_signed_in_admin(client, users, production, object_urls):
+    assert production.PORTAL_MFA_ENFORCED
     client.force_login(users.admin)
+    # The admin has passed the second step in this session (tests/portal/test_mfa.py tests the step).
+    device = TOTPDevice.objects.create(user=users.admin, name="test", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session["portal_mfa_enrolled"] = True
+    session.save()
     checked = 0
     for url in parameterless_urls() + object_urls:
         response = client.get(url, secure=True)
@@ -147,6 +155,16 @@ def test_every_page_sends_the_security_headers_to_an_officer(client, users, prod
         response = client.get(url, secure=True)
         assert response.status_code < 500, url
         assert_secure_headers(url, response, signed_in=True)
+
+
+def test_staff_without_the_second_step_get_only_the_enrolment_page(client, users, production):
+    client.force_login(users.admin)
+    response = client.get("/admin/", secure=True)
+    assert response.status_code == 302 and response.url.startswith(reverse("mfa_setup"))
+    assert_secure_headers("/admin/ (redirect)", response, signed_in=True)
+    setup = client.get(response.url, secure=True)
+    assert setup.status_code == 200
+    assert_secure_headers("/xac-thuc-hai-buoc/", setup, signed_in=True)
 
 
 def test_login_page_headers_and_cookies_for_a_visitor(client, production):
