@@ -110,6 +110,23 @@ restart_redis
 [ "$code" = 200 ] || fail "dashboard with Redis stopped should be computed from the database, got $code"
 echo "dashboard: cached in Redis, served from the database with Redis stopped"
 
+# Staff must pass two-factor: a signed-in staff session without it is sent to enrol, with the headers.
+staff_cookie=$(python manage.py shell -v0 -c '
+from django.contrib.sessions.backends.db import SessionStore
+from portal.models import User
+user, _ = User.objects.get_or_create(username="smoke.quantri", defaults={"is_staff": True})
+session = SessionStore()
+session["_auth_user_id"], session["_auth_user_backend"] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_hash"] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+')
+mfa_headers=$(curl -s -o /dev/null -D - -H 'X-Forwarded-Proto: https' -H "Cookie: __Host-sessionid=$staff_cookie" "$BASE/admin/")
+grep -q '^HTTP/1.1 302' <<<"$mfa_headers" || fail "staff without two-factor should be redirected: $mfa_headers"
+grep -qi '^location: /xac-thuc-hai-buoc/?next=%2Fadmin%2F' <<<"$mfa_headers" || fail "staff not sent to enrol: $mfa_headers"
+grep -qi '^content-security-policy:' <<<"$mfa_headers" || fail "the redirect has no CSP"
+echo "two-factor: staff sent to enrolment"
+
 # Database down: /healthz says 503; then bring it back.
 PG_VERSION=$(ls /usr/lib/postgresql | sort -V | tail -1)
 pg_ctlcluster "$PG_VERSION" main stop
