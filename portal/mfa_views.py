@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import mfa
 from .security import MFA_ENROLLED_KEY
@@ -48,7 +49,7 @@ def mfa_verify(request):
         device = mfa.mfa_verify(user=request.user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            if device.__class__.__name__ == "StaticDevice":
+            if isinstance(device, StaticDevice):
                 messages.warning(
                     request,
                     _("Bạn vừa dùng một mã dự phòng; còn %(left)s mã. Hãy tạo bộ mã mới nếu sắp hết.")

@@ -71,9 +71,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    # Early, so that every later log line carries the real client address.
+    # First, so that every log line (even of the HTTPS redirect) carries the real client address.
     "portal.middleware.ClientAddressMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that may answer early (login, two-factor, idle redirects get them too).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
