@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Debug is off unless the environment turns it on; the developer targets turn it on for themselves.
+DEV := DJANGO_DEBUG=1
 
 .PHONY: help run test lint format bench messages install install-dev demo clean backup restore
 
@@ -30,17 +32,17 @@ install: $(VENV)/.installed-runtime ## Create .venv and install runtime requirem
 install-dev: $(VENV)/.installed-dev ## Install runtime and test requirements
 
 messages: install ## Compile the Vietnamese and English catalogues
-	@$(PY) manage.py compile_catalogues --verbosity 0
+	@$(DEV) $(PY) manage.py compile_catalogues --verbosity 0
 
 demo: install messages ## Migrate, load the real units and the demo data, compute the figures
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput --verbosity 0
-	$(PY) manage.py load_units
-	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
-	$(PY) manage.py recompute_progress --backfill-days 90 --backfill-every 3
+	$(DEV) $(PY) manage.py migrate --noinput --verbosity 0
+	$(DEV) $(PY) manage.py load_units
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py recompute_progress --backfill-days 90 --backfill-every 3
 
 run: demo ## Set up everything and serve on http://127.0.0.1:$(PORT) (SQLite, no other service)
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev messages ## Run the whole test suite (PostgreSQL if DATABASE_URL points there)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -62,7 +64,7 @@ bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is 
 	  $(PY) -m bench.recompute --scales $(BENCH_SCALES)
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_CACHE_URL=$(BENCH_CACHE_URL) DJANGO_DEBUG=0 \
 	  DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.dashboards_load
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.exports
+	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.exports
 
 BACKUP_DIR ?= var/backups
 

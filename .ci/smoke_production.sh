@@ -60,6 +60,15 @@ css=$(grep -o '/static/vendor/bootstrap-5.3.9/bootstrap\.min\.[0-9a-f]*\.css' <<
 [ -n "$css" ] || fail "no hashed static URL in the login page"
 headers=$(curl -sfI -H 'X-Forwarded-Proto: https' "$BASE$css") || fail "static file $css"
 grep -qi 'cache-control: .*immutable' <<<"$headers" || fail "static file not served by whitenoise: $headers"
+# Content-Security-Policy without inline scripts, Permissions-Policy, __Host- cookies.
+login_headers=$(curl -sfI -H 'X-Forwarded-Proto: https' "$BASE/dang-nhap/") || fail "login page headers"
+csp=$(grep -i '^content-security-policy:' <<<"$login_headers" || true)
+[ -n "$csp" ] || fail "no Content-Security-Policy: $login_headers"
+script_src=$(grep -io "script-src[^;]*" <<<"$csp" | tr -d '\r' || true)
+[ "$script_src" = "script-src 'self'" ] || fail "scripts must come only from 'self' (no unsafe-inline): $csp"
+grep -qi '^permissions-policy: .*camera=()' <<<"$login_headers" || fail "no Permissions-Policy"
+grep -qi '^set-cookie: __Host-csrftoken=.*secure' <<<"$login_headers" || fail "CSRF cookie is not __Host- and Secure"
+echo "headers: $csp"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/dang-nhap/")
 [ "$code" = 301 ] || fail "plain HTTP should redirect to HTTPS, got $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Proto: https' "$BASE/khong-co/")
@@ -89,7 +98,7 @@ session.create()
 print(session.session_key)
 ')
 dashboard() { curl -s -L -o "$PORTAL_VAR_DIR/dashboard.html" -w '%{http_code}' -H 'X-Forwarded-Proto: https' \
-  -H "Cookie: sessionid=$cookie" "$BASE/bang-dieu-khien/"; }
+  -H "Cookie: __Host-sessionid=$cookie" "$BASE/bang-dieu-khien/"; }
 code=$(dashboard)
 [ "$code" = 200 ] && grep -q "id=\"freshness\"" "$PORTAL_VAR_DIR/dashboard.html" || fail "dashboard: $code $(head -c 300 "$PORTAL_VAR_DIR/dashboard.html")"
 [ "$(redis-cli -u "$DJANGO_CACHE_URL" --scan --pattern '*dashboard-page*' | wc -l)" -ge 1 ] \
@@ -100,6 +109,23 @@ code=$(dashboard)
 restart_redis
 [ "$code" = 200 ] || fail "dashboard with Redis stopped should be computed from the database, got $code"
 echo "dashboard: cached in Redis, served from the database with Redis stopped"
+
+# Staff must pass two-factor: a signed-in staff session without it is sent to enrol, with the headers.
+staff_cookie=$(python manage.py shell -v0 -c '
+from django.contrib.sessions.backends.db import SessionStore
+from portal.models import User
+user, _ = User.objects.get_or_create(username="smoke.quantri", defaults={"is_staff": True})
+session = SessionStore()
+session["_auth_user_id"], session["_auth_user_backend"] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_hash"] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+')
+mfa_headers=$(curl -s -o /dev/null -D - -H 'X-Forwarded-Proto: https' -H "Cookie: __Host-sessionid=$staff_cookie" "$BASE/admin/")
+grep -q '^HTTP/1.1 302' <<<"$mfa_headers" || fail "staff without two-factor should be redirected: $mfa_headers"
+grep -qi '^location: /xac-thuc-hai-buoc/?next=%2Fadmin%2F' <<<"$mfa_headers" || fail "staff not sent to enrol: $mfa_headers"
+grep -qi '^content-security-policy:' <<<"$mfa_headers" || fail "the redirect has no CSP"
+echo "two-factor: staff sent to enrolment"
 
 # Database down: /healthz says 503; then bring it back.
 PG_VERSION=$(ls /usr/lib/postgresql | sort -V | tail -1)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .admin_scope import NationalOnlyAdminMixin, UnitScopedAdminMixin
+from .mfa_admin import reset_two_factor
 from .models import User
 from .roles import roles_grantable_by
 
@@ -26,6 +27,7 @@ class UserAdmin(UnitScopedAdminMixin, DjangoUserAdmin):
     search_fields = ["username", "full_name", "email", "unit__name", "unit__code"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
+    actions = [reset_two_factor]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Thông tin cá nhân"), {"fields": ("full_name", "position", "email", "phone")}),

@@ -1,8 +1,9 @@
 """Settings for the portal: one module, configured from the environment.
 
-Defaults give the embedded developer run (SQLite under var/, debug on, jobs run
-eagerly in-process). Production sets DJANGO_DEBUG=0 and the variables listed in
-.env.example; then `manage.py check --deploy` is clean.
+Debug is off unless the environment turns it on: `make run` and the test suite
+(tests/settings.py) set DJANGO_DEBUG=1 for themselves. Other defaults give the embedded
+run (SQLite under var/, jobs run eagerly in-process). Production sets the variables
+listed in .env.example; then `manage.py check --deploy` is clean.
 """
 
 import os
@@ -29,7 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off by default: a production host that forgets the variable must not show tracebacks.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -55,6 +57,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "provinces",
     "portal",
@@ -66,15 +72,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line (even of the HTTPS redirect) carries the real client address.
+    "portal.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may answer early (login, two-factor, idle redirects get them too).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication and messages: an idle session ends (with a message) before any view runs.
+    "portal.middleware.IdleSessionMiddleware",
+    "portal.middleware.MFARequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.middleware.AuditMiddleware",
     # Must be last: it turns a lockout raised by the backend into the lockout page.
@@ -117,21 +132,51 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "Matkhau1", "Hanoi2026", "congan@123": a Vietnamese or organisational word plus digits.
+    {"NAME": "portal.password_validation.VietnameseWordListValidator"},
 ]
 LOGIN_URL = "login"
+
+# Two-factor login (django-otp, TOTP app + backup codes). Staff, superusers, admins and leaders
+# must enrol; everyone else may. Demo users are exempt only while DEBUG is on (portal/mfa.py).
+PORTAL_MFA_ENFORCED = env_bool("DJANGO_MFA_ENFORCED", True)
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "Cổng Đề án 06")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+PORTAL_MFA_BACKUP_CODES = 10
+# A session with no request for this long ends (the page warns two minutes before and pings
+# while the user types, see static/js/session.js).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30")) * 60
+# Accounts with no login for this many days are disabled by the nightly job (portal/jobs.py).
+PORTAL_INACTIVE_ACCOUNT_DAYS = int(os.environ.get("PORTAL_INACTIVE_ACCOUNT_DAYS", "45"))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures lock that username from that IP for 15 minutes.
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated),
+# e.g. DJANGO_TRUSTED_PROXIES=10.0.0.2,172.18.0.0/16. From any other address the header is
+# ignored and the connection's address is the client's (portal/security.py, docs/operations.md).
+PORTAL_TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+
+# Login throttling by (username, client address): 5 failures lock that pair, never the account
+# for everyone. The cool-off starts at 15 minutes and doubles with each further series of
+# failures from that address since the user's last good login (portal.security.login_cool_off).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+PORTAL_LOGIN_COOLOFF_BASE = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+PORTAL_LOGIN_COOLOFF_MAX = timedelta(hours=24)
+PORTAL_LOGIN_FAILURE_WINDOW = timedelta(hours=24)
+AXES_COOLOFF_TIME = "portal.security.login_cool_off"
+# Each attempt row expires on its own cool-off (they differ by pair), not on one global age.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Failures are kept in AccessFailureLog (the progressive cool-off counts them; audits read them).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A locked-out pair hammering on does not restart its own clock: the next series doubles it instead.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 
 # Language, time, formats.
 LANGUAGE_CODE = "vi"
@@ -217,7 +262,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.recompute_progress",
         "schedule": crontab(hour=os.environ.get("RECOMPUTE_HOUR", "1"), minute=os.environ.get("RECOMPUTE_MINUTE", "0")),
         "options": {"expires": 6 * 60 * 60},
-    }
+    },
+    "nightly-disable-inactive-accounts": {
+        "task": "portal.disable_inactive_accounts",
+        "schedule": crontab(hour="2", minute="30"),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 # Audit events (logins, downloads, refusals, role changes) are kept this long, pruned at 03:15.
 CELERY_BEAT_SCHEDULE["daily-prune-audit-events"] = {
@@ -254,18 +304,58 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+    # __Host- cookies are refused by browsers unless Secure, Path=/ and without Domain: another
+    # host of the domain (or plain HTTP) cannot plant or shadow them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
+    LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = LANGUAGE_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = LANGUAGE_COOKIE_DOMAIN = None
+
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, never inline
+# (behaviours live in static/js/, see portal.js for the data-* hooks). Inline *styles* stay
+# allowed: templates size bars and map tiles with style="" and Chart.js sets styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Bootstrap's CSS draws some icons as data: SVG; the MFA QR code is an inline SVG.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the portal never uses, refused for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_ip": {"()": "portal.security.ClientAddressFilter"}},
+    "formatters": {
+        # The client's real address (behind a trusted proxy) on every line.
+        "portal": {"format": "%(asctime)s %(levelname)s %(name)s [%(client_ip)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_ip"], "formatter": "portal"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Replaces Django's default, which prints request errors only when DEBUG is on.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        "portal.access": {"level": os.environ.get("PORTAL_ACCESS_LOG_LEVEL", "INFO")},
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

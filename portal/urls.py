@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import mfa_views, views
 from .forms import LoginForm, PortalPasswordChangeForm
 
 admin.site.site_header = _("Cổng theo dõi Đề án 06 và Tỉnh an toàn PCCC")
@@ -26,6 +26,10 @@ urlpatterns = [
     ),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("tai-khoan/", include("audit.urls")),
+    path("xac-thuc-hai-buoc/", mfa_views.mfa_setup, name="mfa_setup"),
+    path("xac-thuc-hai-buoc/xac-minh/", mfa_views.mfa_verify, name="mfa_verify"),
+    path("xac-thuc-hai-buoc/ma-du-phong/", mfa_views.mfa_backup_codes, name="mfa_backup_codes"),
+    path("phien/gia-han/", views.session_keepalive, name="session_keepalive"),
     path("don-vi/", include("provinces.urls")),
     path("nhiem-vu/", include("tasks.urls")),
     path("pccc/", include("pccc.urls")),

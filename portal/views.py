@@ -1,12 +1,24 @@
+import time
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from provinces.selectors import unit_children_with_counts
 
 from .health import NOT_CONFIGURED, broker_state, database_state
+from .security import LAST_ACTIVITY_KEY
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE): says how long this lockout lasts."""
+    from .security import login_cool_off
+
+    minutes = max(1, round(login_cool_off(request).total_seconds() / 60))
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 @login_required
@@ -19,6 +31,15 @@ def home(request):
         "provinces/unit_detail.html",
         {"unit": None, "children": unit_children_with_counts(None), "breadcrumbs": []},
     )
+
+
+@require_POST
+def session_keepalive(request):
+    """The page's ping while the user is typing: restarts the idle clock (static/js/session.js)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"expired": True, "login_url": resolve_url(settings.LOGIN_URL)}, status=401)
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())
+    return JsonResponse({"remaining": settings.SESSION_IDLE_TIMEOUT})
 
 
 @never_cache
