@@ -2,11 +2,13 @@
 
 
 def client_ip(request) -> str | None:
-    """The address of the client that sent ``request``.
+    """The address of the client that sent ``request``, as the lockout and the logs see it.
 
-    For now the socket's peer (REMOTE_ADDR). Behind the reverse proxy this must come from its
-    header, trusted only when the peer is a configured proxy: change it here, nowhere else.
+    Behind the reverse proxy it comes from the proxy's header, believed only from a configured
+    trusted proxy (portal.security.client_ip says how).
     """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from portal.security import client_ip as proxy_aware_client_ip
+
+    return proxy_aware_client_ip(request) or None

@@ -84,6 +84,7 @@ def totp_enrolment_confirm(*, user, token: str) -> list[str] | None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     log.warning("MFA enrolled: user=%s", user.get_username())
+    _audit_mfa_change(user=user, account=user, change="enrolled")
     return backup_codes_regenerate(user=user)
 
 
@@ -95,6 +96,7 @@ def backup_codes_regenerate(*, user) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(settings.PORTAL_MFA_BACKUP_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     log.warning("MFA backup codes issued: user=%s", user.get_username())
+    _audit_mfa_change(user=user, account=user, change="backup_codes_issued")
     return codes
 
 
@@ -135,4 +137,13 @@ def mfa_reset(*, user, by) -> int:
         single_object=True,
     )
     log.warning("MFA reset: user=%s by=%s devices=%s", user.get_username(), by.get_username(), removed)
+    _audit_mfa_change(user=by, account=user, change="reset", devices=removed)
     return removed
+
+
+def _audit_mfa_change(*, user, account, change: str, **detail) -> None:
+    """Every change of a second factor is an audit event (who did it, on whose account)."""
+    from audit.choices import EventKind
+    from audit.services import audit_record
+
+    audit_record(kind=EventKind.MFA_CHANGED, user=user, obj=account, detail={"change": change, **detail})
