@@ -17,15 +17,24 @@ from . import pending, services
 from .forms import PcccImportForm, TaskImportForm
 from .pccc_import import column_names as pccc_columns
 from .pccc_import import pccc_import_save, plan_pccc_import, planned_cells
+from .task_import import MAX_ROWS as TASK_IMPORT_MAX_ROWS
 from .task_import import column_names as task_columns
 from .task_import import plan_task_import, planned_actions
 from .templates_xlsx import task_template_response
-from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table
+from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table, shown_errors
+
+PCCC_IMPORT_MIN_ROWS = 100
 
 
 def _require_coordinator(user):
     if not task_selectors.can_coordinate(user):
         raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
+
+
+def _page(request, template: str, context: dict, *, status: int):
+    """Render an import page; its error list is cut to the first ``MAX_ERRORS_SHOWN`` ("và N lỗi khác")."""
+    context["errors"], context["errors_hidden"] = shown_errors(list(context.get("errors") or []))
+    return render(request, template, context, status=status)
 
 
 def _read_upload(form) -> bytes:
@@ -38,7 +47,7 @@ def _read_upload(form) -> bytes:
 
 def _task_table(data, filename):
     required, optional = task_columns()
-    return read_table(data, required=required, optional=optional, filename=filename)
+    return read_table(data, required=required, optional=optional, filename=filename, max_rows=TASK_IMPORT_MAX_ROWS)
 
 
 def _tasks_confirm(request, token):
@@ -80,7 +89,7 @@ def _tasks_confirm(request, token):
     # or removed needs a new upload, whose preview shows what would change now.
     form = TaskImportForm(user=user, initial={"programme": programme, "unit": unit})
     context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True, "conflicts": conflicts}
-    return render(request, "exports/task_import.html", context, status=409)
+    return _page(request, "exports/task_import.html", context, status=409)
 
 
 @login_required
@@ -119,7 +128,7 @@ def task_import(request):
                 filename=filename,
             )
     status = 400 if form.is_bound and (form.errors or context["errors"]) else 200
-    return render(request, "exports/task_import.html", context, status=status)
+    return _page(request, "exports/task_import.html", context, status=status)
 
 
 @login_required
@@ -140,8 +149,16 @@ def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run, planne
     level = level if level in levels else max(levels, default=0)
     grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
     required, optional = pccc_columns(grid.criteria)
+    # One row per unit of the grid and one spare, but never fewer than PCCC_IMPORT_MIN_ROWS:
+    # a small grid's file with a few stray rows still gets a message per row (they cost nothing).
+    max_rows = max(len(grid.units) + 1, PCCC_IMPORT_MIN_ROWS)
+    too_many = _(
+        "Tệp có hơn %(max)s dòng số liệu, nhiều hơn số đơn vị của bảng nhập liệu (%(units)s). "
+        "Hãy dùng tệp xuất từ đúng bảng nhập liệu này."
+    ) % {"max": max_rows, "units": len(grid.units)}
     try:
-        plan = plan_pccc_import(grid=grid, table=read_table(data, required=required, optional=optional))
+        table = read_table(data, required=required, optional=optional, max_rows=max_rows, too_many_rows=too_many)
+        plan = plan_pccc_import(grid=grid, table=table)
     except SpreadsheetRefused as refused:
         return None, refused.errors, 0
     changed = pccc_import_save(
@@ -175,7 +192,7 @@ def _pccc_confirm(request, token):
         form = PcccImportForm(user=request.user, initial=initial)
         conflicts = plan.conflicts if plan else []
         context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True, "conflicts": conflicts}
-        return render(request, "exports/pccc_import.html", context, status=409)
+        return _page(request, "exports/pccc_import.html", context, status=409)
     pending.forget(request, token)
     messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": changed})
     return redirect("pccc:unit_results", set_code=criteria_set.code, unit_code=unit.code)
@@ -211,4 +228,4 @@ def pccc_import(request):
                     level=level,
                 )
     status = 400 if form.is_bound and (form.errors or context["errors"]) else 200
-    return render(request, "exports/pccc_import.html", context, status=status)
+    return _page(request, "exports/pccc_import.html", context, status=status)

@@ -35,6 +35,13 @@ def grouped(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+def decimal_field_range(field) -> dict:
+    """``parse_number``'s bounds for a model DecimalField: ``max_digits=6, decimal_places=2`` → 9999,99."""
+    places = field.decimal_places
+    largest = Decimal(10) ** (field.max_digits - places) - Decimal(1).scaleb(-places)
+    return {"max_value": largest, "decimal_places": places}
+
+
 def parse_number(raw, *, max_value: int | Decimal, min_value: int | Decimal = 0, decimal_places: int = 0):
     """The number in ``raw`` (text or a spreadsheet's int/float), or None when it is empty.
 
@@ -80,9 +87,7 @@ def parse_number(raw, *, max_value: int | Decimal, min_value: int | Decimal = 0,
             raise NumberError(_("Phải là số nguyên, không có phần thập phân."))
         return int(number)
     if number != number.quantize(Decimal(1).scaleb(-decimal_places)):
-        raise NumberError(
-            _("Tối đa %(places)s chữ số sau dấu phẩy thập phân.") % {"places": decimal_places}
-        )
+        raise NumberError(_("Tối đa %(places)s chữ số sau dấu phẩy thập phân.") % {"places": decimal_places})
     return number.quantize(Decimal(1).scaleb(-decimal_places))
 
 

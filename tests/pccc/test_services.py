@@ -273,7 +273,7 @@ def test_a_group_by_over_current_rows_counts_only_the_latest_values(users, tree,
 
 
 def test_a_value_with_a_huge_exponent_is_refused_at_once(users, tree, pccc):
-    """"1e1000000" once cost 26 s of CPU in int(Decimal(...)): now a regular expression refuses it."""
+    """The value "1e1000000" once cost 26 s of CPU in int(Decimal(...)): now a regular expression refuses it."""
     started = time.perf_counter()
     error = assert_rejected(
         users.officer_hanoi, pccc, tree.hanoi, CellInput(pccc.groups.pk, tree.soctson.pk, value="1e1000000"), ""

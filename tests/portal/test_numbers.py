@@ -69,7 +69,7 @@ def test_anything_else_gets_a_vietnamese_message(raw, message):
 
 
 def test_more_decimals_than_the_field_keeps_are_refused():
-    with pytest.raises(NumberError, match="Tối đa 2 chữ số sau dấu phẩy thập phân."):
+    with pytest.raises(NumberError, match="Tối đa 2 chữ số sau dấu phẩy thập phân"):
         parse_number("2,555", max_value=Decimal("9999.99"), decimal_places=2)
 
 
