@@ -4,7 +4,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from portal.numbers import NumberField, decimal_field_range
 
 from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
 from .evidence import check_evidence_file
@@ -108,6 +111,12 @@ class TaskForm(forms.ModelForm):
     """Create or edit a task [giao nhiệm vụ]; choices limited to the coordinator's scope."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The portal's one number parser: "2,5" as Vietnamese write it, bounded by the column.
+    weight = NumberField(
+        label=capfirst(Task._meta.get_field("weight").verbose_name),
+        initial=1,
+        **decimal_field_range(Task._meta.get_field("weight")),
+    )
 
     class Meta:
         model = Task
@@ -148,7 +157,8 @@ class TaskForm(forms.ModelForm):
             field.error_messages.setdefault("required", REQUIRED)
             field.error_messages["required"] = REQUIRED
             field.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
-            field.error_messages["invalid"] = _("Giá trị không hợp lệ.")
+            if not isinstance(field, NumberField):  # its messages say what is wrong with the number
+                field.error_messages["invalid"] = _("Giá trị không hợp lệ.")
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = _(
                     "Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2026."

@@ -1,0 +1,50 @@
+"""The task form reads its weight with the portal's one number parser: Vietnamese comma, bounded, fast."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def task_data(programme, tree, agencies, weight):
+    return {
+        "programme": programme.pk, "unit": tree.hoankiem.pk, "group": "cong_dan_so",
+        "title": "Cấp tài khoản định danh điện tử", "lead_agency": agencies.police_hanoi.pk,
+        "start_date": "2026-01-05", "deadline": "2026-06-30", "weight": weight,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("weight", "expected"), [("2,5", "2.50"), ("1.5", "1.50"), ("1.000", "1000.00")])
+def test_a_weight_is_read_the_vietnamese_way(client, users, programme, tree, agencies, weight, expected):
+    client.force_login(users.coordinator_hanoi)
+    response = client.post(reverse("tasks:task_create"), task_data(programme, tree, agencies, weight))
+    assert response.status_code == 302
+    assert str(Task.objects.get().weight) == expected
+
+
+@pytest.mark.parametrize(
+    ("weight", "message"),
+    [("1e1000000", "Không phải là số."), ("9" * 20, "Số quá lớn: tối đa 9.999,99."), ("2,555", "Tối đa 2 chữ số")],
+)
+def test_a_bad_weight_answers_fast_with_a_message(client, users, programme, tree, agencies, weight, message):
+    client.force_login(users.coordinator_hanoi)
+    started = time.perf_counter()
+    response = client.post(reverse("tasks:task_create"), task_data(programme, tree, agencies, weight))
+    assert time.perf_counter() - started < 0.5
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Task.objects.exists()
+
+
+def test_the_edit_form_shows_the_stored_weight_with_a_decimal_comma(client, users, programme, tree, agencies):
+    task = Task.objects.create(
+        programme=programme, unit=tree.hanoi, group="cong_dan_so", title="X", lead_agency=agencies.police_hanoi,
+        start_date="2026-01-05", deadline="2026-06-30", weight="2.5",
+    )  # fmt: skip
+    client.force_login(users.coordinator_hanoi)
+    html = client.get(reverse("tasks:task_edit", kwargs={"pk": task.pk})).content.decode()
+    assert 'name="weight" value="2,50"' in html
