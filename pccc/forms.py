@@ -73,7 +73,7 @@ def _cells_from_json(text: str) -> list[CellInput]:
     malformed = GridValidationError(errors=[_("Dữ liệu bảng gửi lên không hợp lệ.")])
     try:
         items = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past Python's stack
         raise malformed from None
     if not isinstance(items, list) or len(items) > MAX_JSON_CELLS or not all(isinstance(i, dict) for i in items):
         raise malformed

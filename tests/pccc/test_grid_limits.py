@@ -22,6 +22,7 @@ def name(criterion, unit, part):
 
 def test_a_huge_exponent_answers_fast_with_a_form_error(client, users, tree, pccc):
     client.force_login(users.officer_hanoi)
+    client.get(grid_url(pccc), {"ky": PERIOD})  # templates and catalogues loaded: time the post alone
     started = time.perf_counter()
     response = client.post(grid_url(pccc), {"ky": PERIOD, name(pccc.groups, tree.soctson, "v"): "1e1000000"})
     assert time.perf_counter() - started < 0.5
@@ -56,3 +57,11 @@ def test_more_cells_than_the_grid_shows_are_refused_with_413_and_nothing_written
     assert response.status_code == 413
     assert "nhiều hơn số ô của bảng (15). Không ô nào được lưu." in response.content.decode()
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("payload", ["[" * 100_000, '[{"c": 1, "u": 1, "v": ' + "9" * 5_000 + "}]"])
+def test_hostile_json_is_refused_as_malformed(client, users, tree, pccc, payload):
+    client.force_login(users.officer_hanoi)
+    response = client.post(grid_url(pccc), {"ky": PERIOD, "cells_json": payload})
+    assert response.status_code == 400
+    assert "Dữ liệu bảng gửi lên không hợp lệ." in response.content.decode()
