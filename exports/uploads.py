@@ -115,15 +115,10 @@ def read_table(
         # The declared <dimension> is the file's claim, not its content: a 6 KB file claiming
         # A1:XFD1048576 would make openpyxl pad a million empty rows of 16,384 cells.
         sheet.reset_dimensions()
-        with sheet._get_source() as source:
-            merged = MERGED.findall(source.read())
         header_cells = next(sheet.iter_rows(max_row=1, values_only=True), ())
     except Exception:  # openpyxl raises many kinds on a broken or hostile file
         raise _refuse(unreadable) from None
     errors = []
-    if merged:
-        cells = ", ".join(ref.decode() for ref in merged[:5])
-        errors.append(CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells}))
     headers = [str(value).strip() if value is not None else "" for value in header_cells]
     while headers and not headers[-1]:
         headers.pop()
@@ -165,13 +160,27 @@ def read_table(
                         )
                         % {"max": grouped(max_rows)}
                     )
+        # Merged cells are listed after the rows (<mergeCells> follows <sheetData>): scanned only
+        # once the rows are known to be within the limit.
+        merged = _merged_cells(sheet)
     except SpreadsheetRefused:
         raise
     except Exception:  # parsing is lazy: a broken row surfaces here
         raise _refuse(unreadable) from None
+    if merged:
+        cells = ", ".join(ref.decode() for ref in merged[:5])
+        errors.insert(
+            0, CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells})
+        )
     if errors:
         raise SpreadsheetRefused(errors)
     return table
+
+
+def _merged_cells(sheet) -> list[bytes]:
+    with sheet._get_source() as source:
+        xml = source.read()
+    return MERGED.findall(xml) if b"mergeCell" in xml else []
 
 
 def _row_values(headers: list[str], cells: tuple, number: int, errors: list) -> dict:

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from exports import import_views
 from exports.uploads import MAX_ERRORS_SHOWN, SpreadsheetRefused, read_table
@@ -72,10 +73,10 @@ def test_a_small_file_claiming_a_million_rows_with_a_cell_in_the_last_is_refused
     )
 
 
-def test_rows_past_the_limit_are_refused_without_reading_the_rest():
-    data = xlsx_bytes([REQUIRED] + [[f"Việc {i}", i] for i in range(20_000)])
-    refused, seconds = timed_read(data, max_rows=10)
-    assert seconds < 0.5  # reading all 20,000 rows takes about a second
+def test_rows_past_the_limit_are_refused_without_reading_the_rest(parsed_rows):
+    data = xlsx_bytes([REQUIRED] + [[f"Việc {i}", i] for i in range(2_000)])
+    refused, _seconds = timed_read(data, max_rows=10)
+    assert len(parsed_rows) <= 13
     assert isinstance(refused, SpreadsheetRefused)
     assert refused.errors[0].message == (
         "Tệp có hơn 10 dòng số liệu: mỗi lần nhập tối đa 10 dòng. Hãy chia nhỏ tệp rồi nhập lần lượt."
@@ -152,3 +153,27 @@ def test_a_task_weight_takes_the_decimal_comma(client, users, tree, programme, a
     response = upload(client, programme, tree.hanoi, xlsx_bytes([HEADER, line]))
     assert response.status_code == 200, response.context["errors"]
     assert str(response.context["plan"].rows[0].task.weight) == expected
+
+
+@pytest.fixture
+def parsed_rows(monkeypatch) -> list:
+    """Counts the rows openpyxl parses: proof that reading stopped, independent of the machine's load."""
+    parsed = []
+    parse_row = WorkSheetParser.parse_row
+    monkeypatch.setattr(WorkSheetParser, "parse_row", lambda self, row: parsed.append(1) or parse_row(self, row))
+    return parsed
+
+
+def test_a_real_200000_row_file_is_refused_after_the_limit_without_parsing_the_rest(parsed_rows):
+    """Rows written out (not merely claimed): parsing stops at row 5,002 (counted, not timed)."""
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(2, 200_002))
+
+    def filled(xml):
+        xml = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:B200001"', xml)
+        return xml.replace("</row></sheetData>", "</row>" + rows + "</sheetData>")
+
+    data = rewritten(xlsx_bytes([REQUIRED]), filled)
+    refused, _seconds = timed_read(data, max_rows=5_000)
+    assert isinstance(refused, SpreadsheetRefused)
+    assert refused.errors[0].message.startswith("Tệp có hơn 5.000 dòng số liệu")
+    assert len(parsed_rows) <= 5_002 + 2
