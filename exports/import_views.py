@@ -21,6 +21,7 @@ from .task_import import MAX_ROWS as TASK_IMPORT_MAX_ROWS
 from .task_import import column_names as task_columns
 from .task_import import plan_task_import, planned_actions
 from .templates_xlsx import task_template_response
+from .throttle import rate_limited
 from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table, shown_errors
 
 PCCC_IMPORT_MIN_ROWS = 100
@@ -98,6 +99,8 @@ def task_import(request):
     """Import tasks into a programme and unit from the template."""
     _require_coordinator(request.user)
     user = request.user
+    if request.method == "POST" and (limited := rate_limited(request, "imports")):
+        return limited
     if request.POST.get("token"):
         return _tasks_confirm(request, request.POST["token"])
     form = TaskImportForm(request.POST or None, request.FILES or None, user=user)
@@ -136,6 +139,8 @@ def task_import(request):
 def task_template(request):
     """The empty task template, with a second sheet listing the groups, agencies and unit codes."""
     _require_coordinator(request.user)
+    if limited := rate_limited(request, "exports"):
+        return limited
     return task_template_response(request.user)
 
 
@@ -203,6 +208,8 @@ def _pccc_confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def pccc_import(request):
     """Import criterion values for a period from the grid export (the template)."""
+    if request.method == "POST" and (limited := rate_limited(request, "imports")):
+        return limited
     if request.POST.get("token"):
         return _pccc_confirm(request, request.POST["token"])
     form = PcccImportForm(request.POST or None, request.FILES or None, user=request.user)
