@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.numbers import NumberField, decimal_field_range
 
 from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
-from .evidence import check_evidence_file
+from .evidence import check_evidence_count, check_evidence_file
 from .models import Task
 from .selectors import agencies_visible_to, people_visible_to, programmes_visible_to, tasks_visible_to, units_for_tasks
 
@@ -79,12 +79,14 @@ class ProgressReportForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Gửi báo cáo")))
 
     def clean_evidence(self):
+        uploads = self.cleaned_data.get("evidence") or []
+        check_evidence_count(uploads)  # before any file is read
         errors = []
-        for upload in self.cleaned_data.get("evidence") or []:
+        for upload in uploads:
             try:
                 check_evidence_file(upload)
             except ValidationError as error:
-                errors.extend(error.messages)
+                errors.append(error)  # with its code: a size refusal makes the page a 413
         if errors:
             raise ValidationError(errors)
         return self.cleaned_data.get("evidence") or []

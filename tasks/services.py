@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from provinces.models import AdministrativeUnit
 
 from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, TaskStatus, UpdateKind
-from .evidence import check_evidence_file
+from .evidence import check_evidence_file, check_evidence_quota, evidence_names
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
 from .selectors import can_coordinate, can_report
 
@@ -302,6 +302,10 @@ def progress_report_submit(
             number, checked = _check_report(
                 locked, percent=percent, status=status, note=note, block_reason=block_reason, files=files
             )
+            try:  # under the task's lock: two reports cannot both fit in the last of the quota
+                check_evidence_quota(task=locked, user=actor, uploads=files)
+            except ValidationError as error:
+                raise ValidationError({"evidence": error.error_list}) from None
             when = at or timezone.now()
             if status in DONE_STATUSES:
                 late = timezone.localdate(when) > locked.deadline
@@ -312,11 +316,13 @@ def progress_report_submit(
                 locked, actor=actor, kind=UpdateKind.REPORT, percent=number, status=status, note=note.strip(),
                 block_reason=block_reason, at=when,
             )  # fmt: skip
-            for upload, (content_type, _ext) in checked:
+            for upload, (content_type, extension) in checked:
+                # Stored and downloaded with the extension of the checked content, never the uploader's.
+                stored_name, shown_name = evidence_names(upload.name, extension)
                 evidence = EvidenceFile(
-                    update=update, original_name=upload.name[:255], content_type=content_type, size=upload.size
+                    update=update, original_name=shown_name, content_type=content_type, size=upload.size
                 )
-                evidence.file.save(upload.name, upload, save=False)
+                evidence.file.save(stored_name, upload, save=False)
                 stored.append(evidence.file.name)
                 evidence.save()
     except Exception:
