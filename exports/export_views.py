@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from dashboards.selectors import SORT_KEYS, dashboard, programme_and_unit_or_404
 from pccc import selectors as pccc_selectors
-from pccc.forms import period_from_request
+from pccc.forms import level_from_request, period_from_request
 from pccc.periods import Period
 from provinces.selectors import unit_visible_to_or_404
 from tasks import selectors as task_selectors
@@ -45,8 +45,7 @@ def grid_for(request, set_code: str, unit_code: str):
     period = period_from_request(request.GET, Period.month_of(timezone.localdate()))
     criteria = pccc_selectors.criteria_of(criteria_set)
     levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
-    cap = request.GET.get("cap", "")
-    level = int(cap) if cap.isdigit() and int(cap) in levels else max(levels, default=0)
+    level = level_from_request(request.GET, levels)
     grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
     return criteria_set, unit, period, level, grid
 

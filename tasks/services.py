@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
 
 from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, TaskStatus, UpdateKind
@@ -235,15 +236,14 @@ def _append(task: Task, *, actor, kind: str, percent: int, status: str, note: st
 
 
 def _parse_percent(value) -> int | None:
-    if isinstance(value, bool):
-        return None
+    """A whole number through the portal's strict parser (no int(Decimal("1e1000000"))); else None.
+
+    Bounded loosely here: the caller says when it is outside 0–100.
+    """
     try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError:
+        return parse_number(value, min_value=-1000, max_value=1000)
+    except NumberError:
         return None
-    if not number.is_finite() or number != number.to_integral_value():
-        return None
-    return int(number)
 
 
 def _check_report(task: Task, *, percent, status: str, note: str, block_reason: str, files) -> tuple:

@@ -2,6 +2,7 @@
 
 import json
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -65,3 +66,19 @@ def test_hostile_json_is_refused_as_malformed(client, users, tree, pccc, payload
     response = client.post(grid_url(pccc), {"ky": PERIOD, "cells_json": payload})
     assert response.status_code == 400
     assert "Dữ liệu bảng gửi lên không hợp lệ." in response.content.decode()
+
+
+@pytest.mark.parametrize("cap", ["²", "9" * 5_000])
+def test_a_hostile_level_is_ignored_not_a_500(client, users, tree, pccc, cap):
+    client.force_login(users.officer_hanoi)
+    assert client.get(grid_url(pccc), {"ky": PERIOD, "cap": cap}).status_code == 200
+    export = reverse("exports:pccc_grid_xlsx", kwargs={"set_code": pccc.set.code, "unit_code": "01"})
+    assert client.get(export, {"ky": PERIOD, "cap": cap}).status_code == 200
+
+
+def test_a_field_name_with_thousands_of_digits_is_not_a_cell(client, users, tree, pccc):
+    client.force_login(users.officer_hanoi)
+    body = urlencode({"ky": PERIOD, f"c{'9' * 5_000}_u1_v": "1"})
+    response = client.post(grid_url(pccc), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert not Assessment.objects.exists()

@@ -49,3 +49,19 @@ def test_the_edit_form_shows_the_stored_weight_with_a_decimal_comma(client, user
     client.force_login(users.coordinator_hanoi)
     html = client.get(reverse("tasks:task_edit", kwargs={"pk": task.pk})).content.decode()
     assert 'name="weight" value="2,50"' in html
+
+
+def test_the_report_service_reads_a_percent_without_converting_free_text(users, make_task):
+    """progress_report_submit is called by pages and jobs alike: "1e1000000" is refused at once."""
+    from django.core.exceptions import ValidationError
+
+    from tasks import services
+
+    task = make_task(accountable_person=users.officer_hanoi)
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as excinfo:
+        services.progress_report_submit(
+            actor=users.officer_hanoi, task=task, percent="1e1000000", status="dang_trien_khai"
+        )
+    assert time.perf_counter() - started < 0.5
+    assert excinfo.value.message_dict["percent"] == ["Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100."]
