@@ -7,13 +7,14 @@ from django.views.decorators.http import require_GET
 
 from dashboards.selectors import SORT_KEYS, dashboard, programme_and_unit_or_404
 from pccc import selectors as pccc_selectors
-from pccc.forms import period_from_request
+from pccc.forms import level_from_request, period_from_request
 from pccc.periods import Period
 from provinces.selectors import unit_visible_to_or_404
 from tasks import selectors as task_selectors
 from tasks.forms import TaskFilterForm
 
 from . import selectors
+from .throttle import rate_limited
 from .xlsx import new_workbook, workbook_response, write_sheet
 
 
@@ -21,6 +22,8 @@ from .xlsx import new_workbook, workbook_response, write_sheet
 @require_GET
 def tasks_xlsx(request):
     """The task list of "Việc của tôi" with the same filters (and ``don_vi`` for one unit's subtree)."""
+    if limited := rate_limited(request, "exports"):
+        return limited
     user = request.user
     default_scope = "mine" if task_selectors.can_report(user) else "unit"
     filters = TaskFilterForm(
@@ -42,8 +45,7 @@ def grid_for(request, set_code: str, unit_code: str):
     period = period_from_request(request.GET, Period.month_of(timezone.localdate()))
     criteria = pccc_selectors.criteria_of(criteria_set)
     levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
-    cap = request.GET.get("cap", "")
-    level = int(cap) if cap.isdigit() and int(cap) in levels else max(levels, default=0)
+    level = level_from_request(request.GET, levels)
     grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
     return criteria_set, unit, period, level, grid
 
@@ -53,6 +55,8 @@ def grid_for(request, set_code: str, unit_code: str):
 @require_GET
 def pccc_grid_xlsx(request, set_code: str, unit_code: str):
     """Units × criteria for a period, as the entry grid shows them; it is also the import template."""
+    if limited := rate_limited(request, "exports"):
+        return limited
     criteria_set, unit, period, _level, grid = grid_for(request, set_code, unit_code)
     columns = selectors.grid_columns(grid.criteria)
     workbook = new_workbook()
@@ -69,6 +73,8 @@ def pccc_grid_xlsx(request, set_code: str, unit_code: str):
 @require_GET
 def ranking_xlsx(request, programme_id: int, code: str):
     """The ranking of the child units on the dashboard, in the dashboard's sort order."""
+    if limited := rate_limited(request, "exports"):
+        return limited
     programme, unit = programme_and_unit_or_404(request.user, programme_id, code)
     sort = request.GET.get("sap_xep", "hoan-thanh")
     board = dashboard(programme=programme, unit=unit, sort=sort if sort in SORT_KEYS else "hoan-thanh")

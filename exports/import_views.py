@@ -17,15 +17,25 @@ from . import pending, services
 from .forms import PcccImportForm, TaskImportForm
 from .pccc_import import column_names as pccc_columns
 from .pccc_import import pccc_import_save, plan_pccc_import, planned_cells
+from .task_import import MAX_ROWS as TASK_IMPORT_MAX_ROWS
 from .task_import import column_names as task_columns
 from .task_import import plan_task_import, planned_actions
 from .templates_xlsx import task_template_response
-from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table
+from .throttle import rate_limited
+from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table, shown_errors
+
+PCCC_IMPORT_MIN_ROWS = 100
 
 
 def _require_coordinator(user):
     if not task_selectors.can_coordinate(user):
         raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
+
+
+def _page(request, template: str, context: dict, *, status: int):
+    """Render an import page; its error list is cut to the first ``MAX_ERRORS_SHOWN`` ("và N lỗi khác")."""
+    context["errors"], context["errors_hidden"] = shown_errors(list(context.get("errors") or []))
+    return render(request, template, context, status=status)
 
 
 def _read_upload(form) -> bytes:
@@ -38,7 +48,7 @@ def _read_upload(form) -> bytes:
 
 def _task_table(data, filename):
     required, optional = task_columns()
-    return read_table(data, required=required, optional=optional, filename=filename)
+    return read_table(data, required=required, optional=optional, filename=filename, max_rows=TASK_IMPORT_MAX_ROWS)
 
 
 def _tasks_confirm(request, token):
@@ -80,7 +90,7 @@ def _tasks_confirm(request, token):
     # or removed needs a new upload, whose preview shows what would change now.
     form = TaskImportForm(user=user, initial={"programme": programme, "unit": unit})
     context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True, "conflicts": conflicts}
-    return render(request, "exports/task_import.html", context, status=409)
+    return _page(request, "exports/task_import.html", context, status=409)
 
 
 @login_required
@@ -89,6 +99,8 @@ def task_import(request):
     """Import tasks into a programme and unit from the template."""
     _require_coordinator(request.user)
     user = request.user
+    if request.method == "POST" and (limited := rate_limited(request, "imports")):
+        return limited
     if request.POST.get("token"):
         return _tasks_confirm(request, request.POST["token"])
     form = TaskImportForm(request.POST or None, request.FILES or None, user=user)
@@ -119,7 +131,7 @@ def task_import(request):
                 filename=filename,
             )
     status = 400 if form.is_bound and (form.errors or context["errors"]) else 200
-    return render(request, "exports/task_import.html", context, status=status)
+    return _page(request, "exports/task_import.html", context, status=status)
 
 
 @login_required
@@ -127,6 +139,8 @@ def task_import(request):
 def task_template(request):
     """The empty task template, with a second sheet listing the groups, agencies and unit codes."""
     _require_coordinator(request.user)
+    if limited := rate_limited(request, "exports"):
+        return limited
     return task_template_response(request.user)
 
 
@@ -140,8 +154,16 @@ def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run, planne
     level = level if level in levels else max(levels, default=0)
     grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
     required, optional = pccc_columns(grid.criteria)
+    # One row per unit of the grid and one spare, but never fewer than PCCC_IMPORT_MIN_ROWS:
+    # a small grid's file with a few stray rows still gets a message per row (they cost nothing).
+    max_rows = max(len(grid.units) + 1, PCCC_IMPORT_MIN_ROWS)
+    too_many = _(
+        "Tệp có hơn %(max)s dòng số liệu, nhiều hơn số đơn vị của bảng nhập liệu (%(units)s). "
+        "Hãy dùng tệp xuất từ đúng bảng nhập liệu này."
+    ) % {"max": max_rows, "units": len(grid.units)}
     try:
-        plan = plan_pccc_import(grid=grid, table=read_table(data, required=required, optional=optional))
+        table = read_table(data, required=required, optional=optional, max_rows=max_rows, too_many_rows=too_many)
+        plan = plan_pccc_import(grid=grid, table=table)
     except SpreadsheetRefused as refused:
         return None, refused.errors, 0
     changed = pccc_import_save(
@@ -175,7 +197,7 @@ def _pccc_confirm(request, token):
         form = PcccImportForm(user=request.user, initial=initial)
         conflicts = plan.conflicts if plan else []
         context = {"form": form, "plan": plan, "errors": errors, "token": token, "stale": True, "conflicts": conflicts}
-        return render(request, "exports/pccc_import.html", context, status=409)
+        return _page(request, "exports/pccc_import.html", context, status=409)
     pending.forget(request, token)
     messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": changed})
     return redirect("pccc:unit_results", set_code=criteria_set.code, unit_code=unit.code)
@@ -186,6 +208,8 @@ def _pccc_confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def pccc_import(request):
     """Import criterion values for a period from the grid export (the template)."""
+    if request.method == "POST" and (limited := rate_limited(request, "imports")):
+        return limited
     if request.POST.get("token"):
         return _pccc_confirm(request, request.POST["token"])
     form = PcccImportForm(request.POST or None, request.FILES or None, user=request.user)
@@ -211,4 +235,4 @@ def pccc_import(request):
                     level=level,
                 )
     status = 400 if form.is_bound and (form.errors or context["errors"]) else 200
-    return render(request, "exports/pccc_import.html", context, status=status)
+    return _page(request, "exports/pccc_import.html", context, status=status)

@@ -11,6 +11,7 @@ from .forms import ReportForm
 from .report_data import report_data
 from .report_docx import build_report
 from .report_pdf import PdfUnavailable, build_report_pdf
+from .throttle import rate_limited
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -45,6 +46,8 @@ def report_docx(request):
     form, data = _read(request)
     if data is None:
         return render(request, "exports/report_form.html", {"form": form}, status=400)
+    if limited := rate_limited(request, "reports"):
+        return limited
     return _download(build_report(data), DOCX_CONTENT_TYPE, _name(form, "docx"))
 
 
@@ -55,6 +58,8 @@ def report_pdf(request):
     form, data = _read(request)
     if data is None:
         return render(request, "exports/report_form.html", {"form": form}, status=400)
+    if limited := rate_limited(request, "reports"):
+        return limited
     try:
         content = build_report_pdf(data, today=timezone.localdate())
     except PdfUnavailable:

@@ -13,13 +13,14 @@ edit or a new task by someone else in between is never silently overwritten.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from portal.numbers import NumberError, decimal_field_range, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import units_visible_to
 from tasks import selectors as task_selectors
@@ -42,6 +43,7 @@ DESCRIPTION = _lazy("Nội dung, cách thức thực hiện")
 RESULT = _lazy("Sản phẩm đầu ra")
 
 BATCH = 500
+MAX_ROWS = 5_000  # tasks in one file: a province's whole year fits, a runaway sheet does not
 REQUIRED_COLUMNS = [TITLE, GROUP, LEAD, START, DEADLINE]
 OPTIONAL_COLUMNS = [UNIT, COORDINATING, PERSON, WEIGHT, DESCRIPTION, RESULT]
 ALL_COLUMNS = [TITLE, GROUP, UNIT, LEAD, COORDINATING, PERSON, START, DEADLINE, WEIGHT, DESCRIPTION, RESULT]
@@ -190,13 +192,15 @@ def _date(value, column, row, errors):
 
 
 def _weight(value, row, errors):
+    """The weight in the model's range (``portal.numbers``: "2,5" or 2.5; no exponent), else an error."""
     if value is None:
         return Decimal(1)
     try:
-        weight = Decimal(str(value).replace(",", "."))
-    except InvalidOperation:
-        weight = None
-    if weight is None or not weight.is_finite():
+        weight = parse_number(value, **decimal_field_range(Task._meta.get_field("weight")))
+    except NumberError as error:
+        errors.append(CellError(row, str(WEIGHT), str(error)))
+        return None
+    if not weight:
         errors.append(CellError(row, str(WEIGHT), _("Trọng số phải là một số dương.")))
         return None
     return weight

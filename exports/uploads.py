@@ -3,7 +3,8 @@
 Refused with a Vietnamese message: anything that is not an .xlsx zip (a renamed .exe, a
 CSV, an empty file), files over 5 MB, zip bombs (declared uncompressed sizes are checked
 before any member is inflated; zipfile never inflates past the declared size), macros,
-formulas, merged cells, missing or extra columns. openpyxl parses the XML through
+formulas, merged cells, missing or extra columns, more rows than the import's limit
+(read as a stream, whatever dimension the sheet declares). openpyxl parses the XML through
 defusedxml (installed with this app), so entity-expansion bombs are refused too.
 """
 
@@ -16,10 +17,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from portal.numbers import grouped
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 MAX_RATIO = 150
 MAX_MEMBERS = 500
+DEFAULT_MAX_ROWS = 5_000  # rows with data in one import (the task import's limit)
+# Blank rows tolerated past the limit (a sheet formatted further down than it is filled);
+# a row beyond is refused, so a file claiming row 1,048,576 costs no more than this.
+BLANK_ROWS_TOLERATED = 1_000
+MAX_ERRORS_SHOWN = 200
 ZIP_MAGIC = b"PK\x03\x04"
 MERGED = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z0-9:]+)"')
 MACRO_MARKERS = ("vbaproject.bin", "macrosheets/", "activex", "xl/embeddings/")
@@ -75,27 +83,42 @@ def check_xlsx_bytes(data: bytes, *, filename: str = "") -> None:
         raise _refuse(_("Tệp có dung lượng giải nén bất thường (nghi là “bom nén”). Tệp không được xử lý."))
 
 
-def read_table(data: bytes, *, required: list[str], optional: list[str] = (), filename: str = ""):
+def _listed(names: list[str], most: int = 20) -> str:
+    """Names for a message, at most ``most`` of them: a crafted header may have 16,384 columns."""
+    shown = ", ".join(names[:most])
+    return shown + (" …" if len(names) > most else "")
+
+
+def read_table(
+    data: bytes,
+    *,
+    required: list[str],
+    optional: list[str] = (),
+    filename: str = "",
+    max_rows: int = DEFAULT_MAX_ROWS,
+    too_many_rows: str = "",
+):
     """Rows of the first sheet as ``(row_number, {header: value})``, or SpreadsheetRefused.
 
     The header is row 1. Empty rows are skipped. Formulas, merged cells, missing or
-    unknown columns are errors of the file.
+    unknown columns are errors of the file. Rows are streamed and reading stops as soon as
+    the file has more than ``max_rows`` rows with data (refused with ``too_many_rows``, or
+    a general message), or reaches a row past ``max_rows`` plus ``BLANK_ROWS_TOLERATED``:
+    the cost of a file is bounded by the limit, not by what the file claims.
     """
     check_xlsx_bytes(data, filename=filename)
+    unreadable = _("Không đọc được tệp Excel. Hãy tải mẫu và nhập số liệu vào mẫu.")
     try:
         # Read-only mode streams the sheet XML: several times faster than building every cell.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
         sheet = workbook.worksheets[0]
-        with sheet._get_source() as source:
-            merged = MERGED.findall(source.read())
-        rows = iter(list(sheet.iter_rows(values_only=True)))  # parsed here, where errors are caught
+        # The declared <dimension> is the file's claim, not its content: a 6 KB file claiming
+        # A1:XFD1048576 would make openpyxl pad a million empty rows of 16,384 cells.
+        sheet.reset_dimensions()
+        header_cells = next(sheet.iter_rows(max_row=1, values_only=True), ())
     except Exception:  # openpyxl raises many kinds on a broken or hostile file
-        raise _refuse(_("Không đọc được tệp Excel. Hãy tải mẫu và nhập số liệu vào mẫu.")) from None
+        raise _refuse(unreadable) from None
     errors = []
-    if merged:
-        cells = ", ".join(ref.decode() for ref in merged[:5])
-        errors.append(CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells}))
-    header_cells = next(rows, ())
     headers = [str(value).strip() if value is not None else "" for value in header_cells]
     while headers and not headers[-1]:
         headers.pop()
@@ -103,27 +126,76 @@ def read_table(data: bytes, *, required: list[str], optional: list[str] = (), fi
     missing = [h for h in required if h not in headers]
     extra = [h or _("(cột không có tiêu đề)") for h in headers if h not in known]
     if missing:
-        errors.append(CellError(1, "", _("Thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)}))
+        errors.append(CellError(1, "", _("Thiếu cột: %(columns)s.") % {"columns": _listed(missing)}))
     if extra:
-        errors.append(CellError(1, "", _("Cột không có trong mẫu: %(columns)s.") % {"columns": ", ".join(extra)}))
+        errors.append(CellError(1, "", _("Cột không có trong mẫu: %(columns)s.") % {"columns": _listed(extra)}))
     duplicated = {h for h in headers if h and headers.count(h) > 1}
     if duplicated:
-        errors.append(CellError(1, "", _("Cột bị lặp: %(columns)s.") % {"columns": ", ".join(sorted(duplicated))}))
+        errors.append(CellError(1, "", _("Cột bị lặp: %(columns)s.") % {"columns": _listed(sorted(duplicated))}))
     if errors:
         raise SpreadsheetRefused(errors)
     table = []
-    for number, cells in enumerate(rows, start=2):
-        values = {}
-        for header, value in zip(headers, cells, strict=False):
-            # Without data_only a formula cell reads as its text, "=…": refuse it, keep no result.
-            if isinstance(value, str) and value.startswith("="):
-                errors.append(CellError(number, header, _("Ô có công thức; hãy dán giá trị thay cho công thức.")))
-                value = None
-            if isinstance(value, str):
-                value = value.strip()
-            values[header] = None if value == "" else value
-        if any(v is not None for v in values.values()):
-            table.append((number, values))
+    last_row = max_rows + 1 + BLANK_ROWS_TOLERATED
+    # Only the template's columns are read: cells to the right of the header are ignored.
+    rows = sheet.iter_rows(min_row=2, max_col=len(headers), values_only=True)
+    try:
+        for number, cells in enumerate(rows, start=2):
+            if number > last_row:
+                raise _refuse(
+                    _(
+                        "Tệp có dòng thứ %(row)s trở đi (kể cả dòng trống): quá giới hạn %(max)s dòng mỗi lần nhập. "
+                        "Hãy xóa các dòng thừa hoặc chia nhỏ tệp."
+                    )
+                    % {"row": grouped(number), "max": grouped(max_rows)}
+                )
+            values = _row_values(headers, cells, number, errors)
+            if any(v is not None for v in values.values()):
+                table.append((number, values))
+                if len(table) > max_rows:
+                    raise _refuse(
+                        too_many_rows
+                        or _(
+                            "Tệp có hơn %(max)s dòng số liệu: mỗi lần nhập tối đa %(max)s dòng. "
+                            "Hãy chia nhỏ tệp rồi nhập lần lượt."
+                        )
+                        % {"max": grouped(max_rows)}
+                    )
+        # Merged cells are listed after the rows (<mergeCells> follows <sheetData>): scanned only
+        # once the rows are known to be within the limit.
+        merged = _merged_cells(sheet)
+    except SpreadsheetRefused:
+        raise
+    except Exception:  # parsing is lazy: a broken row surfaces here
+        raise _refuse(unreadable) from None
+    if merged:
+        cells = ", ".join(ref.decode() for ref in merged[:5])
+        errors.insert(
+            0, CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells})
+        )
     if errors:
         raise SpreadsheetRefused(errors)
     return table
+
+
+def _merged_cells(sheet) -> list[bytes]:
+    with sheet._get_source() as source:
+        xml = source.read()
+    return MERGED.findall(xml) if b"mergeCell" in xml else []
+
+
+def _row_values(headers: list[str], cells: tuple, number: int, errors: list) -> dict:
+    values = {}
+    for header, value in zip(headers, cells, strict=False):
+        # Without data_only a formula cell reads as its text, "=…": refuse it, keep no result.
+        if isinstance(value, str) and value.startswith("="):
+            errors.append(CellError(number, header, _("Ô có công thức; hãy dán giá trị thay cho công thức.")))
+            value = None
+        if isinstance(value, str):
+            value = value.strip()
+        values[header] = None if value == "" else value
+    return values
+
+
+def shown_errors(errors: list) -> tuple[list, int]:
+    """(the first ``MAX_ERRORS_SHOWN`` errors, how many more): a page of 5,000 errors helps nobody."""
+    return errors[:MAX_ERRORS_SHOWN], max(0, len(errors) - MAX_ERRORS_SHOWN)

@@ -14,6 +14,7 @@ from itertools import chain, islice
 from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -26,6 +27,9 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 WIDTH_SAMPLE = 500  # rows read ahead to size the columns
 MAX_WIDTH = 60
+MAX_CELL_TEXT = 32_767  # Excel's limit of characters in one cell
+# First characters that make a spreadsheet (or a CSV saved from it) read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def write_sheet(workbook: Workbook, *, title: str, columns: list[Column], rows: 
     last = get_column_letter(len(columns))
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell = text_cell(sheet, str(column.header))
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
         header.append(cell)
     sheet.append(header)
@@ -100,10 +104,34 @@ def _cell(sheet, value, fmt):
         cell = WriteOnlyCell(sheet, value=value.value)
         cell.number_format = value.number_format
         return cell
-    if fmt is None or value is None:
-        return value
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return text_cell(sheet, value)
+    # A fresh cell each time: openpyxl would write a bare value into the last cell object
+    # appended, inheriting its style (a quote prefix, a date format).
     cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = fmt
+    if fmt is not None:
+        cell.number_format = fmt
+    return cell
+
+
+def text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A cell holding ``value`` as text, whatever its first character: never a formula.
+
+    openpyxl writes a str starting with "=" as a live formula (and "#N/A" as an error), so
+    a task titled ``=HYPERLINK("http://…","Bấm vào")`` would become a link in every
+    exported file. Every string of every sheet (titles, notes, names, evidence, headers)
+    goes through here: the type is forced to an inline string, and a value starting with
+    a character a spreadsheet reads as a formula (= + - @, tab, CR, LF) also gets Excel's
+    "quote prefix", so that editing the cell keeps it text. Characters XML cannot carry
+    (control characters a form may have let in) are dropped, rather than failing the export.
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
     return cell
 
 

@@ -13,7 +13,8 @@ from .periods import Period, recent_periods
 from .services import CellInput, GridValidationError
 
 # One input per part of a cell: v = value/numerator, d = denominator, a = yes/no, e = evidence.
-_FIELD = re.compile(r"^c(\d+)_u(\d+)_([vdae])$")
+# ASCII digits, bounded: int() of "²" or of 5,000 digits raises, and a field name is free text.
+_FIELD = re.compile(r"^c(\d{1,18})_u(\d{1,18})_([vdae])$", re.ASCII)
 PARTS = {"v": "value", "d": "denominator", "a": "answer", "e": "evidence"}
 # A province has at most a few hundred communes; this bounds a forged payload.
 MAX_JSON_CELLS = 20_000
@@ -46,9 +47,8 @@ def period_from_request(data, default: Period | None) -> Period | None:
 def level_from_request(data, levels: list[int]) -> int:
     """The grid's level from ``cap`` when offered, else the lowest level (communes); 0 when none."""
     raw = data.get("cap", "")
-    if raw.isdigit() and int(raw) in levels:
-        return int(raw)
-    return max(levels, default=0)
+    # Compared as text: "²".isdigit() is true but int("²") raises.
+    return next((level for level in levels if str(level) == raw), max(levels, default=0))
 
 
 def cells_from_post(data) -> list[CellInput]:
@@ -73,7 +73,7 @@ def _cells_from_json(text: str) -> list[CellInput]:
     malformed = GridValidationError(errors=[_("Dữ liệu bảng gửi lên không hợp lệ.")])
     try:
         items = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past Python's stack
         raise malformed from None
     if not isinstance(items, list) or len(items) > MAX_JSON_CELLS or not all(isinstance(i, dict) for i in items):
         raise malformed

@@ -1,16 +1,15 @@
 """Writes of PCCC assessments: the whole data-entry grid in one transaction."""
 
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.numbers import NumberError, grouped, parse_number
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
@@ -18,8 +17,10 @@ from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from .periods import InvalidPeriod, Period
 
 EVIDENCE_MAX_LENGTH = 500
-# "1.500" is one thousand five hundred in Vietnamese writing, not one and a half.
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+# Far above any count of households or establishments, far below the bigint column: the
+# sum over every commune of the country (3,321 × 10^15) still fits in 64 bits (a SUM on
+# SQLite raises past that), and a value stays exact as a float (< 2^53) when a rate is drawn.
+MAX_CELL_VALUE = 10**15 - 1
 _YES = {"1", "true", "co", "có", "yes"}
 _NO = {"0", "false", "khong", "không", "no"}
 
@@ -45,10 +46,18 @@ class GridSaveResult:
 class GridValidationError(Exception):
     """Nothing was saved. ``cell_errors`` maps (criterion_id, unit_id) to messages."""
 
+    status = 400
+
     def __init__(self, *, cell_errors: dict | None = None, errors: list | None = None):
         self.cell_errors = dict(cell_errors or {})
         self.errors = list(errors or [])
         super().__init__(self.errors or self.cell_errors)
+
+
+class GridTooLarge(GridValidationError):
+    """More cells were posted than the grid has: refused whole (413), before any cell is read."""
+
+    status = 413
 
 
 class _CellError(ValueError):
@@ -56,30 +65,11 @@ class _CellError(ValueError):
 
 
 def _whole_number(raw) -> int | None:
-    """A non-negative whole number from what was typed; None when empty."""
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        raise _CellError(_("Không phải là số."))
-    if isinstance(raw, int):
-        number = Decimal(raw)
-    else:
-        text = str(raw).strip().replace(" ", "")
-        if text == "":
-            return None
-        if _GROUPED.match(text):
-            text = text.replace(".", "")
-        try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise _CellError(_("Không phải là số.")) from None
-        if not number.is_finite():
-            raise _CellError(_("Không phải là số."))
-    if number < 0:
-        raise _CellError(_("Không được là số âm."))
-    if number != number.to_integral_value():
-        raise _CellError(_("Phải là số nguyên, không có phần thập phân."))
-    return int(number)
+    """A non-negative whole number from what was typed (``portal.numbers``); None when empty."""
+    try:
+        return parse_number(raw, max_value=MAX_CELL_VALUE)
+    except NumberError as error:
+        raise _CellError(str(error)) from None
 
 
 def _yes_no(raw) -> bool | None:
@@ -160,6 +150,23 @@ def _validate_cells(cells, criteria, units) -> dict:
     return cleaned
 
 
+def _check_cell_count(cells: list, criteria: dict, units: dict) -> None:
+    """Refuse a post of more cells than the grid of ``root`` has, at all its levels together.
+
+    The page never sends more (each unit is assessed on the criteria of its level), so more
+    is a forged or broken post; refusing it bounds the work of one request.
+    """
+    units_per_level = Counter(unit.level for unit in units.values())
+    most = sum(units_per_level[criterion.level] for criterion in criteria.values())
+    if len(cells) > most:
+        raise GridTooLarge(
+            errors=[
+                _("Bảng gửi lên có %(count)s ô, nhiều hơn số ô của bảng (%(most)s). Không ô nào được lưu.")
+                % {"count": grouped(len(cells)), "most": grouped(most)}
+            ]
+        )
+
+
 def assessment_grid_save(
     *,
     user,
@@ -173,7 +180,8 @@ def assessment_grid_save(
 
     Raises GridValidationError (with messages per cell) and writes nothing on any bad
     cell, a future period, a unit outside the user's scope, or a criterion posted for a
-    unit at a level it does not assess. Unchanged cells write nothing; each changed cell
+    unit at a level it does not assess; GridTooLarge when more cells are posted than the
+    grid has. Unchanged cells write nothing; each changed cell
     appends a new current row and retires the previous one.
     Writes are set-based: one UPDATE and bulk INSERTs, never a save per cell.
     """
@@ -189,7 +197,9 @@ def assessment_grid_save(
         .descendants_of(root, include_self=True)
         .only("pk", "level", "path")
     }
-    cleaned = _validate_cells(list(cells), criteria, units)
+    cells = list(cells)
+    _check_cell_count(cells, criteria, units)
+    cleaned = _validate_cells(cells, criteria, units)
 
     existing = {
         (row[1], row[2]): row

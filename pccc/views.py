@@ -69,7 +69,7 @@ def assessment_grid(request, set_code: str, unit_code: str):
     criteria = selectors.criteria_of(criteria_set)
     levels = [lvl for lvl in selectors.grid_levels(criteria) if lvl >= root.level]
     level = level_from_request(data, levels)
-    typed, cell_errors, errors, failed = [], {}, [], False
+    typed, cell_errors, errors, status = [], {}, [], 200
     if request.method == "POST":
         try:
             typed = cells_from_post(data)
@@ -78,7 +78,7 @@ def assessment_grid(request, set_code: str, unit_code: str):
                 user=request.user, criteria_set=criteria_set, root=root, period=data.get("ky", ""), cells=typed
             )
         except GridValidationError as exc:
-            cell_errors, errors, failed = exc.cell_errors, exc.errors, True
+            cell_errors, errors, status = exc.cell_errors, exc.errors, exc.status
         else:
             if result.changed:
                 messages.success(request, _("Đã lưu %(count)s ô số liệu.") % {"count": result.changed})
@@ -99,13 +99,13 @@ def assessment_grid(request, set_code: str, unit_code: str):
             "level_choices": [(lvl, UnitLevel(lvl).label) for lvl in levels],
             "period_form": PeriodForm(initial={"ky": period.key}),
             "grid": grid,
-            "rows": grid_rows(grid, typed=typed if failed else None, cell_errors=cell_errors),
+            "rows": grid_rows(grid, typed=typed if status != 200 else None, cell_errors=cell_errors),
             "errors": errors,
             "off_screen_errors": _off_screen_errors(cell_errors, grid=grid, criteria=criteria, root=root),
             "has_cell_errors": bool(cell_errors),
             "breadcrumbs": unit_breadcrumbs(request.user, root),
         },
-        status=400 if failed else 200,
+        status=status,
     )
 
 

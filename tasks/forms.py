@@ -4,10 +4,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.numbers import NumberField, decimal_field_range
+
 from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
-from .evidence import check_evidence_file
+from .evidence import check_evidence_count, check_evidence_file
 from .models import Task
 from .selectors import agencies_visible_to, people_visible_to, programmes_visible_to, tasks_visible_to, units_for_tasks
 
@@ -76,12 +79,14 @@ class ProgressReportForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Gửi báo cáo")))
 
     def clean_evidence(self):
+        uploads = self.cleaned_data.get("evidence") or []
+        check_evidence_count(uploads)  # before any file is read
         errors = []
-        for upload in self.cleaned_data.get("evidence") or []:
+        for upload in uploads:
             try:
                 check_evidence_file(upload)
             except ValidationError as error:
-                errors.extend(error.messages)
+                errors.append(error)  # with its code: a size refusal makes the page a 413
         if errors:
             raise ValidationError(errors)
         return self.cleaned_data.get("evidence") or []
@@ -108,6 +113,12 @@ class TaskForm(forms.ModelForm):
     """Create or edit a task [giao nhiệm vụ]; choices limited to the coordinator's scope."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The portal's one number parser: "2,5" as Vietnamese write it, bounded by the column.
+    weight = NumberField(
+        label=capfirst(Task._meta.get_field("weight").verbose_name),
+        initial=1,
+        **decimal_field_range(Task._meta.get_field("weight")),
+    )
 
     class Meta:
         model = Task
@@ -148,7 +159,8 @@ class TaskForm(forms.ModelForm):
             field.error_messages.setdefault("required", REQUIRED)
             field.error_messages["required"] = REQUIRED
             field.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
-            field.error_messages["invalid"] = _("Giá trị không hợp lệ.")
+            if not isinstance(field, NumberField):  # its messages say what is wrong with the number
+                field.error_messages["invalid"] = _("Giá trị không hợp lệ.")
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = _(
                     "Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2026."

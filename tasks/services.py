@@ -19,10 +19,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
 
 from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, TaskStatus, UpdateKind
-from .evidence import check_evidence_file
+from .evidence import check_evidence_file, check_evidence_quota, evidence_names
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
 from .selectors import can_coordinate, can_report
 
@@ -235,15 +236,14 @@ def _append(task: Task, *, actor, kind: str, percent: int, status: str, note: st
 
 
 def _parse_percent(value) -> int | None:
-    if isinstance(value, bool):
-        return None
+    """A whole number through the portal's strict parser (no int(Decimal("1e1000000"))); else None.
+
+    Bounded loosely here: the caller says when it is outside 0–100.
+    """
     try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError:
+        return parse_number(value, min_value=-1000, max_value=1000)
+    except NumberError:
         return None
-    if not number.is_finite() or number != number.to_integral_value():
-        return None
-    return int(number)
 
 
 def _check_report(task: Task, *, percent, status: str, note: str, block_reason: str, files) -> tuple:
@@ -302,6 +302,10 @@ def progress_report_submit(
             number, checked = _check_report(
                 locked, percent=percent, status=status, note=note, block_reason=block_reason, files=files
             )
+            try:  # under the task's lock: two reports cannot both fit in the last of the quota
+                check_evidence_quota(task=locked, user=actor, uploads=files)
+            except ValidationError as error:
+                raise ValidationError({"evidence": error.error_list}) from None
             when = at or timezone.now()
             if status in DONE_STATUSES:
                 late = timezone.localdate(when) > locked.deadline
@@ -312,11 +316,13 @@ def progress_report_submit(
                 locked, actor=actor, kind=UpdateKind.REPORT, percent=number, status=status, note=note.strip(),
                 block_reason=block_reason, at=when,
             )  # fmt: skip
-            for upload, (content_type, _ext) in checked:
+            for upload, (content_type, extension) in checked:
+                # Stored and downloaded with the extension of the checked content, never the uploader's.
+                stored_name, shown_name = evidence_names(upload.name, extension)
                 evidence = EvidenceFile(
-                    update=update, original_name=upload.name[:255], content_type=content_type, size=upload.size
+                    update=update, original_name=shown_name, content_type=content_type, size=upload.size
                 )
-                evidence.file.save(upload.name, upload, save=False)
+                evidence.file.save(stored_name, upload, save=False)
                 stored.append(evidence.file.name)
                 evidence.save()
     except Exception:

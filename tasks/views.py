@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .evidence import max_evidence_bytes
+from .evidence import download_name, is_size_refusal, max_evidence_bytes
 from .forms import CopyTasksForm, ProgressReportForm, ReasonForm, TaskFilterForm, TaskForm
 
 PAGE_SIZE = 50
@@ -95,7 +95,10 @@ def task_detail(request, pk: int):
                 messages.success(request, _("Đã ghi nhận báo cáo tiến độ."))
                 return redirect(task)
         messages.error(request, _("Báo cáo chưa được lưu. Hãy sửa các lỗi bên dưới."))
-        return render(request, "tasks/task_detail.html", _detail_context(request, task, report_form=form), status=400)
+        # Too many, too large or over quota: 413; any other refusal: 400.
+        too_large = any(is_size_refusal(e) for errors in form.errors.as_data().values() for e in errors)
+        context = _detail_context(request, task, report_form=form)
+        return render(request, "tasks/task_detail.html", context, status=413 if too_large else 400)
     return render(request, "tasks/task_detail.html", _detail_context(request, task))
 
 
@@ -234,7 +237,7 @@ def evidence_download(request, pk: int):
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=download_name(evidence.original_name, evidence.content_type),
         content_type=evidence.content_type,
     )
     response["Cache-Control"] = "private, no-store"

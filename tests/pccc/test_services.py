@@ -1,10 +1,11 @@
+import time
 from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from pccc.models import Assessment, AssessmentSubmission
-from pccc.services import CellInput, GridValidationError, assessment_grid_save
+from pccc.services import MAX_CELL_VALUE, CellInput, GridTooLarge, GridValidationError, assessment_grid_save
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 29)
@@ -269,3 +270,34 @@ def test_a_group_by_over_current_rows_counts_only_the_latest_values(users, tree,
         .order_by()
     )
     assert list(totals) == [{"criterion": pccc.households.pk, "units": 2, "value": 140, "denominator": 200}]
+
+
+def test_a_value_with_a_huge_exponent_is_refused_at_once(users, tree, pccc):
+    """The value "1e1000000" once cost 26 s of CPU in int(Decimal(...)): now a regular expression refuses it."""
+    started = time.perf_counter()
+    error = assert_rejected(
+        users.officer_hanoi, pccc, tree.hanoi, CellInput(pccc.groups.pk, tree.soctson.pk, value="1e1000000"), ""
+    )
+    assert time.perf_counter() - started < 0.5
+    assert error.cell_errors[(pccc.groups.pk, tree.soctson.pk)] == ["Không phải là số."]
+
+
+def test_a_value_beyond_the_columns_range_gets_a_message_not_an_overflow(users, tree, pccc):
+    bad = CellInput(pccc.households.pk, tree.badinh.pk, value="5", denominator="9" * 20)
+    error = assert_rejected(users.officer_hanoi, pccc, tree.hanoi, bad, "")
+    assert error.cell_errors == {(pccc.households.pk, tree.badinh.pk): ["Số quá lớn: tối đa 999.999.999.999.999."]}
+
+
+def test_the_largest_value_allowed_is_stored(users, tree, pccc):
+    save(users.officer_hanoi, pccc, tree.hanoi, [CellInput(pccc.groups.pk, tree.soctson.pk, value=MAX_CELL_VALUE)])
+    assert current(pccc.groups, tree.soctson).value == MAX_CELL_VALUE
+
+
+def test_more_cells_than_the_grid_has_are_refused_whole(users, tree, pccc):
+    """Hà Nội's grid has 3 communes × 5 criteria: a sixteenth cell is a forged post."""
+    cells = [CellInput(pccc.groups.pk, tree.soctson.pk, value=i) for i in range(16)]
+    with pytest.raises(GridTooLarge) as excinfo:
+        save(users.officer_hanoi, pccc, tree.hanoi, cells)
+    assert excinfo.value.status == 413
+    assert excinfo.value.errors == ["Bảng gửi lên có 16 ô, nhiều hơn số ô của bảng (15). Không ô nào được lưu."]
+    assert not Assessment.objects.exists() and not AssessmentSubmission.objects.exists()

@@ -174,7 +174,7 @@ def test_oversized_upload_is_refused(client, users, task, settings):
     settings.TASK_EVIDENCE_MAX_BYTES = 1024
     client.force_login(users.officer_hanoi)
     response = post_report(client, task, evidence=[pdf_file(size=4096)])
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "vượt quá giới hạn" in response.content.decode()
     assert not ProgressUpdate.objects.exists()
 
@@ -337,7 +337,7 @@ def test_leader_starts_from_every_task_of_the_unit(client, users, task, haiphong
 def test_a_real_50_mb_upload_is_refused_with_nothing_saved(client, users, task):
     client.force_login(users.officer_hanoi)
     response = post_report(client, task, evidence=[pdf_file("lon.pdf", size=50 * 1024 * 1024)])
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "vượt quá giới hạn 10,0\xa0MB" in response.content.decode()  # filesizeformat uses a no-break space
     assert not ProgressUpdate.objects.exists() and not EvidenceFile.objects.exists()
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from exports.services import TaskImportStale, task_import_confirm
-from exports.task_import import column_names, plan_task_import
+from exports.task_import import MAX_ROWS, column_names, plan_task_import
 from exports.uploads import SpreadsheetRefused, read_table
 from provinces.selectors import units_visible_to
 from tasks.selectors import programmes_visible_to
@@ -39,7 +39,9 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tệp {path}.")
         required, optional = column_names()
         try:
-            table = read_table(path.read_bytes(), required=required, optional=optional, filename=path.name)
+            table = read_table(
+                path.read_bytes(), required=required, optional=optional, filename=path.name, max_rows=MAX_ROWS
+            )
             if options["dry_run"]:
                 plan = plan_task_import(actor=user, programme=programme, unit=unit, table=table)
                 errors = plan.errors
