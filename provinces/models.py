@@ -181,11 +181,6 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_legacy(self) -> bool:
-        """True for a unit no longer in force (e.g. the structure before 1 July 2025)."""
-        return self.valid_to is not None
-
     def save(self, *args, **kwargs):
         """Store the path that follows from the parent; when it changed, rewrite every path below.
 
@@ -219,6 +214,11 @@ class AdministrativeUnit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("provinces:unit_detail", kwargs={"code": self.code})
+
+    @property
+    def is_legacy(self) -> bool:
+        """True for a unit no longer in force (e.g. the structure before 1 July 2025)."""
+        return self.valid_to is not None
 
     def clean(self):
         """Refuse a unit that would leave the tree; then derive its path from the parent."""
@@ -346,9 +346,7 @@ class AdministrativeUnit(models.Model):
         codes = tree_part_of(self.path).strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
         if not include_self:
             codes = codes[:-1]
-        return [
-            root + PATH_SEPARATOR + PATH_SEPARATOR.join(codes[: i + 1]) + PATH_SEPARATOR for i in range(len(codes))
-        ]
+        return [root + PATH_SEPARATOR + PATH_SEPARATOR.join(codes[: i + 1]) + PATH_SEPARATOR for i in range(len(codes))]
 
     def is_within(self, other: "AdministrativeUnit | None") -> bool:
         """True when this unit is ``other`` or below it; ``None`` means the whole country.
