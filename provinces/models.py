@@ -3,6 +3,7 @@ from django.db import models, router, transaction
 from django.db.models import Q
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -213,12 +214,24 @@ class AdministrativeUnit(models.Model):
     save.alters_data = True
 
     def get_absolute_url(self) -> str:
+        # A legacy unit shares its code with a current one (Hà Nội is "01" in both) and has no
+        # page of its own: it opens as a search result, with its chain and its successor.
+        if self.is_legacy:
+            return f"{reverse('provinces:unit_search')}?{urlencode({'q': self.code})}"
         return reverse("provinces:unit_detail", kwargs={"code": self.code})
 
     @property
     def is_legacy(self) -> bool:
         """True for a unit no longer in force (e.g. the structure before 1 July 2025)."""
         return self.valid_to is not None
+
+    def parent_chain(self) -> list["AdministrativeUnit"]:
+        """The units above this one, nearest first, as far as they were loaded (``select_related``)."""
+        chain, unit = [], self
+        while unit.parent_id is not None and AdministrativeUnit.parent.is_cached(unit):
+            unit = unit.parent
+            chain.append(unit)
+        return chain
 
     def clean(self):
         """Refuse a unit that would leave the tree; then derive its path from the parent."""
