@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -127,16 +126,10 @@ class UnitCrosswalkForm(forms.ModelForm):
         model = UnitCrosswalk
         fields = ["legacy_unit", "current_unit", "is_default", "note"]
 
-    def validate_unique(self):
+    def _get_validation_exclusions(self):
         # A new default takes over from the previous one (crosswalk_save clears that first);
         # the one-default constraint is checked there, after the swap.
-        exclude = self._get_validation_exclusions()
-        exclude.add("is_default")
-        try:
-            self.instance.validate_unique(exclude=exclude)
-            self.instance.validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            self._update_errors(error)
+        return {*super()._get_validation_exclusions(), "is_default"}
 
 
 @admin.register(UnitCrosswalk)
