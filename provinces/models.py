@@ -257,6 +257,9 @@ class AdministrativeUnit(models.Model):
                 _("“%(kind)s” không phải là loại đơn vị của %(level)s.")
                 % {"kind": self.get_kind_display(), "level": str(self.get_level_display()).lower()}
             )
+        errors_on_successor = self._successor_errors()
+        if errors_on_successor:
+            errors.setdefault("successor", []).extend(errors_on_successor)
         errors_on_parent = self._parent_errors()
         if errors_on_parent:
             errors.setdefault("parent", []).extend(errors_on_parent)
@@ -269,6 +272,24 @@ class AdministrativeUnit(models.Model):
         if errors:
             raise ValidationError(errors)
         self.path = self.path_from_parent()
+
+    def _successor_errors(self) -> list:
+        """A successor carries this unit's records: it must be in force and must not lead back here."""
+        if self.successor_id is None:
+            return []
+        successor = self.successor
+        if successor.is_legacy:
+            return [
+                _("Đơn vị kế thừa %(name)s đã hết hiệu lực; hãy chọn một đơn vị đang có hiệu lực.")
+                % {"name": successor.name}
+            ]
+        seen, unit = set(), successor
+        while unit is not None and unit.pk not in seen:
+            if unit.pk == self.pk:
+                return [_("Đơn vị kế thừa này tạo thành vòng lặp.")]
+            seen.add(unit.pk)
+            unit = unit.successor if unit.successor_id is not None else None
+        return []
 
     def _parent_errors(self) -> list:
         if self.level not in PARENT_LEVELS:

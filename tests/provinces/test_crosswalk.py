@@ -207,3 +207,15 @@ def _with(mapping, **changes):
     for field, value in changes.items():
         setattr(mapping, field, value)
     return mapping
+
+
+def test_a_units_successor_may_not_be_a_legacy_unit_nor_itself(old, tree):
+    tree.hongbang.successor = old["31"]
+    with pytest.raises(ValidationError) as refused:
+        tree.hongbang.full_clean()
+    assert "đã hết hiệu lực" in " ".join(refused.value.message_dict["successor"])
+
+    tree.hongbang.successor = tree.hongbang
+    with pytest.raises(ValidationError) as refused:
+        tree.hongbang.full_clean()
+    assert "vòng lặp" in " ".join(refused.value.message_dict["successor"])
