@@ -180,6 +180,9 @@ class AdministrativeUnit(models.Model):
         ]
 
     def __str__(self) -> str:
+        # A legacy unit says so wherever it is shown (admin lists, autocomplete, form choices).
+        if self.valid_to is not None:
+            return str(_("%(name)s (cũ)") % {"name": self.name})
         return self.name
 
     def save(self, *args, **kwargs):

@@ -219,3 +219,15 @@ def test_a_units_successor_may_not_be_a_legacy_unit_nor_itself(old, tree):
     with pytest.raises(ValidationError) as refused:
         tree.hongbang.full_clean()
     assert "vòng lặp" in " ".join(refused.value.message_dict["successor"])
+
+
+def test_bulk_delete_in_admin_leaves_legacy_units_alone(admin_client, old):
+    UnitCrosswalk.objects.filter(legacy_unit=old["11299"]).delete()  # nothing else protects it then
+
+    response = admin_client.post(
+        reverse(UNIT_CHANGELIST),
+        {"action": "delete_selected", "_selected_action": [old["11299"].pk], "post": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert AdministrativeUnit.objects.filter(pk=old["11299"].pk).exists()
