@@ -6,10 +6,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .choices import KINDS_BY_LEVEL, UnitKind, UnitLevel
 from .models import LEGACY_ROOT_SEGMENT, PATH_SEPARATOR, AdministrativeUnit, UnitCrosswalk
 from .search import fold, search_key
+from .selectors import current_unit_for
 
 # The current two-level structure took effect on 1 July 2025 (Resolution 202/2025/QH15).
 CURRENT_STRUCTURE_FROM = date(2025, 7, 1)
@@ -612,3 +614,25 @@ def crosswalk_save(*, crosswalk: UnitCrosswalk) -> UnitCrosswalk:
         successor_id=default.current_unit_id if default else None
     )
     return crosswalk
+
+
+def unit_check_in_force(*, unit: AdministrativeUnit, on: date, field: str = "unit") -> None:
+    """Refuse a record dated ``on`` for a unit that had already ended, naming the unit that took it over.
+
+    For the writers of tasks and criterion values (issue 14, "Bad input"): a legacy unit is
+    valid for records dated up to its ``valid_to`` (30/06/2025), never after. Raises
+    ValidationError on ``field``.
+    """
+    if unit.valid_to is None or on <= unit.valid_to:
+        return
+    successor = current_unit_for(unit)
+    ended = unit.valid_to.strftime("%d/%m/%Y")
+    if successor is None:
+        message = _("%(name)s đã hết hiệu lực sau ngày %(date)s.") % {"name": unit.name, "date": ended}
+    else:
+        message = _("%(name)s đã hết hiệu lực sau ngày %(date)s; hãy chọn %(successor)s.") % {
+            "name": unit.name,
+            "date": ended,
+            "successor": successor.name,
+        }
+    raise ValidationError({field: message})

@@ -231,3 +231,17 @@ def test_bulk_delete_in_admin_leaves_legacy_units_alone(admin_client, old):
 
     assert response.status_code == 403
     assert AdministrativeUnit.objects.filter(pk=old["11299"].pk).exists()
+
+
+def test_a_record_dated_after_the_reform_on_a_legacy_unit_is_refused_naming_the_successor(old):
+    from datetime import date
+
+    from provinces.services import unit_check_in_force
+
+    unit_check_in_force(unit=old["30"], on=date(2025, 6, 30))  # the last day of the old structure
+    with pytest.raises(ValidationError) as refused:
+        unit_check_in_force(unit=old["30"], on=date(2025, 7, 1))
+
+    assert refused.value.message_dict["unit"] == [
+        "Tỉnh Hải Dương đã hết hiệu lực sau ngày 30/06/2025; hãy chọn Thành phố Hải Phòng."
+    ]
