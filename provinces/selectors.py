@@ -143,3 +143,14 @@ def current_unit_for(unit: AdministrativeUnit) -> AdministrativeUnit | None:
 def legacy_units_without_target() -> QuerySet[AdministrativeUnit]:
     """Legacy units with no default successor (expected: none after ``load_units --legacy``)."""
     return AdministrativeUnit.objects.legacy().filter(successor__isnull=True).order_by("path")
+
+
+def unit_predecessors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The legacy units of the same level whose records this current unit carries by default (one query).
+
+    "Thành phố Hải Phòng" ← Tỉnh Hải Dương (cũ), Thành phố Hải Phòng (cũ); a ward ← the old
+    communes merged into it. Legacy districts are left out: they map to a whole province.
+    """
+    if unit.is_legacy:
+        return []
+    return list(AdministrativeUnit.objects.legacy().filter(successor=unit, level=unit.level).order_by("name"))

@@ -5,6 +5,7 @@ from .selectors import (
     UNIT_SEARCH_LIMIT,
     unit_breadcrumbs,
     unit_children_with_counts,
+    unit_predecessors,
     unit_visible_to_or_404,
     units_matching,
 )
@@ -21,6 +22,7 @@ def unit_detail(request, code: str):
             "unit": unit,
             "children": unit_children_with_counts(unit),
             "breadcrumbs": unit_breadcrumbs(request.user, unit),
+            "predecessors": unit_predecessors(unit),
         },
     )
 

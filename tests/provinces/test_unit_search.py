@@ -164,3 +164,13 @@ def test_search_answers_in_under_50_ms_at_the_95th_percentile_over_every_real_un
     p95 = timings[int(len(timings) * 0.95)]
 
     assert p95 < 0.050, f"p95 {p95 * 1000:.1f} ms"
+
+
+def test_a_current_units_page_names_the_old_units_it_was_formed_from(client, old, users):
+    client.force_login(users.officer_haiphong)
+
+    page = client.get(reverse("provinces:unit_detail", args=["31"])).content.decode()
+
+    assert "Trước 01/07/2025 gồm:" in page
+    assert "Tỉnh Hải Dương</a> (cũ)" in page and "Thành phố Hải Phòng</a> (cũ)" in page
+    assert "Quận Hồng Bàng" not in page  # districts map to the whole province: not listed
