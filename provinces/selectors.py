@@ -1,10 +1,12 @@
 """Reads of the unit tree, always scoped to what a user may see."""
 
-from django.db.models import Count, QuerySet
+from django.db import connections, router
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .models import AdministrativeUnit
+from .search import search_key
 
 
 def units_visible_to(user) -> QuerySet[AdministrativeUnit]:
@@ -47,3 +49,108 @@ def unit_breadcrumbs(user, unit: AdministrativeUnit) -> list[AdministrativeUnit]
     if scope is not None:
         ancestors = ancestors.filter(scope.subtree_filter())
     return list(ancestors)
+
+
+# How many units one search answers with: a search box, not a listing.
+UNIT_SEARCH_LIMIT = 20
+
+
+def unit_search_filter(text: str) -> Q | None:
+    """The rows a typed text finds: a prefix of the folded name, or the exact code; None for nothing to look for.
+
+    "Giao Thủy", "Giao Thuỷ" and "giao thuy" fold to the same key, and so do "Huyện Giao Thủy"
+    (the kind word is dropped on both sides). Both halves use an index (``unit_search_name_prefix``,
+    ``unit_code``).
+    """
+    text = (text or "").strip()
+    key = search_key(text)
+    if not key:
+        return None
+    return _prefix_of_search_name(key) | Q(code=text)
+
+
+def _prefix_of_search_name(key: str) -> Q:
+    """``search_name`` starting with ``key``, written so that each database uses its index.
+
+    PostgreSQL: ``LIKE 'key%'`` on the ``varchar_pattern_ops`` index. SQLite's LIKE ignores case
+    and so no ordinary index serves it; a range on the (binary-ordered) column does, and is exact
+    because a key holds only a-z, 0-9 and spaces, all below "~".
+    """
+    if connections[router.db_for_read(AdministrativeUnit)].vendor == "sqlite":
+        return Q(search_name__gte=key, search_name__lt=key + "~")
+    return Q(search_name__startswith=key)
+
+
+def unit_search_scope(user) -> Q | None:
+    """Units a user may find: current units in their subtree, and legacy units whose successor is there.
+
+    None for a national user (everything). A user whose unit has no valid path finds nothing.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    scope = getattr(user, "unit", None)
+    if scope is None:
+        return None
+    return (Q(valid_to__isnull=True) & scope.subtree_filter()) | (
+        Q(valid_to__isnull=False, successor__valid_to__isnull=True) & scope.subtree_filter("successor")
+    )
+
+
+def units_matching(user, text: str, *, limit: int = UNIT_SEARCH_LIMIT) -> list[AdministrativeUnit]:
+    """Current and legacy units found by name or code within the user's scope, in one query.
+
+    Each carries its parent chain (``parent``, ``parent.parent``) and, for a legacy unit, its
+    ``successor`` with the successor's parent, for "Xã A, Huyện B, Tỉnh C (cũ) → Xã D, Tỉnh E".
+    Current units come first, then the higher levels.
+    """
+    found = unit_search_filter(text)
+    if found is None:
+        return []
+    scope = unit_search_scope(user)
+    units = AdministrativeUnit.objects.filter(found)
+    if scope is not None:
+        units = units.filter(scope)
+    return list(
+        units.select_related("parent__parent", "successor__parent").order_by(
+            F("valid_to").asc(nulls_first=True), "level", "name", "pk"
+        )[:limit]
+    )
+
+
+def successor_map() -> dict[int, int]:
+    """Every legacy unit id → the id of the current unit that carries its records by default.
+
+    For the recompute and the dashboards ("theo địa giới hiện nay"): a record on a legacy unit
+    counts under ``successor_map()[unit_id]``. One query. The default comes from the crosswalk
+    (``UnitCrosswalk.is_default``), kept on ``AdministrativeUnit.successor`` by the loader and
+    ``services.crosswalk_save``.
+    """
+    return dict(AdministrativeUnit.objects.legacy().filter(successor__isnull=False).values_list("pk", "successor_id"))
+
+
+def current_unit_for(unit: AdministrativeUnit) -> AdministrativeUnit | None:
+    """The unit itself when it is current, else its default successor (following a chain of mergers).
+
+    None when a legacy unit has no target (the admin report "Chưa có đơn vị kế thừa" lists those).
+    """
+    seen = set()
+    while unit is not None and unit.is_legacy and unit.pk not in seen:
+        seen.add(unit.pk)
+        unit = unit.successor if unit.successor_id is not None else None
+    return unit if unit is not None and not unit.is_legacy else None
+
+
+def legacy_units_without_target() -> QuerySet[AdministrativeUnit]:
+    """Legacy units with no default successor (expected: none after ``load_units --legacy``)."""
+    return AdministrativeUnit.objects.legacy().filter(successor__isnull=True).order_by("path")
+
+
+def unit_predecessors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The legacy units of the same level whose records this current unit carries by default (one query).
+
+    "Thành phố Hải Phòng" ← Tỉnh Hải Dương (cũ), Thành phố Hải Phòng (cũ); a ward ← the old
+    communes merged into it. Legacy districts are left out: they map to a whole province.
+    """
+    if unit.is_legacy:
+        return []
+    return list(AdministrativeUnit.objects.legacy().filter(successor=unit, level=unit.level).order_by("name"))

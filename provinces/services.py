@@ -6,9 +6,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .choices import UnitKind, UnitLevel
-from .models import PATH_SEPARATOR, AdministrativeUnit
+from .choices import KINDS_BY_LEVEL, UnitKind, UnitLevel
+from .models import LEGACY_ROOT_SEGMENT, PATH_SEPARATOR, AdministrativeUnit, UnitCrosswalk
+from .search import fold, search_key
+from .selectors import current_unit_for
 
 # The current two-level structure took effect on 1 July 2025 (Resolution 202/2025/QH15).
 CURRENT_STRUCTURE_FROM = date(2025, 7, 1)
@@ -24,7 +27,7 @@ PACKAGE_KINDS = {
 
 
 # Fields that follow the data package; anything else (validity, successor) is ours.
-SYNCED_FIELDS = ["name", "kind", "codename", "level", "parent", "path"]
+SYNCED_FIELDS = ["name", "kind", "codename", "level", "parent", "path", "search_name"]
 
 
 class UnitDataError(Exception):
@@ -181,6 +184,7 @@ def units_load_current(*, records: Iterable[UnitRecord] | None = None) -> LoadRe
                 "level": level,
                 "parent_id": parent.pk if parent else None,
                 "path": AdministrativeUnit.path_under(parent, record.code),
+                "search_name": search_key(record.name),
             }
             unit = existing.get(record.code)
             if unit is None:
@@ -199,3 +203,436 @@ def units_load_current(*, records: Iterable[UnitRecord] | None = None) -> LoadRe
             # Re-read so that the next level sees primary keys on every database.
             existing = {u.code: u for u in AdministrativeUnit.objects.current()}
     return LoadResult(created=created, updated=updated, unchanged=unchanged)
+
+
+# --- The structure before 1 July 2025 and the old→new crosswalk --------------------------------
+
+# The last day of the legacy structure (Resolution 202/2025/QH15 took effect the next day).
+LEGACY_STRUCTURE_UNTIL = date(2025, 6, 30)
+
+# ``vietnamadminunits``' division types of the legacy table, mapped to ours.
+LEGACY_DISTRICT_KINDS = {
+    "Quận": UnitKind.QUAN,
+    "Huyện": UnitKind.HUYEN,
+    "Thị xã": UnitKind.THI_XA,
+    "Thành phố": UnitKind.THANH_PHO,
+}
+LEGACY_COMMUNE_KINDS = {"Phường": UnitKind.PHUONG, "Xã": UnitKind.XA, "Thị trấn": UnitKind.THI_TRAN}
+
+
+@dataclass(frozen=True)
+class LegacyUnitRecord:
+    """One unit of the structure before 1 July 2025, as read from the data package."""
+
+    code: str
+    name: str
+    kind: str
+    level: int
+    codename: str
+    parent_code: str | None
+
+
+@dataclass(frozen=True)
+class CrosswalkRecord:
+    """A legacy unit (by its legacy code) and a current unit (by its current code) that took it over."""
+
+    legacy_code: str
+    current_code: str
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class LegacyData:
+    units: list[LegacyUnitRecord]
+    crosswalk: list[CrosswalkRecord]
+
+
+@dataclass(frozen=True)
+class LegacyLoadResult:
+    created: int
+    updated: int
+    unchanged: int
+    crosswalk_created: int
+    crosswalk_updated: int
+    crosswalk_removed: int
+
+
+def read_legacy_units_from_package(*, current_communes: dict[str, tuple[str, str]]) -> LegacyData:
+    """Read the 63 provinces, 696 districts, 10,035 communes and the 2025 converter of ``vietnamadminunits``.
+
+    ``current_communes`` maps each current commune code to (name, province code): the two
+    packages give some new communes different codes (114 of 3,321 in vietnamadminunits 1.0.4),
+    so a converter target is matched to our current unit by code when the names agree, else
+    by its name within its province.
+    """
+    try:
+        import vietnamadminunits
+        from vietnamadminunits.database import query
+    except ImportError as exc:
+        raise UnitDataError(
+            "Không tìm thấy gói dữ liệu 'vietnamadminunits'. Hãy cài đặt: pip install -r requirements.txt"
+        ) from exc
+    import json
+    from pathlib import Path
+
+    try:
+        legacy_rows = query(
+            "SELECT DISTINCT province, district, ward, districtType, wardType, provinceCode, districtCode, wardCode,"
+            " provinceKey, districtKey, wardKey FROM admin_units_legacy"
+        )
+        new_rows = query("SELECT DISTINCT provinceKey, provinceCode, wardKey, wardCode, ward FROM admin_units")
+        converter_file = Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json"
+        converter = json.loads(converter_file.read_text(encoding="utf-8"))
+        return legacy_data_from_package_tables(
+            legacy_rows=legacy_rows, new_rows=new_rows, converter=converter, current_communes=current_communes
+        )
+    except UnitDataError:
+        raise
+    except (AttributeError, KeyError, TypeError, ValueError, OSError) as exc:
+        raise UnitDataError(f"Dữ liệu đơn vị hành chính cũ trong gói không hợp lệ: {exc!r}") from exc
+    except Exception as exc:  # sqlite3.Error from the package's database: nothing is written either way
+        raise UnitDataError(f"Không đọc được dữ liệu đơn vị hành chính cũ trong gói: {exc!r}") from exc
+
+
+def legacy_data_from_package_tables(
+    *, legacy_rows: list[dict], new_rows: list[dict], converter: dict, current_communes: dict[str, tuple[str, str]]
+) -> LegacyData:
+    """Turn the package's tables (rows as dicts) and converter into our records; pure, no database."""
+    provinces: dict[str, LegacyUnitRecord] = {}
+    districts: dict[str, LegacyUnitRecord] = {}
+    communes: dict[str, LegacyUnitRecord] = {}
+    province_code_by_key: dict[str, str] = {}
+    district_code_by_key: dict[tuple[str, str], str] = {}
+    commune_code_by_key: dict[str, str] = {}
+
+    def add(records: dict, record: LegacyUnitRecord) -> None:
+        known = records.get(record.code)
+        if known is not None and known != record:
+            raise UnitDataError(f"Mã đơn vị cũ {record.code} mang hai tên khác nhau: {known.name} / {record.name}")
+        records[record.code] = record
+
+    for row in legacy_rows:
+        province_code, district_code = _code(row["provinceCode"], 2), _code(row["districtCode"], 3)
+        province_name = row["province"]
+        add(
+            provinces,
+            LegacyUnitRecord(
+                code=province_code,
+                name=province_name,
+                kind=UnitKind.THANH_PHO_TRUNG_UONG if province_name.startswith("Thành phố") else UnitKind.TINH,
+                level=UnitLevel.PROVINCE,
+                codename=row["provinceKey"],
+                parent_code=None,
+            ),
+        )
+        add(
+            districts,
+            LegacyUnitRecord(
+                code=district_code,
+                name=row["district"],
+                kind=_legacy_kind(LEGACY_DISTRICT_KINDS, row["districtType"], district_code),
+                level=UnitLevel.DISTRICT,
+                codename=row["districtKey"],
+                parent_code=province_code,
+            ),
+        )
+        province_code_by_key[row["provinceKey"]] = province_code
+        district_code_by_key[(row["provinceKey"], row["districtKey"])] = district_code
+        if row["wardCode"] is None:  # an island district without communes (Bạch Long Vĩ, Cồn Cỏ, …)
+            continue
+        commune_code = _code(row["wardCode"], 5)
+        add(
+            communes,
+            LegacyUnitRecord(
+                code=commune_code,
+                name=row["ward"],
+                kind=_legacy_kind(LEGACY_COMMUNE_KINDS, row["wardType"], commune_code),
+                level=UnitLevel.COMMUNE,
+                codename=row["wardKey"],
+                parent_code=district_code,
+            ),
+        )
+        commune_code_by_key[f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}"] = commune_code
+
+    new_province_code_by_key = {row["provinceKey"]: _code(row["provinceCode"], 2) for row in new_rows}
+    resolve = _current_commune_resolver(new_rows, current_communes)
+
+    crosswalk: list[CrosswalkRecord] = []
+    new_province_of_legacy: dict[str, str] = {}
+    for new_key, old_keys in converter["DICT_PROVINCE"].items():
+        for old_key in old_keys:
+            old_code = _lookup(province_code_by_key, old_key, "tỉnh cũ")
+            new_province_of_legacy[old_code] = _lookup(new_province_code_by_key, new_key, "tỉnh mới")
+            crosswalk.append(CrosswalkRecord(old_code, new_province_of_legacy[old_code], True))
+
+    mapped_districts: set[str] = set()
+
+    def legacy_code_of(old_full_key: str) -> str:
+        province_key, district_key, ward_key = old_full_key.split("_", 2)
+        if not ward_key:  # the whole island district became a special zone (đặc khu)
+            code = _lookup(district_code_by_key, (province_key, district_key), "huyện cũ")
+            mapped_districts.add(code)
+            return code
+        return _lookup(commune_code_by_key, old_full_key, "xã cũ")
+
+    for new_province_key, new_wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_ward_key, old_full_keys in new_wards.items():
+            current_code = resolve(new_province_key, new_ward_key)
+            crosswalk.extend(CrosswalkRecord(legacy_code_of(k), current_code, True) for k in old_full_keys)
+    for new_province_key, divided in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old_full_key, targets in divided.items():
+            legacy_code = legacy_code_of(old_full_key)
+            crosswalk.extend(
+                CrosswalkRecord(legacy_code, resolve(new_province_key, t["newWardKey"]), bool(t["isDefaultNewWard"]))
+                for t in targets
+            )
+    # A district maps to the current province that took its province over (its communes went
+    # to communes of that province), except the island districts that became a special zone.
+    for district in districts.values():
+        if district.code not in mapped_districts:
+            province = _lookup(new_province_of_legacy, district.parent_code, "tỉnh mới của huyện")
+            crosswalk.append(CrosswalkRecord(district.code, province, True))
+
+    units = [*provinces.values(), *districts.values(), *communes.values()]
+    return LegacyData(units=units, crosswalk=crosswalk)
+
+
+def _code(value, width: int) -> str:
+    if value is None or not str(value).strip().isdigit():
+        raise UnitDataError(f"Mã đơn vị cũ không hợp lệ: {value!r}")
+    return f"{int(value):0{width}d}"
+
+
+def _legacy_kind(kinds: dict, value, code: str) -> str:
+    try:
+        return kinds[value]
+    except KeyError:
+        raise UnitDataError(f"Loại đơn vị không xác định trong gói dữ liệu cho {code}: {value!r}") from None
+
+
+def _lookup(mapping: dict, key, what: str):
+    try:
+        return mapping[key]
+    except KeyError:
+        raise UnitDataError(f"Bảng chuyển đổi nhắc tới {what} không có trong dữ liệu: {key!r}") from None
+
+
+def _current_commune_resolver(new_rows: list[dict], current_communes: dict[str, tuple[str, str]]):
+    """(new province key, new ward key) of the converter → the code of our current commune."""
+    by_key = {(row["provinceKey"], row["wardKey"]): row for row in new_rows}
+    by_exact_name: dict[tuple[str, str], list[str]] = {}
+    by_folded_name: dict[tuple[str, str], list[str]] = {}
+    for code, (name, province_code) in current_communes.items():
+        by_exact_name.setdefault((province_code, name.casefold()), []).append(code)
+        by_folded_name.setdefault((province_code, fold(name)), []).append(code)
+
+    def resolve(province_key: str, ward_key: str) -> str:
+        row = _lookup(by_key, (province_key, ward_key), "xã mới")
+        code, name, province_code = _code(row["wardCode"], 5), row["ward"], _code(row["provinceCode"], 2)
+        ours = current_communes.get(code)
+        if ours is not None and ours[1] == province_code and fold(ours[0]) == fold(name):
+            return code
+        for candidates in (
+            by_exact_name.get((province_code, name.casefold())),
+            by_folded_name.get((province_code, fold(name))),
+        ):
+            if candidates and len(candidates) == 1:
+                return candidates[0]
+        raise UnitDataError(f"Không xác định được đơn vị hiện nay cho {name} (mã {code}, tỉnh {province_code}).")
+
+    return resolve
+
+
+def validate_legacy_data(data: LegacyData, *, current_codes: set[str]) -> None:
+    """Reject the whole legacy source before any write when one record or mapping is wrong."""
+    if not data.units:
+        raise UnitDataError("Gói dữ liệu không có đơn vị hành chính cũ nào.")
+    levels: dict[str, int] = {}
+    for record in data.units:
+        if not record.code or not record.name or not record.name.strip():
+            raise UnitDataError(f"Đơn vị cũ thiếu mã hoặc tên: {record!r}")
+        if PATH_SEPARATOR in record.code or record.code == LEGACY_ROOT_SEGMENT:
+            raise UnitDataError(f"Mã đơn vị cũ không hợp lệ: {record.code}")
+        if record.code in levels:
+            raise UnitDataError(f"Mã đơn vị cũ bị trùng: {record.code}")
+        if record.level not in KINDS_BY_LEVEL or record.kind not in KINDS_BY_LEVEL[record.level]:
+            raise UnitDataError(f"Loại đơn vị không hợp lệ cho {record.code}: {record.kind}")
+        levels[record.code] = record.level
+    for record in data.units:
+        wanted_parent_level = {UnitLevel.DISTRICT: UnitLevel.PROVINCE, UnitLevel.COMMUNE: UnitLevel.DISTRICT}.get(
+            record.level
+        )
+        if wanted_parent_level is None:
+            if record.parent_code is not None:
+                raise UnitDataError(f"Tỉnh cũ {record.code} không được có đơn vị cấp trên.")
+        elif levels.get(record.parent_code) != wanted_parent_level:
+            raise UnitDataError(f"Đơn vị cũ {record.code} thuộc đơn vị cấp trên không tồn tại: {record.parent_code}")
+    defaults: dict[str, int] = {}
+    pairs: set[tuple[str, str]] = set()
+    for mapping in data.crosswalk:
+        if mapping.legacy_code not in levels:
+            raise UnitDataError(f"Bảng chuyển đổi có đơn vị cũ không tồn tại: {mapping.legacy_code}")
+        if mapping.current_code not in current_codes:
+            raise UnitDataError(
+                f"Bảng chuyển đổi trỏ tới đơn vị hiện nay không tồn tại: {mapping.legacy_code} → {mapping.current_code}"
+            )
+        if (mapping.legacy_code, mapping.current_code) in pairs:
+            raise UnitDataError(f"Bảng chuyển đổi bị trùng: {mapping.legacy_code} → {mapping.current_code}")
+        pairs.add((mapping.legacy_code, mapping.current_code))
+        defaults[mapping.legacy_code] = defaults.get(mapping.legacy_code, 0) + mapping.is_default
+    for code in levels:
+        if defaults.get(code, 0) != 1:
+            raise UnitDataError(
+                f"Đơn vị cũ {code} phải có đúng một đơn vị kế thừa mặc định (có {defaults.get(code, 0)})."
+            )
+
+
+@transaction.atomic
+def units_load_legacy(*, data: LegacyData | None = None) -> LegacyLoadResult:
+    """Create or update the structure before 1 July 2025 and its crosswalk to the current units.
+
+    Needs the current structure loaded (``units_load_current``). Keyed on legacy codes, so a
+    second run writes nothing; every legacy unit ends on 30/06/2025, lives under the legacy
+    path root and gets its default target as ``successor``. Mappings an admin corrected are
+    left as they are. One transaction: malformed data, or a mapping to a unit we do not have,
+    loads nothing.
+    """
+    current = {
+        u.code: u
+        for u in AdministrativeUnit.objects.current()
+        .select_related("parent")
+        .only("pk", "code", "name", "level", "parent__code")
+    }
+    if data is None:
+        current_communes = {
+            code: (u.name, u.parent.code) for code, u in current.items() if u.level == UnitLevel.COMMUNE and u.parent
+        }
+        if not current_communes:
+            raise UnitDataError("Chưa có cơ cấu đơn vị hiện hành: hãy chạy 'python manage.py load_units' trước.")
+        data = read_legacy_units_from_package(current_communes=current_communes)
+    validate_legacy_data(data, current_codes=set(current))
+
+    existing = {u.code: u for u in AdministrativeUnit.objects.legacy()}
+    created = updated = unchanged = 0
+    for level in (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE):
+        to_create, to_update = [], []
+        for record in (r for r in data.units if r.level == level):
+            parent = existing[record.parent_code] if record.parent_code else None
+            wanted = {
+                "name": record.name,
+                "kind": record.kind,
+                "codename": record.codename,
+                "level": level,
+                "parent_id": parent.pk if parent else None,
+                "path": AdministrativeUnit.path_under(parent, record.code, legacy=True),
+                "search_name": search_key(record.name),
+                "valid_to": LEGACY_STRUCTURE_UNTIL,
+            }
+            unit = existing.get(record.code)
+            if unit is None:
+                to_create.append(AdministrativeUnit(code=record.code, **wanted))
+            elif any(getattr(unit, field) != value for field, value in wanted.items()):
+                for field, value in wanted.items():
+                    setattr(unit, field, value)
+                to_update.append(unit)
+            else:
+                unchanged += 1
+        AdministrativeUnit.objects.bulk_create(to_create, batch_size=1000)
+        AdministrativeUnit.objects.bulk_update(to_update, fields=[*SYNCED_FIELDS, "valid_to"], batch_size=500)
+        created += len(to_create)
+        updated += len(to_update)
+        if to_create:
+            existing = {u.code: u for u in AdministrativeUnit.objects.legacy()}
+
+    counts = _crosswalk_sync(data.crosswalk, legacy=existing, current=current)
+    return LegacyLoadResult(created, updated, unchanged, *counts)
+
+
+def _crosswalk_sync(
+    records: list[CrosswalkRecord], *, legacy: dict[str, AdministrativeUnit], current: dict[str, AdministrativeUnit]
+) -> tuple[int, int, int]:
+    """Make the package's rows of the crosswalk (and the successors) match ``records``; keep corrected units."""
+    corrected = set(UnitCrosswalk.objects.filter(corrected=True).values_list("legacy_unit_id", flat=True))
+    wanted = {
+        (legacy[r.legacy_code].pk, current[r.current_code].pk): r.is_default
+        for r in records
+        if legacy[r.legacy_code].pk not in corrected
+    }
+    stored = {
+        (row.legacy_unit_id, row.current_unit_id): row
+        for row in UnitCrosswalk.objects.exclude(legacy_unit_id__in=corrected).only(
+            "pk", "legacy_unit_id", "current_unit_id", "is_default"
+        )
+    }
+    stale = [row.pk for key, row in stored.items() if key not in wanted]
+    changed = [row for key, row in stored.items() if key in wanted and row.is_default != wanted[key]]
+    UnitCrosswalk.objects.filter(pk__in=stale).delete()
+    # Clear the old defaults before setting the new ones: one default per legacy unit at any time.
+    for flag in (False, True):
+        batch = [row for row in changed if wanted[(row.legacy_unit_id, row.current_unit_id)] is flag]
+        for row in batch:
+            row.is_default = flag
+        UnitCrosswalk.objects.bulk_update(batch, ["is_default"], batch_size=500)
+    new_rows = [
+        UnitCrosswalk(legacy_unit_id=legacy_id, current_unit_id=current_id, is_default=is_default)
+        for (legacy_id, current_id), is_default in wanted.items()
+        if (legacy_id, current_id) not in stored
+    ]
+    UnitCrosswalk.objects.bulk_create(new_rows, batch_size=1000)
+
+    successors = {legacy_id: current_id for (legacy_id, current_id), is_default in wanted.items() if is_default}
+    moved = []
+    for unit in legacy.values():
+        if unit.pk in successors and unit.successor_id != successors[unit.pk]:
+            unit.successor_id = successors[unit.pk]
+            moved.append(unit)
+    AdministrativeUnit.objects.bulk_update(moved, ["successor"], batch_size=500)
+    return len(new_rows), len(changed), len(stale)
+
+
+@transaction.atomic
+def crosswalk_save(*, crosswalk: UnitCrosswalk) -> UnitCrosswalk:
+    """Save an admin's correction of one mapping and keep the legacy unit's successor in step.
+
+    Raises ValidationError (Vietnamese) for a target that is itself a legacy unit, a source that
+    is not, or a loop. A new default takes the flag from the previous one. The row is marked
+    ``corrected`` so that the loader does not put the package's mapping back.
+    """
+    crosswalk.full_clean(validate_constraints=False)
+    if crosswalk.is_default:
+        for previous in UnitCrosswalk.objects.filter(legacy_unit=crosswalk.legacy_unit, is_default=True).exclude(
+            pk=crosswalk.pk
+        ):
+            previous.is_default = False
+            previous.corrected = True
+            previous.save()  # row by row: each change gets its history entry
+    crosswalk.corrected = True
+    crosswalk.validate_constraints()
+    crosswalk.save()
+    default = UnitCrosswalk.objects.filter(legacy_unit=crosswalk.legacy_unit, is_default=True).first()
+    AdministrativeUnit.objects.filter(pk=crosswalk.legacy_unit_id).update(
+        successor_id=default.current_unit_id if default else None
+    )
+    return crosswalk
+
+
+def unit_check_in_force(*, unit: AdministrativeUnit, on: date, field: str = "unit") -> None:
+    """Refuse a record dated ``on`` for a unit that had already ended, naming the unit that took it over.
+
+    For the writers of tasks and criterion values (issue 14, "Bad input"): a legacy unit is
+    valid for records dated up to its ``valid_to`` (30/06/2025), never after. Raises
+    ValidationError on ``field``.
+    """
+    if unit.valid_to is None or on <= unit.valid_to:
+        return
+    successor = current_unit_for(unit)
+    ended = unit.valid_to.strftime("%d/%m/%Y")
+    if successor is None:
+        message = _("%(name)s đã hết hiệu lực sau ngày %(date)s.") % {"name": unit.name, "date": ended}
+    else:
+        message = _("%(name)s đã hết hiệu lực sau ngày %(date)s; hãy chọn %(successor)s.") % {
+            "name": unit.name,
+            "date": ended,
+            "successor": successor.name,
+        }
+    raise ValidationError({field: message})

@@ -1,7 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .selectors import unit_breadcrumbs, unit_children_with_counts, unit_visible_to_or_404
+from .selectors import (
+    UNIT_SEARCH_LIMIT,
+    unit_breadcrumbs,
+    unit_children_with_counts,
+    unit_predecessors,
+    unit_visible_to_or_404,
+    units_matching,
+)
 
 
 @login_required
@@ -15,5 +22,17 @@ def unit_detail(request, code: str):
             "unit": unit,
             "children": unit_children_with_counts(unit),
             "breadcrumbs": unit_breadcrumbs(request.user, unit),
+            "predecessors": unit_predecessors(unit),
         },
+    )
+
+
+@login_required
+def unit_search(request):
+    """Current and legacy units in the user's scope whose name or code matches ``q``."""
+    text = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "provinces/unit_search.html",
+        {"query": text, "results": units_matching(request.user, text), "limit": UNIT_SEARCH_LIMIT},
     )

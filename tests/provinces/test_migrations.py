@@ -30,3 +30,28 @@ def test_paths_saved_by_the_old_admin_are_rebuilt_from_the_parents():
         executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert paths == {"01": "/01/", "31": "/31/", "09999": "/01/09999/", "99": "/99/", "08974": "/31/08974/"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_search_name_is_backfilled_for_units_that_existed_before():
+    before = [("provinces", "0003_unit_path_follows_code")]
+    after = [("provinces", "0004_unit_search_name")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        Unit = executor.loader.project_state(before).apps.get_model("provinces", "AdministrativeUnit")
+        hanoi = Unit.objects.create(code="01", name="Thành phố Hà Nội", kind="thanh_pho_tw", level=1, path="/01/")
+        Unit.objects.create(
+            code="00070", name="Phường Hoàn Kiếm", kind="phuong", level=3, parent=hanoi, path="/01/00070/"
+        )
+        Unit.objects.create(code="13972", name="Xã Giao Thuỷ", kind="xa", level=3, parent=hanoi, path="/01/13972/")
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        Unit = executor.loader.project_state(after).apps.get_model("provinces", "AdministrativeUnit")
+        search_names = dict(Unit.objects.values_list("code", "search_name"))
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert search_names == {"01": "ha noi", "00070": "hoan kiem", "13972": "giao thuy"}
