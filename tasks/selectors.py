@@ -179,6 +179,9 @@ def task_timeline(task: Task) -> list[ProgressUpdate]:
 def task_audit_log(task: Task, *, limit: int = 50) -> list[dict]:
     """Who changed which field of the task, when, old → new (from django-simple-history)."""
     records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    if not records:
+        # Bulk-inserted tasks (demo communes, bulk imports) have no history row at all.
+        return []
     names = _related_names(records)
     labels = {name: Task._meta.get_field(name).verbose_name for name in AUDITED_FIELDS}
     # Compared by hand: simple-history's diff_against skips non-editable fields such as the status.

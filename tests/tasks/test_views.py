@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks import services
-from tasks.choices import TaskStatus
+from tasks.choices import TaskGroup, TaskStatus
 from tasks.models import EvidenceFile, ProgressUpdate, Task
 
 from .conftest import exe_file, pdf_file
@@ -307,6 +307,22 @@ def test_task_page_shows_five_clear_fields_timeline_and_audit(client, users, tas
         assert text in html
     assert "Báo cáo tổng kết" in html and "Lịch sử thay đổi" in html
     assert "Sản phẩm đầu ra" in html  # the audit entry names the changed field
+
+
+def test_task_page_opens_for_a_task_without_history_rows(client, users, programme, agencies, tree):
+    """Bulk-inserted tasks (the demo communes, imports) have no history row: the page must still open."""
+    today = timezone.localdate()
+    (task,) = Task.objects.bulk_create([
+        Task(
+            programme=programme, unit=tree.hoankiem, group=TaskGroup.DATA_ECOSYSTEM, title="Thu thập dữ liệu dân cư",
+            lead_agency=agencies.hoankiem, start_date=today, deadline=today + datetime.timedelta(days=30),
+        )
+    ])  # fmt: skip
+    assert not task.history.exists()
+    client.force_login(users.officer_hanoi)
+    response = client.get(detail_url(task))
+    assert response.status_code == 200
+    assert "Chưa có thay đổi." in response.content.decode()
 
 
 def test_menu_shows_task_entries_by_role(client, users):
