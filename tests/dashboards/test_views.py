@@ -219,3 +219,75 @@ def test_the_dashboard_is_computed_from_the_database_when_the_redis_cache_is_unr
         response = client.get(url(programme, "01"))
         assert response.status_code == 200
         assert 'data-unit="00004"' in response.content.decode()
+
+
+@pytest.fixture
+def many_bottlenecks(tree, programme, make_task):
+    """More bottlenecks than any list shows: 45 waiting for central guidance, 13 overdue of the city police."""
+    for i in range(45):
+        make_task(unit=tree.badinh, title=f"Chờ Trung ương {i:02d}")
+    Task.objects.filter(title__startswith="Chờ Trung ương").update(
+        current_status=TaskStatus.BLOCKED, current_block_reason=BlockReason.WAITING_CENTRAL
+    )
+    for i in range(13):
+        make_task(unit=tree.hoankiem, title=f"Quá hạn {i:02d}", deadline=TODAY - datetime.timedelta(days=3))
+    snapshot_rebuild(as_of=TODAY)
+
+
+def test_waiting_for_central_guidance_is_counted_over_every_task_not_a_shortened_list(
+    client, users, programme, many_bottlenecks
+):
+    client.force_login(users.leader_hanoi)
+    response = client.get(url(programme, "01"))
+    html = response.content.decode()
+    bottlenecks = response.context["board"].bottlenecks
+    assert "45 chờ hướng dẫn Trung ương" in html
+    assert (bottlenecks.total, bottlenecks.overdue, bottlenecks.blocked) == (58, 13, 45)
+    waiting = bottlenecks.waiting_central
+    assert (waiting.count, len(waiting.tasks)) == (45, 10)
+    assert "và 35 nhiệm vụ khác" in html
+    (police,) = bottlenecks.by_agency
+    assert (police.count, len(police.tasks)) == (13, 10)
+    assert "và 3 nhiệm vụ khác" in html
+
+
+def test_the_more_links_open_the_full_filtered_task_list(client, users, programme, many_bottlenecks, make_task, tree):
+    make_task(unit=tree.hongbang, title="Chờ Trung ương ở Hải Phòng")
+    Task.objects.filter(unit=tree.hongbang).update(
+        current_status=TaskStatus.BLOCKED, current_block_reason=BlockReason.WAITING_CENTRAL
+    )
+    client.force_login(users.leader_hanoi)
+    bottlenecks = client.get(url(programme, "01")).context["board"].bottlenecks
+    for group, expected in ((bottlenecks.waiting_central, 45), (bottlenecks.by_agency[0], 13)):
+        assert group.list_url.replace("&", "&amp;") in client.get(url(programme, "01")).content.decode()
+        response = client.get(group.list_url)
+        assert response.context["page"].paginator.count == expected
+        assert "Đang lọc thêm" in response.content.decode()
+    everything = client.get(bottlenecks.list_url).context["page"].paginator.count
+    assert everything == 58
+
+
+def test_bottlenecks_of_a_ward_link_to_that_wards_tasks_only(client, users, programme, many_bottlenecks):
+    client.force_login(users.leader_hanoi)
+    bottlenecks = client.get(url(programme, "00004")).context["board"].bottlenecks
+    assert bottlenecks.waiting_central.count == 45 and not bottlenecks.by_agency
+    assert "unit=00004" in bottlenecks.list_url
+    assert client.get(bottlenecks.list_url).context["page"].paginator.count == 45
+
+
+def test_agencies_beyond_the_shown_groups_are_counted_and_linked(client, users, programme, tree, make_task):
+    from dashboards.selectors import BOTTLENECK_GROUPS_SHOWN
+    from tasks.choices import AgencyKind
+    from tasks.models import Agency
+
+    for i in range(BOTTLENECK_GROUPS_SHOWN + 2):
+        agency = Agency.objects.create(name=f"Sở số {i:02d}", kind=AgencyKind.DEPARTMENT, unit=tree.hanoi)
+        task = make_task(unit=tree.hoankiem, deadline=TODAY - datetime.timedelta(days=1))
+        Task.objects.filter(pk=task.pk).update(lead_agency=agency)
+    snapshot_rebuild(as_of=TODAY)
+    client.force_login(users.leader_hanoi)
+    response = client.get(url(programme, "01"))
+    bottlenecks = response.context["board"].bottlenecks
+    assert len(bottlenecks.by_agency) == BOTTLENECK_GROUPS_SHOWN
+    assert (bottlenecks.agencies_left_out, bottlenecks.tasks_left_out) == (2, 2)
+    assert "và 2 cơ quan khác (2 nhiệm vụ)" in response.content.decode()
