@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pccc.models import Criterion
+from pccc.models import CriteriaSet, Criterion
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_visible_to_or_404
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
@@ -29,7 +29,8 @@ from tasks.models import Programme, Task
 from tasks.selectors import BOTTLENECK_ALL, BOTTLENECK_LOCAL, bottleneck_q, overdue_q, waiting_central_q
 from tasks.selectors import programmes_visible_to as task_programmes_visible_to
 
-from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot
+from .choices import RunOutcome
+from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
 from .tilemap import tiles
 
 TREND_DAYS = 90
@@ -156,6 +157,9 @@ class Dashboard:
     snapshot: CompletionSnapshot | None
     pccc: PcccSnapshot | None
     criteria: list[Criterion] = field(default_factory=list)
+    # Active criteria sets with figures in this scope (the page offers a choice), and the one shown.
+    criteria_sets: list[CriteriaSet] = field(default_factory=list)
+    criteria_set: CriteriaSet | None = None
     ranking_loader: "Callable[[], list[RankingRow]] | None" = None
     trend: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
     by_agency: list[dict] = field(default_factory=list)
@@ -202,30 +206,42 @@ class Dashboard:
 
 
 def dashboard(
-    *, programme: Programme, unit: AdministrativeUnit | None, sort: str = "hoan-thanh", viewer=None
+    *,
+    programme: Programme | None,
+    unit: AdministrativeUnit | None,
+    sort: str = "hoan-thanh",
+    viewer=None,
+    criteria_set_code: str = "",
 ) -> Dashboard:
-    """Everything one dashboard page shows, in nine queries whatever the number of units."""
+    """Everything one dashboard page shows, in a fixed number of queries whatever the number of units.
+
+    ``criteria_set_code`` picks one of the active criteria sets with figures in the scope (default:
+    the first). PCCC figures do not depend on the programme: a scope with criterion values and no
+    task (or no programme at all, ``programme=None``) still gets them.
+    """
     scope = unit.path if unit else NATIONAL_SCOPE
     # The latest TREND_DAYS rows of this scope: the first is today's figure.
-    recent = list(
-        CompletionSnapshot.objects.filter(programme=programme, scope_path=scope).order_by("-date")[:TREND_DAYS]
+    recent = (
+        list(CompletionSnapshot.objects.filter(programme=programme, scope_path=scope).order_by("-date")[:TREND_DAYS])
+        if programme is not None
+        else []
     )
     snapshot = recent[0] if recent else None
     as_of = snapshot.date if snapshot else None
     board = Dashboard(programme=programme, unit=unit, as_of=as_of, snapshot=snapshot, pccc=None)
     criteria = _active_criteria()
-    criteria_set_id = criteria[0].criteria_set_id if criteria else None
+    latest_pccc = _latest_pccc_by_set(scope, as_of, {c.criteria_set_id for c in criteria})
+    board.criteria_sets = [row.criteria_set for row in latest_pccc]
+    chosen = next((row for row in latest_pccc if row.criteria_set.code == criteria_set_code), None)
+    chosen = chosen or (latest_pccc[0] if latest_pccc else None)
+    if chosen is not None:
+        board.pccc, board.criteria_set = chosen, chosen.criteria_set
+    criteria_set_id = board.criteria_set.pk if board.criteria_set else None
     board.criteria = [c for c in criteria if c.criteria_set_id == criteria_set_id]
     if as_of is None:
         return board
 
     board.trend = [(s.date, s.weighted_completion) for s in reversed(recent)]
-    if criteria_set_id:
-        board.pccc = (
-            PcccSnapshot.objects.filter(criteria_set_id=criteria_set_id, scope_path=scope, date__lte=as_of)
-            .order_by("-date")
-            .first()
-        )
     board.ranking_loader = lambda: _ranking(programme, unit, as_of, _pccc_snapshots(criteria_set_id, unit, as_of), sort)
     live = _live_figures(programme, scope, unit.code if unit else "")
     my_agencies = set(viewer.agencies.values_list("pk", flat=True)) if viewer is not None else set()
@@ -234,6 +250,26 @@ def dashboard(
     if viewer is not None:
         board.standing = _standing(live["people"], viewer)
     return board
+
+
+def last_successful_run() -> RecomputeRun | None:
+    """The latest recompute that succeeded, for empty states that must tell "never ran" from "no data"."""
+    return RecomputeRun.objects.filter(outcome=RunOutcome.SUCCESS).order_by("-started_at", "-pk").first()
+
+
+def _latest_pccc_by_set(scope: str, as_of: datetime.date | None, set_ids: set[int]) -> list[PcccSnapshot]:
+    """Each active set's latest PCCC snapshot of this scope (up to ``as_of``), in set order (one query)."""
+    if not set_ids:
+        return []
+    rows = PcccSnapshot.objects.filter(scope_path=scope, criteria_set_id__in=set_ids)
+    if as_of is not None:
+        rows = rows.filter(date__lte=as_of)
+    return list(
+        rows.annotate(place=Window(RowNumber(), partition_by=[F("criteria_set_id")], order_by=[F("date").desc()]))
+        .filter(place=1)
+        .select_related("criteria_set")
+        .order_by("criteria_set_id")
+    )
 
 
 def _active_criteria() -> list[Criterion]:
