@@ -92,8 +92,11 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
         general.tables.append(
             (
                 _("3. Kết quả theo cơ quan chủ trì"),
-                [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), _("Đã hoàn thành"), _("Tỷ lệ hoàn thành")],
-                [(r["lead_agency__name"], r["total"], r["done"], _pct(r["completion"])) for r in board.by_agency],
+                [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), _("Đã hoàn thành"), _("Quá hạn"), _("Tỷ lệ hoàn thành")],
+                [
+                    (r["lead_agency__name"], r["total"], r["done"], r["overdue"], _pct(r["completion"]))
+                    for r in board.by_agency
+                ],
             )
         )
     criteria_set = pccc_selectors.criteria_sets_active().first()

@@ -249,6 +249,8 @@ def test_waiting_for_central_guidance_is_counted_over_every_task_not_a_shortened
     (police,) = bottlenecks.by_agency
     assert (police.count, len(police.tasks)) == (13, 10)
     assert "và 3 nhiệm vụ khác" in html
+    agency_table = html[html.index('id="agency-table"') :][:1500]
+    assert '<span class="text-danger fw-semibold">13</span>' in agency_table  # overdue, over every task
 
 
 def test_the_more_links_open_the_full_filtered_task_list(client, users, programme, many_bottlenecks, make_task, tree):

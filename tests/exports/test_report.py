@@ -91,6 +91,9 @@ def test_report_counts_every_bottleneck_and_says_how_many_the_table_leaves_out(
     counts = {row.cells[0].text: row.cells[1].text for table in document.tables for row in table.rows}
     assert counts["Công an thành phố Hà Nội"] == "13"
     assert counts["Chờ hướng dẫn của Trung ương"] == "45"
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    # "3. Kết quả theo cơ quan chủ trì": tasks, done, overdue, completion.
+    assert ["Công an thành phố Hà Nội", "58", "0", "13", "0,0%"] in rows
     assert "và 38 nhiệm vụ khác" in text  # 10 of each group are listed
     assert "/nhiem-vu/?scope=unit" in text
 
