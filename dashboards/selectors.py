@@ -10,27 +10,35 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pccc.evaluation import percent
-from pccc.models import Criterion
+from pccc.models import CriteriaSet, Criterion
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_visible_to_or_404
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
 from tasks.models import Programme, Task
+from tasks.selectors import BOTTLENECK_ALL, BOTTLENECK_LOCAL, bottleneck_q, overdue_q, waiting_central_q
 from tasks.selectors import programmes_visible_to as task_programmes_visible_to
 
-from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot
+from .choices import RunOutcome
+from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
 from .tilemap import tiles
 
 TREND_DAYS = 90
-BOTTLENECK_LIMIT = 40
+# The page and the report show the first few tasks of each bottleneck group (counts are over all
+# of them) and link to the full list; so many groups at most, the largest first.
+BOTTLENECK_TASKS_SHOWN = 10
+BOTTLENECK_GROUPS_SHOWN = 15
 
 
 # The code in dashboard URLs that stands for the whole country.
@@ -100,6 +108,41 @@ class RankingRow:
         return grade_for(self.completion)
 
 
+@dataclass
+class BottleneckGroup:
+    """Overdue or blocked tasks of one lead agency (or all those waiting for central guidance).
+
+    ``count`` is over every such task in scope; ``tasks`` are only the first few by deadline.
+    """
+
+    name: str
+    count: int
+    tasks: list[Task]
+    list_url: str
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.tasks)
+
+
+@dataclass
+class Bottlenecks:
+    """Counts over all overdue or blocked tasks in scope (SQL), with a shortened list per group."""
+
+    total: int = 0
+    overdue: int = 0
+    blocked: int = 0
+    by_agency: list[BottleneckGroup] = field(default_factory=list)
+    waiting_central: BottleneckGroup | None = None
+    agencies_left_out: int = 0
+    tasks_left_out: int = 0
+    list_url: str = ""
+
+    @property
+    def waiting_central_count(self) -> int:
+        return self.waiting_central.count if self.waiting_central else 0
+
+
 SORT_KEYS = {
     "hoan-thanh": lambda r: (r.completion is None, -(r.completion or 0)),
     "qua-han": lambda r: (-r.overdue, r.unit.name),
@@ -116,10 +159,13 @@ class Dashboard:
     snapshot: CompletionSnapshot | None
     pccc: PcccSnapshot | None
     criteria: list[Criterion] = field(default_factory=list)
+    # Active criteria sets with figures in this scope (the page offers a choice), and the one shown.
+    criteria_sets: list[CriteriaSet] = field(default_factory=list)
+    criteria_set: CriteriaSet | None = None
     ranking_loader: "Callable[[], list[RankingRow]] | None" = None
     trend: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
     by_agency: list[dict] = field(default_factory=list)
-    bottlenecks: list[Task] = field(default_factory=list)
+    bottlenecks: Bottlenecks = field(default_factory=Bottlenecks)
     standing: "Standing | None" = None
 
     @property
@@ -134,19 +180,6 @@ class Dashboard:
     @cached_property
     def tiles(self) -> tuple[list[dict], int]:
         return tiles(self.ranking)
-
-    @property
-    def waiting_central(self) -> list[Task]:
-        return [t for t in self.bottlenecks if t.current_block_reason == BlockReason.WAITING_CENTRAL]
-
-    @property
-    def bottlenecks_by_agency(self) -> list[tuple[str, list[Task]]]:
-        """Overdue and blocked tasks (except those waiting on central guidance), grouped by lead agency."""
-        groups: dict[str, list[Task]] = {}
-        for task in self.bottlenecks:
-            if task.current_block_reason != BlockReason.WAITING_CENTRAL:
-                groups.setdefault(task.lead_agency.name, []).append(task)
-        return sorted(groups.items(), key=lambda item: -len(item[1]))
 
     @property
     def status_counts(self) -> list[tuple[str, str, int]]:
@@ -181,38 +214,70 @@ class Dashboard:
 
 
 def dashboard(
-    *, programme: Programme, unit: AdministrativeUnit | None, sort: str = "hoan-thanh", viewer=None
+    *,
+    programme: Programme | None,
+    unit: AdministrativeUnit | None,
+    sort: str = "hoan-thanh",
+    viewer=None,
+    criteria_set_code: str = "",
 ) -> Dashboard:
-    """Everything one dashboard page shows, in nine queries whatever the number of units."""
+    """Everything one dashboard page shows, in a fixed number of queries whatever the number of units.
+
+    ``criteria_set_code`` picks one of the active criteria sets with figures in the scope (default:
+    the first). PCCC figures do not depend on the programme: a scope with criterion values and no
+    task (or no programme at all, ``programme=None``) still gets them.
+    """
     scope = unit.path if unit else NATIONAL_SCOPE
     # The latest TREND_DAYS rows of this scope: the first is today's figure.
-    recent = list(
-        CompletionSnapshot.objects.filter(programme=programme, scope_path=scope).order_by("-date")[:TREND_DAYS]
+    recent = (
+        list(CompletionSnapshot.objects.filter(programme=programme, scope_path=scope).order_by("-date")[:TREND_DAYS])
+        if programme is not None
+        else []
     )
     snapshot = recent[0] if recent else None
     as_of = snapshot.date if snapshot else None
     board = Dashboard(programme=programme, unit=unit, as_of=as_of, snapshot=snapshot, pccc=None)
     criteria = _active_criteria()
-    criteria_set_id = criteria[0].criteria_set_id if criteria else None
+    latest_pccc = _latest_pccc_by_set(scope, as_of, {c.criteria_set_id for c in criteria})
+    board.criteria_sets = [row.criteria_set for row in latest_pccc]
+    chosen = next((row for row in latest_pccc if row.criteria_set.code == criteria_set_code), None)
+    chosen = chosen or (latest_pccc[0] if latest_pccc else None)
+    if chosen is not None:
+        board.pccc, board.criteria_set = chosen, chosen.criteria_set
+    criteria_set_id = board.criteria_set.pk if board.criteria_set else None
     board.criteria = [c for c in criteria if c.criteria_set_id == criteria_set_id]
     if as_of is None:
         return board
 
     board.trend = [(s.date, s.weighted_completion) for s in reversed(recent)]
-    if criteria_set_id:
-        board.pccc = (
-            PcccSnapshot.objects.filter(criteria_set_id=criteria_set_id, scope_path=scope, date__lte=as_of)
-            .order_by("-date")
-            .first()
-        )
     board.ranking_loader = lambda: _ranking(programme, unit, as_of, _pccc_snapshots(criteria_set_id, unit, as_of), sort)
-    live = _live_figures(programme, scope)
+    live = _live_figures(programme, scope, unit.code if unit else "")
     my_agencies = set(viewer.agencies.values_list("pk", flat=True)) if viewer is not None else set()
     board.by_agency = [{**row, "is_mine": row["lead_agency_id"] in my_agencies} for row in live["by_agency"]]
     board.bottlenecks = live["bottlenecks"]
     if viewer is not None:
         board.standing = _standing(live["people"], viewer)
     return board
+
+
+def last_successful_run() -> RecomputeRun | None:
+    """The latest recompute that succeeded, for empty states that must tell "never ran" from "no data"."""
+    return RecomputeRun.objects.filter(outcome=RunOutcome.SUCCESS).order_by("-started_at", "-pk").first()
+
+
+def _latest_pccc_by_set(scope: str, as_of: datetime.date | None, set_ids: set[int]) -> list[PcccSnapshot]:
+    """Each active set's latest PCCC snapshot of this scope (up to ``as_of``), in set order (one query)."""
+    if not set_ids:
+        return []
+    rows = PcccSnapshot.objects.filter(scope_path=scope, criteria_set_id__in=set_ids)
+    if as_of is not None:
+        rows = rows.filter(date__lte=as_of)
+    return list(
+        rows.annotate(place=Window(RowNumber(), partition_by=[F("criteria_set_id")], order_by=[F("date").desc()]))
+        .filter(place=1)
+        .select_related("criteria_set")
+        .order_by("criteria_set_id")
+    )
 
 
 def _active_criteria() -> list[Criterion]:
@@ -228,7 +293,7 @@ def _active_criteria() -> list[Criterion]:
     return criteria
 
 
-def _live_figures(programme, scope) -> dict:
+def _live_figures(programme, scope, unit_code: str) -> dict:
     """Figures read from the tasks' current state, shared by every viewer of a scope.
 
     Kept for DASHBOARD_LIVE_CACHE_SECONDS (a minute): a leader's page then costs a few
@@ -237,9 +302,10 @@ def _live_figures(programme, scope) -> dict:
     key = f"dashboard-live:{programme.pk}:{scope}"
     figures = cache.get(key)
     if figures is None:
+        agency_rows = _agency_rows(programme, scope)
         figures = {
-            "by_agency": _completion_by_agency(programme, scope),
-            "bottlenecks": _bottlenecks(programme, scope),
+            "by_agency": _completion_by_agency(agency_rows),
+            "bottlenecks": _bottlenecks(programme, scope, unit_code, agency_rows),
             "people": _completion_by_person(programme, scope),
         }
         cache.set(key, figures, settings.DASHBOARD_LIVE_CACHE_SECONDS)
@@ -286,9 +352,12 @@ def _in_scope(scope: str) -> Q:
     return Q() if scope == NATIONAL_SCOPE else Q(unit__path__startswith=scope)
 
 
-def _completion_by_agency(programme, scope) -> list[dict]:
-    """Weighted completion per lead agency from the tasks' current state (one GROUP BY)."""
-    rows = (
+def _agency_rows(programme, scope) -> list[dict]:
+    """Per lead agency, over every task in scope (one GROUP BY): totals and weights for the completion,
+    and the bottleneck counts (overdue or blocked, of which waiting for central guidance)."""
+    today = timezone.localdate()
+    bottleneck = bottleneck_q(today)
+    return list(
         Task.objects.filter(_in_scope(scope), programme=programme)
         .values("lead_agency_id", "lead_agency__name")
         .annotate(
@@ -296,11 +365,19 @@ def _completion_by_agency(programme, scope) -> list[dict]:
             done=Count("pk", filter=Q(current_status__in=DONE_STATUSES, completion_verified=True)),
             weight_sum=Sum("weight"),
             weighted_sum=Sum(F("weight") * F("current_percent")),
+            bottlenecks=Count("pk", filter=bottleneck),
+            waiting_central=Count("pk", filter=bottleneck & waiting_central_q()),
+            overdue=Count("pk", filter=overdue_q(today)),
+            blocked=Count("pk", filter=Q(current_status=TaskStatus.BLOCKED)),
         )
         .order_by("lead_agency__name")
     )
+
+
+def _completion_by_agency(agency_rows: list[dict]) -> list[dict]:
+    """Weighted completion per lead agency from the tasks' current state, weakest first."""
     result = []
-    for row in rows:
+    for row in agency_rows:
         completion = (row["weighted_sum"] or 0) / row["weight_sum"] if row["weight_sum"] else 0
         result.append({**row, "completion": Decimal(completion).quantize(Decimal("0.1"))})
     result.sort(key=lambda r: r["completion"])
@@ -346,13 +423,67 @@ def _standing(rows: list[dict], viewer) -> Standing | None:
     )
 
 
-def _bottlenecks(programme, scope) -> list[Task]:
-    """Overdue or blocked tasks in scope, most overdue first (one query)."""
+def task_list_url(programme, unit_code: str, **filters) -> str:
+    """The task list ("Việc của tôi", whole unit) narrowed to this programme, unit subtree and filters."""
+    params = {"scope": "unit", "programme": programme.pk, **({"unit": unit_code} if unit_code else {}), **filters}
+    return f"{reverse('tasks:my_tasks')}?{urlencode(params)}"
+
+
+def _bottlenecks(programme, scope, unit_code: str, agency_rows: list[dict]) -> Bottlenecks:
+    """Overdue or blocked tasks in scope: counts per lead agency over all of them (from ``agency_rows``),
+    the first few of each shown group by deadline (one query with a window function)."""
     today = timezone.localdate()
-    overdue = Q(deadline__lt=today) & ~Q(current_status__in=DONE_STATUSES)
-    return list(
-        Task.objects.filter(_in_scope(scope), programme=programme)
-        .filter(overdue | Q(current_status=TaskStatus.BLOCKED))
-        .select_related("lead_agency", "accountable_person", "unit")
-        .order_by("deadline", "pk")[:BOTTLENECK_LIMIT]
+    in_scope = Task.objects.filter(_in_scope(scope), programme=programme)
+    waiting = waiting_central_q()
+    rows = [{**r, "n": r["bottlenecks"], "waiting": r["waiting_central"]} for r in agency_rows if r["bottlenecks"]]
+    result = Bottlenecks(
+        total=sum(r["n"] for r in rows),
+        overdue=sum(r["overdue"] for r in agency_rows),
+        blocked=sum(r["blocked"] for r in agency_rows),
+        list_url=task_list_url(programme, unit_code, bottleneck=BOTTLENECK_ALL),
     )
+    local = sorted(
+        (r for r in rows if r["n"] > r["waiting"]), key=lambda r: (-(r["n"] - r["waiting"]), r["lead_agency__name"])
+    )
+    shown = local[:BOTTLENECK_GROUPS_SHOWN]
+    result.agencies_left_out = len(local) - len(shown)
+    result.tasks_left_out = sum(r["n"] - r["waiting"] for r in local[BOTTLENECK_GROUPS_SHOWN:])
+    waiting_count = sum(r["waiting"] for r in rows)
+    if not shown and not waiting_count:
+        return result
+
+    # Waiting tasks form one group across agencies (partition 0; agency ids start at 1).
+    partition = Case(When(waiting, then=Value(0)), default=F("lead_agency_id"), output_field=BigIntegerField())
+    first_tasks = (
+        in_scope.filter(bottleneck_q(today))
+        .filter(waiting | Q(lead_agency_id__in=[r["lead_agency_id"] for r in shown]))
+        .annotate(
+            place=Window(RowNumber(), partition_by=[partition], order_by=[F("deadline").asc(), F("pk").asc()]),
+            waiting_central=Case(When(waiting, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
+        .filter(place__lte=BOTTLENECK_TASKS_SHOWN)
+        .select_related("lead_agency", "accountable_person", "unit")
+        .order_by("deadline", "pk")
+    )
+    tasks_by_group: dict[int, list[Task]] = {}
+    for task in first_tasks:
+        tasks_by_group.setdefault(0 if task.waiting_central else task.lead_agency_id, []).append(task)
+    result.by_agency = [
+        BottleneckGroup(
+            name=r["lead_agency__name"],
+            count=r["n"] - r["waiting"],
+            tasks=tasks_by_group.get(r["lead_agency_id"], []),
+            list_url=task_list_url(programme, unit_code, bottleneck=BOTTLENECK_LOCAL, lead_agency=r["lead_agency_id"]),
+        )
+        for r in shown
+    ]
+    if waiting_count:
+        result.waiting_central = BottleneckGroup(
+            name=str(BlockReason.WAITING_CENTRAL.label),
+            count=waiting_count,
+            tasks=tasks_by_group.get(0, []),
+            list_url=task_list_url(
+                programme, unit_code, status=TaskStatus.BLOCKED, block_reason=BlockReason.WAITING_CENTRAL
+            ),
+        )
+    return result

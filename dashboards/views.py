@@ -1,4 +1,5 @@
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -11,8 +12,18 @@ from django.utils.translation import gettext as _
 
 from provinces.selectors import unit_breadcrumbs
 
-from .selectors import NATIONAL, SORT_KEYS, dashboard, programme_and_unit_or_404, programmes_visible_to
+from .selectors import (
+    NATIONAL,
+    SORT_KEYS,
+    dashboard,
+    last_successful_run,
+    programme_and_unit_or_404,
+    programmes_visible_to,
+)
 from .services import snapshots_generation
+
+# Query parameter naming the criteria set (mô hình) whose PCCC figures the page shows.
+CRITERIA_SET_PARAM = "mo_hinh"
 
 
 @login_required
@@ -20,7 +31,11 @@ def dashboard_home(request):
     """The user's own unit, first programme they may see."""
     programme = programmes_visible_to(request.user).first()
     if programme is None:
-        return render(request, "dashboards/no_programme.html")
+        # No programme to show, but the unit's PCCC figures need none.
+        board = dashboard(
+            programme=None, unit=request.user.unit, criteria_set_code=request.GET.get(CRITERIA_SET_PARAM, "")
+        )
+        return render(request, "dashboards/no_programme.html", {"board": board, **_freshness(board)})
     code = request.user.unit.code if request.user.unit else NATIONAL
     return redirect("dashboards:unit_dashboard", programme_id=programme.pk, code=code)
 
@@ -31,15 +46,15 @@ def unit_dashboard(request, programme_id: int, code: str):
     sort = request.GET.get("sap_xep", "hoan-thanh")
     if sort not in SORT_KEYS:
         sort = "hoan-thanh"
-    page_key = _page_cache_key(request, programme_id, code, sort)
+    criteria_set_code = request.GET.get(CRITERIA_SET_PARAM, "")
+    page_key = _page_cache_key(request, programme_id, code, sort, criteria_set_code)
     if page_key and (html := cache.get(page_key)) is not None:
         return HttpResponse(html)
     programmes = list(programmes_visible_to(request.user))
     programme, unit = programme_and_unit_or_404(request.user, programme_id, code, programmes=programmes)
-    board = dashboard(programme=programme, unit=unit, sort=sort, viewer=request.user)
-    # The figures' time is when the last successful run computed them (stored on every row).
-    computed_at = board.snapshot.computed_at if board.snapshot else None
-    stale = computed_at is None or timezone.now() - computed_at > settings.DASHBOARD_STALE_AFTER
+    board = dashboard(
+        programme=programme, unit=unit, sort=sort, viewer=request.user, criteria_set_code=criteria_set_code
+    )
     response = render(
         request,
         "dashboards/unit_dashboard.html",
@@ -47,9 +62,15 @@ def unit_dashboard(request, programme_id: int, code: str):
             "board": board,
             "chart_data": chart_data(board),
             "programmes": programmes,
-            "computed_at": computed_at,
+            **_freshness(board),
             "live_cache_seconds": settings.DASHBOARD_LIVE_CACHE_SECONDS,
-            "stale": stale,
+            "criteria_set_param": CRITERIA_SET_PARAM,
+            # Sorting keeps the chosen criteria set (the first one is the default, left out).
+            "set_query": (
+                f"&{urlencode({CRITERIA_SET_PARAM: board.criteria_set.code})}"
+                if board.criteria_set and board.criteria_sets and board.criteria_set != board.criteria_sets[0]
+                else ""
+            ),
             "sort": sort,
             "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],
             "national_code": NATIONAL,
@@ -60,7 +81,22 @@ def unit_dashboard(request, programme_id: int, code: str):
     return response
 
 
-def _page_cache_key(request, programme_id: int, code: str, sort: str) -> str | None:
+def _freshness(board) -> dict:
+    """When the shown figures were computed (stored on every row) and whether they are stale.
+
+    Only when the scope has no figures at all is the run log read, so that the page says
+    the truth: no run succeeded yet, or runs succeeded and this scope has no data.
+    """
+    shown = board.snapshot or board.pccc
+    computed_at = shown.computed_at if shown else None
+    return {
+        "computed_at": computed_at,
+        "stale": computed_at is None or timezone.now() - computed_at > settings.DASHBOARD_STALE_AFTER,
+        "last_success": None if shown else last_successful_run(),
+    }
+
+
+def _page_cache_key(request, programme_id: int, code: str, sort: str, criteria_set_code: str) -> str | None:
     """Key of this viewer's page for the latest run, or None when it must not be reused.
 
     A leader who reloads within a minute gets the same page: the snapshot part only changes
@@ -73,7 +109,7 @@ def _page_cache_key(request, programme_id: int, code: str, sort: str) -> str | N
     if request.session.get("_messages") or "messages" in request.COOKIES or not request.session.session_key:
         return None
     user = request.user
-    parts = [programme_id, code, user.unit_id, sort, get_language(), snapshots_generation(),
+    parts = [programme_id, code, user.unit_id, sort, criteria_set_code, get_language(), snapshots_generation(),
              request.session.session_key]  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"dashboard-page:{request.user.pk}:{digest}"

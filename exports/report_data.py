@@ -113,33 +113,17 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
         general.tables.append(
             (
                 _("3. Kết quả theo cơ quan chủ trì"),
-                [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), _("Đã hoàn thành"), _("Tỷ lệ hoàn thành")],
-                [(r["lead_agency__name"], r["total"], r["done"], _pct(r["completion"])) for r in board.by_agency],
+                [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), _("Đã hoàn thành"), _("Quá hạn"), _("Tỷ lệ hoàn thành")],
+                [
+                    (r["lead_agency__name"], r["total"], r["done"], r["overdue"], _pct(r["completion"]))
+                    for r in board.by_agency
+                ],
             )
         )
     pccc_table = _pccc_table(board.pccc, unit)
     if pccc_table is not None:
         general.tables.append(pccc_table)
-    problems = ReportSection(_("II. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC"))
-    if board.bottlenecks:
-        problems.tables.append(
-            (
-                _("Nhiệm vụ quá hạn, vướng mắc"),
-                [_("Nhiệm vụ"), _("Đơn vị"), _("Cơ quan chủ trì"), _("Thời hạn"), _("Trạng thái")],
-                [
-                    (
-                        t.title,
-                        t.unit.name,
-                        t.lead_agency.name,
-                        t.deadline.strftime("%d/%m/%Y"),
-                        t.get_current_status_display(),
-                    )
-                    for t in board.bottlenecks
-                ],
-            )
-        )
-    else:
-        problems.paragraphs.append(_("Không có nhiệm vụ quá hạn hoặc vướng mắc."))
+    problems = _problems_section(board.bottlenecks)
     next_steps = ReportSection(
         _("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"),
         [_("1. Tập trung hoàn thành các nhiệm vụ quá hạn, tháo gỡ vướng mắc nêu tại Mục II."), _("2. …")],
@@ -156,3 +140,54 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
         signer_title=_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
         chart=[(r.unit.name, float(r.completion or 0)) for r in board.ranking],
     )
+
+
+def _problems_section(bottlenecks) -> ReportSection:
+    """Counts over every overdue or blocked task in scope; the table lists the first few of each group."""
+    problems = ReportSection(_("II. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC"))
+    if not bottlenecks.total:
+        problems.paragraphs.append(_("Không có nhiệm vụ quá hạn hoặc vướng mắc."))
+        return problems
+    problems.paragraphs.append(
+        _(
+            "Có %(total)s nhiệm vụ quá hạn hoặc vướng mắc (%(overdue)s nhiệm vụ quá hạn, %(blocked)s nhiệm vụ "
+            "vướng mắc, trong đó %(waiting)s nhiệm vụ chờ hướng dẫn của Trung ương)."
+        )
+        % {
+            "total": bottlenecks.total,
+            "overdue": bottlenecks.overdue,
+            "blocked": bottlenecks.blocked,
+            "waiting": bottlenecks.waiting_central_count,
+        }
+    )
+    groups = list(bottlenecks.by_agency)
+    counts = [(g.name, g.count) for g in groups]
+    if bottlenecks.agencies_left_out:
+        counts.append(
+            (_("Các cơ quan khác (%(n)s cơ quan)") % {"n": bottlenecks.agencies_left_out}, bottlenecks.tasks_left_out)
+        )
+    if bottlenecks.waiting_central:
+        groups.append(bottlenecks.waiting_central)
+        counts.append((_("Chờ hướng dẫn của Trung ương"), bottlenecks.waiting_central.count))
+    problems.tables.append(
+        (_("Số nhiệm vụ quá hạn, vướng mắc theo cơ quan chủ trì"), [_("Cơ quan chủ trì"), _("Số nhiệm vụ")], counts)
+    )
+    shown = sorted((t for g in groups for t in g.tasks), key=lambda t: (t.deadline, t.pk))
+    rows = [
+        (t.title, t.unit.name, t.lead_agency.name, t.deadline.strftime("%d/%m/%Y"), t.get_current_status_display())
+        for t in shown
+    ]
+    if bottlenecks.total > len(shown):
+        more = _("và %(n)s nhiệm vụ khác (danh sách đầy đủ trên cổng: %(url)s)") % {
+            "n": bottlenecks.total - len(shown),
+            "url": bottlenecks.list_url,
+        }
+        rows.append((more, "", "", "", ""))
+    problems.tables.append(
+        (
+            _("Nhiệm vụ quá hạn, vướng mắc"),
+            [_("Nhiệm vụ"), _("Đơn vị"), _("Cơ quan chủ trì"), _("Thời hạn"), _("Trạng thái")],
+            rows,
+        )
+    )
+    return problems

@@ -12,7 +12,15 @@ from portal.numbers import NumberField, decimal_field_range
 from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
 from .evidence import check_evidence_count, check_evidence_file
 from .models import Task
-from .selectors import agencies_visible_to, people_visible_to, programmes_visible_to, tasks_visible_to, units_for_tasks
+from .selectors import (
+    BOTTLENECK_ALL,
+    BOTTLENECK_LOCAL,
+    agencies_visible_to,
+    people_visible_to,
+    programmes_visible_to,
+    tasks_visible_to,
+    units_for_tasks,
+)
 
 REQUIRED = _("Thông tin này là bắt buộc.")
 
@@ -226,6 +234,22 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Tất cả")), *TaskStatus.choices], required=False)
     overdue = forms.BooleanField(label=_("Quá hạn"), required=False)
     due_soon = forms.BooleanField(label=_("Đến hạn trong 7 ngày"), required=False)
+    # Set by the dashboards' "và N nhiệm vụ khác" links; kept as hidden fields when filtering again.
+    unit = forms.CharField(label=_("Đơn vị"), required=False, max_length=20, widget=forms.HiddenInput)
+    lead_agency = forms.IntegerField(label=_("Cơ quan chủ trì"), required=False, widget=forms.HiddenInput)
+    block_reason = forms.ChoiceField(
+        label=_("Lý do vướng mắc"), choices=[("", ""), *BlockReason.choices], required=False, widget=forms.HiddenInput
+    )
+    bottleneck = forms.ChoiceField(
+        label=_("Điểm nghẽn"),
+        choices=[
+            ("", ""),
+            (BOTTLENECK_ALL, _("Quá hạn hoặc vướng mắc")),
+            (BOTTLENECK_LOCAL, _("Quá hạn hoặc vướng mắc (trừ chờ hướng dẫn của Trung ương)")),
+        ],
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, programmes, default_scope: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,4 +265,8 @@ class TaskFilterForm(forms.Form):
             "status": data.get("status") or "",
             "overdue": bool(data.get("overdue")),
             "due_soon": bool(data.get("due_soon")),
+            "unit_code": data.get("unit") or "",
+            "lead_agency_id": data.get("lead_agency"),
+            "block_reason": data.get("block_reason") or "",
+            "bottleneck": data.get("bottleneck") or "",
         }

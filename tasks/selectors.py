@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.roles import Role, has_role
 from provinces.selectors import units_visible_to
 
-from .choices import DONE_STATUSES, TaskGroup, TaskStatus, UpdateKind
+from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
 
 # Fields whose edits are shown in the task's audit log, in display order.
@@ -93,6 +93,28 @@ def people_visible_to(user) -> QuerySet:
     return get_user_model().objects.filter(_unit_scope(user, "unit"), is_active=True).order_by("full_name", "username")
 
 
+def overdue_q(today: datetime.date) -> Q:
+    """ "Quá hạn": deadline passed and not done."""
+    return Q(deadline__lt=today) & ~Q(current_status__in=DONE_STATUSES)
+
+
+def waiting_central_q() -> Q:
+    """Blocked while waiting for central guidance [chờ hướng dẫn của Trung ương]."""
+    return Q(current_status=TaskStatus.BLOCKED, current_block_reason=BlockReason.WAITING_CENTRAL)
+
+
+def bottleneck_q(today: datetime.date, *, local_only: bool = False) -> Q:
+    """Overdue or blocked [điểm nghẽn]; ``local_only`` leaves out those waiting for central guidance,
+    which the dashboards list apart because no local agency can clear them."""
+    bottleneck = overdue_q(today) | Q(current_status=TaskStatus.BLOCKED)
+    return bottleneck & ~waiting_central_q() if local_only else bottleneck
+
+
+# Values of the task list's "bottleneck" filter (links from the dashboards).
+BOTTLENECK_ALL = "all"
+BOTTLENECK_LOCAL = "local"
+
+
 def units_for_tasks(user):
     return units_visible_to(user).order_by("path")
 
@@ -105,11 +127,18 @@ def my_tasks(
     status: str = "",
     overdue: bool = False,
     due_soon: bool = False,
+    unit_code: str = "",
+    lead_agency_id: int | None = None,
+    block_reason: str = "",
+    bottleneck: str = "",
 ) -> QuerySet[Task]:
     """Tasks for "Việc của tôi", sorted by deadline, with what the list shows already joined.
 
     ``scope="mine"`` keeps the tasks where the user is accountable or works for the
     lead or a coordinating agency; ``scope="unit"`` keeps every task of the subtree.
+    ``unit_code`` narrows to that unit's subtree (within the user's own), ``bottleneck`` to
+    overdue or blocked tasks (BOTTLENECK_ALL, or BOTTLENECK_LOCAL without those waiting for
+    central guidance): the dashboards link here for the full list behind each count.
     """
     tasks = tasks_visible_to(user)
     if scope == "mine":
@@ -125,7 +154,16 @@ def my_tasks(
     if status:
         tasks = tasks.filter(current_status=status)
     if overdue:
-        tasks = tasks.filter(deadline__lt=today).exclude(current_status__in=DONE_STATUSES)
+        tasks = tasks.filter(overdue_q(today))
+    if unit_code:
+        unit = units_visible_to(user).filter(code=unit_code).first()
+        tasks = tasks.filter(unit__path__startswith=unit.path) if unit else tasks.none()
+    if lead_agency_id:
+        tasks = tasks.filter(lead_agency_id=lead_agency_id)
+    if block_reason:
+        tasks = tasks.filter(current_status=TaskStatus.BLOCKED, current_block_reason=block_reason)
+    if bottleneck in (BOTTLENECK_ALL, BOTTLENECK_LOCAL):
+        tasks = tasks.filter(bottleneck_q(today, local_only=bottleneck == BOTTLENECK_LOCAL))
     if due_soon:
         tasks = tasks.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=7)).exclude(
             current_status__in=DONE_STATUSES
@@ -133,12 +171,38 @@ def my_tasks(
     return tasks.select_related("programme", "unit", "lead_agency", "accountable_person").order_by("deadline", "id")
 
 
+def narrowing_filter_labels(
+    user,
+    *,
+    unit_code: str = "",
+    lead_agency_id: int | None = None,
+    block_reason: str = "",
+    bottleneck: str = "",
+    **_other,
+) -> list[str]:
+    """What the dashboards' links narrowed the list to, in words, so the list says why it is short."""
+    labels = []
+    if unit_code:
+        unit = units_visible_to(user).filter(code=unit_code).first()
+        labels.append(_("Đơn vị: %(name)s") % {"name": unit.name if unit else unit_code})
+    if lead_agency_id:
+        agency = agencies_visible_to(user).filter(pk=lead_agency_id).first()
+        labels.append(_("Cơ quan chủ trì: %(name)s") % {"name": agency.name if agency else lead_agency_id})
+    if block_reason in BlockReason.values:
+        labels.append(_("Vướng mắc: %(reason)s") % {"reason": BlockReason(block_reason).label})
+    if bottleneck == BOTTLENECK_ALL:
+        labels.append(_("Quá hạn hoặc vướng mắc"))
+    elif bottleneck == BOTTLENECK_LOCAL:
+        labels.append(_("Quá hạn hoặc vướng mắc (trừ chờ hướng dẫn của Trung ương)"))
+    return labels
+
+
 def task_counts(tasks: QuerySet[Task]) -> dict[str, int]:
     """Overdue, blocked and awaiting-verification counts of a task list, in one query."""
     today = timezone.localdate()
     return tasks.order_by().aggregate(
         total=Count("pk"),
-        overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(current_status__in=DONE_STATUSES)),
+        overdue=Count("pk", filter=overdue_q(today)),
         blocked=Count("pk", filter=Q(current_status=TaskStatus.BLOCKED)),
         awaiting=Count("pk", filter=Q(awaiting_verification=True)),
     )
@@ -180,6 +244,9 @@ def task_timeline(task: Task) -> list[ProgressUpdate]:
 def task_audit_log(task: Task, *, limit: int = 50) -> list[dict]:
     """Who changed which field of the task, when, old → new (from django-simple-history)."""
     records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    if not records:
+        # Bulk-inserted tasks (demo communes, bulk imports) have no history row at all.
+        return []
     names = _related_names(records)
     labels = {name: Task._meta.get_field(name).verbose_name for name in AUDITED_FIELDS}
     # Compared by hand: simple-history's diff_against skips non-editable fields such as the status.

@@ -33,7 +33,8 @@ def my_tasks(request):
     filters = TaskFilterForm(
         request.GET or None, programmes=selectors.programmes_visible_to(user), default_scope=default_scope
     )
-    tasks = selectors.my_tasks(user, **filters.selector_kwargs(default_scope=default_scope))
+    filter_kwargs = filters.selector_kwargs(default_scope=default_scope)
+    tasks = selectors.my_tasks(user, **filter_kwargs)
     counts = selectors.task_counts(tasks)
     paginator = Paginator(tasks, PAGE_SIZE)
     paginator.count = counts["total"]  # already counted: saves a query
@@ -48,6 +49,7 @@ def my_tasks(request):
             "page": page,
             "counts": counts,
             "query": query.urlencode(),
+            "narrowed_by": selectors.narrowing_filter_labels(user, **filter_kwargs),
             "returned": selectors.returned_reports_for(user, selectors.my_tasks(user, scope="mine")),
         },
     )

@@ -219,3 +219,177 @@ def test_the_dashboard_is_computed_from_the_database_when_the_redis_cache_is_unr
         response = client.get(url(programme, "01"))
         assert response.status_code == 200
         assert 'data-unit="00004"' in response.content.decode()
+
+
+@pytest.fixture
+def many_bottlenecks(tree, programme, make_task):
+    """More bottlenecks than any list shows: 45 waiting for central guidance, 13 overdue of the city police."""
+    for i in range(45):
+        make_task(unit=tree.badinh, title=f"Chờ Trung ương {i:02d}")
+    Task.objects.filter(title__startswith="Chờ Trung ương").update(
+        current_status=TaskStatus.BLOCKED, current_block_reason=BlockReason.WAITING_CENTRAL
+    )
+    for i in range(13):
+        make_task(unit=tree.hoankiem, title=f"Quá hạn {i:02d}", deadline=TODAY - datetime.timedelta(days=3))
+    snapshot_rebuild(as_of=TODAY)
+
+
+def test_waiting_for_central_guidance_is_counted_over_every_task_not_a_shortened_list(
+    client, users, programme, many_bottlenecks
+):
+    client.force_login(users.leader_hanoi)
+    response = client.get(url(programme, "01"))
+    html = response.content.decode()
+    bottlenecks = response.context["board"].bottlenecks
+    assert "45 chờ hướng dẫn Trung ương" in html
+    assert (bottlenecks.total, bottlenecks.overdue, bottlenecks.blocked) == (58, 13, 45)
+    waiting = bottlenecks.waiting_central
+    assert (waiting.count, len(waiting.tasks)) == (45, 10)
+    assert "và 35 nhiệm vụ khác" in html
+    (police,) = bottlenecks.by_agency
+    assert (police.count, len(police.tasks)) == (13, 10)
+    assert "và 3 nhiệm vụ khác" in html
+    agency_table = html[html.index('id="agency-table"') :][:1500]
+    assert '<span class="text-danger fw-semibold">13</span>' in agency_table  # overdue, over every task
+
+
+def test_the_more_links_open_the_full_filtered_task_list(client, users, programme, many_bottlenecks, make_task, tree):
+    make_task(unit=tree.hongbang, title="Chờ Trung ương ở Hải Phòng")
+    Task.objects.filter(unit=tree.hongbang).update(
+        current_status=TaskStatus.BLOCKED, current_block_reason=BlockReason.WAITING_CENTRAL
+    )
+    client.force_login(users.leader_hanoi)
+    bottlenecks = client.get(url(programme, "01")).context["board"].bottlenecks
+    for group, expected in ((bottlenecks.waiting_central, 45), (bottlenecks.by_agency[0], 13)):
+        assert group.list_url.replace("&", "&amp;") in client.get(url(programme, "01")).content.decode()
+        response = client.get(group.list_url)
+        assert response.context["page"].paginator.count == expected
+        assert "Đang lọc thêm" in response.content.decode()
+    everything = client.get(bottlenecks.list_url).context["page"].paginator.count
+    assert everything == 58
+
+
+def test_bottlenecks_of_a_ward_link_to_that_wards_tasks_only(client, users, programme, many_bottlenecks):
+    client.force_login(users.leader_hanoi)
+    bottlenecks = client.get(url(programme, "00004")).context["board"].bottlenecks
+    assert bottlenecks.waiting_central.count == 45 and not bottlenecks.by_agency
+    assert "unit=00004" in bottlenecks.list_url
+    assert client.get(bottlenecks.list_url).context["page"].paginator.count == 45
+
+
+def test_agencies_beyond_the_shown_groups_are_counted_and_linked(client, users, programme, tree, make_task):
+    from dashboards.selectors import BOTTLENECK_GROUPS_SHOWN
+    from tasks.choices import AgencyKind
+    from tasks.models import Agency
+
+    for i in range(BOTTLENECK_GROUPS_SHOWN + 2):
+        agency = Agency.objects.create(name=f"Sở số {i:02d}", kind=AgencyKind.DEPARTMENT, unit=tree.hanoi)
+        task = make_task(unit=tree.hoankiem, deadline=TODAY - datetime.timedelta(days=1))
+        Task.objects.filter(pk=task.pk).update(lead_agency=agency)
+    snapshot_rebuild(as_of=TODAY)
+    client.force_login(users.leader_hanoi)
+    response = client.get(url(programme, "01"))
+    bottlenecks = response.context["board"].bottlenecks
+    assert len(bottlenecks.by_agency) == BOTTLENECK_GROUPS_SHOWN
+    assert (bottlenecks.agencies_left_out, bottlenecks.tasks_left_out) == (2, 2)
+    assert "và 2 cơ quan khác (2 nhiệm vụ)" in response.content.decode()
+
+
+def add_criteria_set_values(*, code, name, province, communes, officer, criterion_title="Không có cháy lớn"):
+    """A criteria set with one commune-level criterion; each commune's value (0 passes)."""
+    criteria_set = CriteriaSet.objects.create(code=code, name=name)
+    criterion = Criterion.objects.create(
+        criteria_set=criteria_set, code="TC1", title=criterion_title,
+        level=UnitLevel.COMMUNE, comparator=Comparator.EQUALS_ZERO, aggregation=Aggregation.SHARE_PASSING,
+    )  # fmt: skip
+    period = f"{TODAY:%Y-%m}"
+    submission = AssessmentSubmission.objects.create(
+        criteria_set=criteria_set, unit=province, period=period, entered_by=officer
+    )
+    for unit, value in communes:
+        Assessment.objects.create(submission=submission, criterion=criterion, unit=unit, period=period, value=value)
+    return criteria_set
+
+
+def record_successful_run():
+    RecomputeRun.objects.create(
+        as_of=TODAY, triggered_by="kiểm thử", started_at=timezone.now(), finished_at=timezone.now(),
+        outcome=RunOutcome.SUCCESS,
+    )  # fmt: skip
+
+
+def test_every_active_criteria_set_with_data_can_be_chosen(client, users, programme, figures, tree):
+    second = add_criteria_set_values(
+        code="mo-hinh-thu-hai", name="Mô hình thứ hai", province=tree.hanoi, officer=users.officer_hanoi,
+        communes=[(tree.hoankiem, 1), (tree.badinh, 1), (tree.soctson, 0)], criterion_title="Tiêu chí riêng",
+    )  # fmt: skip
+    CriteriaSet.objects.create(code="chua-co-so-lieu", name="Chưa có số liệu")  # active, no data: not offered
+    snapshot_rebuild(as_of=TODAY)
+    client.force_login(users.leader_hanoi)
+    first_page = client.get(url(programme, "01"))
+    board = first_page.context["board"]
+    assert [cs.code for cs in board.criteria_sets] == ["tinh-an-toan-pccc", "mo-hinh-thu-hai"]
+    assert board.criteria_set.code == "tinh-an-toan-pccc"  # the first by default
+    assert 'id="criteria-set-select"' in first_page.content.decode()
+
+    chosen = client.get(url(programme, "01"), {"mo_hinh": second.code})
+    assert chosen.context is not None  # not the first page from the page cache
+    assert chosen.context["board"].criteria_set == second
+    assert (chosen.context["board"].pccc.units_passing, chosen.context["board"].pccc.units_assessed) == (1, 3)
+    html = chosen.content.decode()
+    assert "Tiêu chí riêng" in html
+    assert "sap_xep=pccc&amp;mo_hinh=mo-hinh-thu-hai" in html  # sorting keeps the chosen set
+
+
+def test_a_province_with_criterion_values_but_no_tasks_gets_its_pccc_figures(client, users, programme, tree):
+    add_criteria_set_values(
+        code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC", province=tree.haiphong, officer=users.officer_haiphong,
+        communes=[(tree.hongbang, 0)],
+    )  # fmt: skip
+    snapshot_rebuild(as_of=TODAY)
+    record_successful_run()
+    client.force_login(users.officer_haiphong)
+    response = client.get(url(programme, "31"))
+    board = response.context["board"]
+    assert board.snapshot is None
+    assert (board.pccc.units_passing, board.pccc.units_assessed) == (1, 1)
+    html = response.content.decode()
+    assert "Không có cháy lớn" in html
+    assert "Chưa có lượt tính số liệu nào thành công" not in html
+    assert "không có nhiệm vụ nào của Đề án 06 năm 2026 thuộc Thành phố Hải Phòng" in html
+
+
+def test_without_any_programme_the_home_page_still_shows_the_units_pccc_figures(client, users, tree):
+    add_criteria_set_values(
+        code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC", province=tree.haiphong, officer=users.officer_haiphong,
+        communes=[(tree.hongbang, 0)],
+    )  # fmt: skip
+    snapshot_rebuild(as_of=TODAY)
+    client.force_login(users.officer_haiphong)
+    response = client.get(reverse("dashboards:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Chưa có đề án nào" in html
+    assert 'id="pccc-only"' in html and "1/1 đơn vị đạt" in html and "Không có cháy lớn" in html
+
+
+def test_empty_states_tell_no_run_from_no_data(client, users, programme, tree):
+    client.force_login(users.leader_hanoi)
+    html = client.get(url(programme, "01")).content.decode()
+    assert "Chưa có lượt tính số liệu nào thành công" in html
+
+    snapshot_rebuild(as_of=TODAY)
+    record_successful_run()
+    html = client.get(url(programme, "01")).content.decode()
+    assert "Chưa có lượt tính số liệu nào thành công" not in html
+    assert "Lượt tính số liệu gần nhất" in html
+    assert "không có nhiệm vụ nào của Đề án 06 năm 2026 thuộc Thành phố Hà Nội" in html
+    assert "không có giá trị tiêu chí nào được nhập cho Thành phố Hà Nội" in html
+
+
+def test_the_dashboard_with_a_chosen_criteria_set_keeps_the_query_budget(
+    client, users, programme, figures, django_assert_max_num_queries
+):
+    client.force_login(users.leader_hanoi)
+    with django_assert_max_num_queries(15):
+        client.get(url(programme, "01"), {"mo_hinh": "tinh-an-toan-pccc"})

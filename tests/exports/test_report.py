@@ -11,7 +11,7 @@ from docx import Document
 from docx.shared import Mm
 
 from dashboards.services import snapshot_rebuild
-from tasks.choices import TaskStatus
+from tasks.choices import BlockReason, TaskStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,40 @@ def test_report_is_a_state_format_document_with_figures_ranking_and_bottlenecks(
     assert Mm(20) <= section.top_margin <= Mm(25) and Mm(30) <= section.left_margin <= Mm(35)
     normal = document.styles["Normal"].font
     assert normal.name == "Times New Roman" and 13 <= normal.size.pt <= 14
+
+
+def test_report_counts_every_bottleneck_and_says_how_many_the_table_leaves_out(
+    client, users, tree, programme, make_task
+):
+    """45 tasks wait for central guidance and 13 are overdue: more than the table lists."""
+    today = datetime.date.today()
+    for i in range(45):
+        make_task(
+            unit=tree.badinh,
+            title=f"Chờ Trung ương {i:02d}",
+            current_status=TaskStatus.BLOCKED,
+            current_block_reason=BlockReason.WAITING_CENTRAL,
+            deadline=today + datetime.timedelta(days=9),
+        )
+    for i in range(13):
+        make_task(unit=tree.hoankiem, title=f"Quá hạn {i:02d}", deadline=today - datetime.timedelta(days=3))
+    snapshot_rebuild(as_of=today)
+    client.force_login(users.leader_hanoi)
+    response = client.get(reverse("exports:report"), {"programme": programme.pk, "unit": tree.hanoi.code, "ky": "2026"})
+    document = Document(io.BytesIO(response.content))
+    text = all_text(document)
+    assert (
+        "Có 58 nhiệm vụ quá hạn hoặc vướng mắc (13 nhiệm vụ quá hạn, 45 nhiệm vụ vướng mắc, "
+        "trong đó 45 nhiệm vụ chờ hướng dẫn của Trung ương)"
+    ) in text
+    counts = {row.cells[0].text: row.cells[1].text for table in document.tables for row in table.rows}
+    assert counts["Công an thành phố Hà Nội"] == "13"
+    assert counts["Chờ hướng dẫn của Trung ương"] == "45"
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    # "3. Kết quả theo cơ quan chủ trì": tasks, done, overdue, completion.
+    assert ["Công an thành phố Hà Nội", "58", "0", "13", "0,0%"] in rows
+    assert "và 38 nhiệm vụ khác" in text  # 10 of each group are listed
+    assert "/nhiem-vu/?scope=unit" in text
 
 
 def test_report_for_another_province_is_refused(client, users, tree, programme):

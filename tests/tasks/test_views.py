@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks import services
-from tasks.choices import TaskStatus
+from tasks.choices import TaskGroup, TaskStatus
 from tasks.models import EvidenceFile, ProgressUpdate, Task
 
 from .conftest import exe_file, pdf_file
@@ -320,6 +320,22 @@ def test_task_page_shows_five_clear_fields_timeline_and_audit(client, users, tas
     assert "Sản phẩm đầu ra" in html  # the audit entry names the changed field
 
 
+def test_task_page_opens_for_a_task_without_history_rows(client, users, programme, agencies, tree):
+    """Bulk-inserted tasks (the demo communes, imports) have no history row: the page must still open."""
+    today = timezone.localdate()
+    (task,) = Task.objects.bulk_create([
+        Task(
+            programme=programme, unit=tree.hoankiem, group=TaskGroup.DATA_ECOSYSTEM, title="Thu thập dữ liệu dân cư",
+            lead_agency=agencies.hoankiem, start_date=today, deadline=today + datetime.timedelta(days=30),
+        )
+    ])  # fmt: skip
+    assert not task.history.exists()
+    client.force_login(users.officer_hanoi)
+    response = client.get(detail_url(task))
+    assert response.status_code == 200
+    assert "Chưa có thay đổi." in response.content.decode()
+
+
 def test_menu_shows_task_entries_by_role(client, users):
     client.force_login(users.officer_hanoi)
     html = client.get(reverse("tasks:my_tasks")).content.decode()
@@ -433,3 +449,28 @@ def test_copy_page_refuses_a_replacement_agency_of_another_province(client, user
         "Cơ quan chủ trì thay thế phải thuộc đơn vị đích hoặc đơn vị cấp trên."
     ]
     assert not Task.objects.filter(unit=tree.haiphong).exists()
+
+
+def test_task_list_narrows_to_a_units_bottlenecks_and_says_so(client, users, make_task, tree, agencies):
+    """The dashboards' "và N nhiệm vụ khác" links: unit subtree, lead agency, bottleneck, block reason."""
+    today = timezone.localdate()
+    late = make_task(unit=tree.hoankiem, title="Quá hạn ở Hoàn Kiếm", deadline=today - datetime.timedelta(days=2))
+    waiting = make_task(unit=tree.hoankiem, title="Chờ Trung ương ở Hoàn Kiếm")
+    Task.objects.filter(pk=waiting.pk).update(
+        current_status=TaskStatus.BLOCKED, current_block_reason="cho_huong_dan_tw"
+    )
+    make_task(unit=tree.badinh, title="Quá hạn ở Ba Đình", deadline=today - datetime.timedelta(days=2))
+    make_task(unit=tree.hoankiem, title="Đúng hạn ở Hoàn Kiếm")
+    client.force_login(users.leader_hanoi)
+
+    def listed(**params):
+        response = client.get(reverse("tasks:my_tasks"), {"scope": "unit", **params})
+        return {t.title for t in response.context["page"].object_list}, response.content.decode()
+
+    titles, html = listed(unit="00070", bottleneck="all")
+    assert titles == {late.title, waiting.title}
+    assert "Đang lọc thêm" in html and "Đơn vị: Phường Hoàn Kiếm" in html
+    assert listed(unit="00070", bottleneck="local")[0] == {late.title}
+    assert listed(status=TaskStatus.BLOCKED, block_reason="cho_huong_dan_tw")[0] == {waiting.title}
+    assert listed(bottleneck="all", lead_agency=agencies.justice_hanoi.pk)[0] == set()
+    assert listed(unit="11296")[0] == set()  # Hải Phòng's ward: outside the leader's scope, nothing
