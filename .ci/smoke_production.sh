@@ -17,6 +17,8 @@ export CELERY_BROKER_URL=${SMOKE_BROKER_URL:-redis://127.0.0.1:6379/1}
 export DJANGO_CACHE_URL=${SMOKE_CACHE_URL:-redis://127.0.0.1:6379/2}
 PORTAL_VAR_DIR=$(mktemp -d)
 export PORTAL_VAR_DIR
+# Two reports an hour, so that the third shows the throttle (429) in the production shape.
+export DJANGO_THROTTLE_REPORTS_PER_HOUR=2
 export BIND=127.0.0.1:8765 WEB_CONCURRENCY=2 WORKER_NAME=smoke@%h WORKER_CONCURRENCY=1
 BASE=http://127.0.0.1:8765
 PIDS=()
@@ -109,6 +111,21 @@ code=$(dashboard)
 restart_redis
 [ "$code" = 200 ] || fail "dashboard with Redis stopped should be computed from the database, got $code"
 echo "dashboard: cached in Redis, served from the database with Redis stopped"
+
+# Meeting reports are throttled per user (counted in Redis): the third in the hour is a 429 in Vietnamese.
+programme_id=$(python manage.py shell -v0 -c '
+from tasks.models import Programme
+print(Programme.objects.get(name="Đề án 06 (kiểm tra)").pk)')
+report() { curl -s -o "$PORTAL_VAR_DIR/report.out" -w '%{http_code}' -H 'X-Forwarded-Proto: https' \
+  -H "Cookie: __Host-sessionid=$cookie" "$BASE/xuat-nhap/bao-cao/?programme=$programme_id&unit=01&ky=2026"; }
+for attempt in 1 2; do
+  code=$(report)
+  [ "$code" = 200 ] || fail "report $attempt should be built, got $code $(head -c 300 "$PORTAL_VAR_DIR/report.out")"
+done
+code=$(report)
+[ "$code" = 429 ] || fail "the third report in the hour should be throttled, got $code"
+grep -q "giới hạn" "$PORTAL_VAR_DIR/report.out" || fail "the 429 page is not the Vietnamese one"
+echo "reports: throttled after 2 an hour (429)"
 
 # Staff must pass two-factor: a signed-in staff session without it is sent to enrol, with the headers.
 staff_cookie=$(python manage.py shell -v0 -c '

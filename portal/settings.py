@@ -26,6 +26,15 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}.")
+    return int(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -360,4 +369,11 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# Per-user limits on expensive work (exports/throttle.py): (requests, window in seconds).
+THROTTLE_RATES = {
+    "reports": (env_int("DJANGO_THROTTLE_REPORTS_PER_HOUR", 30), 3600),
+    "exports": (env_int("DJANGO_THROTTLE_EXPORTS_PER_HOUR", 60), 3600),
+    "imports": (env_int("DJANGO_THROTTLE_IMPORTS_PER_HOUR", 30), 3600),
 }
