@@ -9,7 +9,10 @@ import time
 import pytest
 from django.test import Client
 
+from pccc.models import CriteriaSet
 from portal.demo import DEMO_PASSWORD, DEMO_USERS
+from provinces.models import AdministrativeUnit
+from tasks.models import Programme
 
 from .crawler import crawl
 
@@ -45,10 +48,6 @@ def test_every_reachable_page_answers_without_error_in_under_a_second(demo_site,
 
 def test_admin_delete_confirmations_of_the_biggest_demo_objects_answer_in_under_a_second(demo_site, db):
     """The crawl may run out of pages before it reaches them: the objects with the most dependent rows."""
-    from pccc.models import CriteriaSet
-    from provinces.models import AdministrativeUnit
-    from tasks.models import Programme
-
     client = Client(raise_request_exception=False)
     assert client.post("/dang-nhap/", {"username": "quantri", "password": DEMO_PASSWORD}).status_code == 302
     urls = [
