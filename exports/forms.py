@@ -12,13 +12,14 @@ from pccc.models import CriteriaSet
 from pccc.periods import InvalidPeriod, Period
 from provinces.choices import UnitLevel
 from provinces.selectors import units_visible_to
+from provinces.widgets import UnitChoiceField
 from tasks.selectors import programmes_visible_to
 
 INVALID_CHOICE = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
 
 
 def _unit_field(user, label):
-    return forms.ModelChoiceField(
+    return UnitChoiceField(
         label=label,
         queryset=units_visible_to(user).order_by("path"),
         to_field_name="code",

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.numbers import NumberField, decimal_field_range
+from provinces.widgets import UnitChoiceField
 
 from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
 from .evidence import check_evidence_count, check_evidence_file
@@ -145,6 +146,8 @@ class TaskForm(forms.ModelForm):
             "weight",
             "parent",
         ]
+        # One pass over the scope's units, grouped by province (a national user has 3,355 of them).
+        field_classes = {"unit": UnitChoiceField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -162,7 +165,6 @@ class TaskForm(forms.ModelForm):
         self.fields["accountable_person"].queryset = people_visible_to(user)
         self.fields["accountable_person"].label_from_instance = lambda u: f"{u.get_full_name()} ({u.username})"
         self.fields["parent"].queryset = tasks_visible_to(user).order_by("title")
-        self.fields["unit"].label_from_instance = lambda unit: f"{unit.name} ({unit.code})"
         for field in self.fields.values():
             field.error_messages.setdefault("required", REQUIRED)
             field.error_messages["required"] = REQUIRED
@@ -197,9 +199,9 @@ class CopyTasksForm(forms.Form):
     """Copy a programme's task list to another unit or another year's programme."""
 
     source_programme = forms.ModelChoiceField(label=_("Đề án nguồn"), queryset=None)
-    source_unit = forms.ModelChoiceField(label=_("Đơn vị nguồn"), queryset=None)
+    source_unit = UnitChoiceField(label=_("Đơn vị nguồn"), queryset=None)
     target_programme = forms.ModelChoiceField(label=_("Đề án đích (cùng năm hoặc năm khác)"), queryset=None)
-    target_unit = forms.ModelChoiceField(label=_("Đơn vị đích"), queryset=None)
+    target_unit = UnitChoiceField(label=_("Đơn vị đích"), queryset=None)
     fallback_lead_agency = forms.ModelChoiceField(
         label=_("Cơ quan chủ trì thay thế"),
         queryset=None,
@@ -213,7 +215,6 @@ class CopyTasksForm(forms.Form):
             self.fields[name].queryset = programmes_visible_to(user)
         for name in ("source_unit", "target_unit"):
             self.fields[name].queryset = units_for_tasks(user)
-            self.fields[name].label_from_instance = lambda unit: f"{unit.name} ({unit.code})"
         self.fields["fallback_lead_agency"].queryset = agencies_visible_to(user)
         for field in self.fields.values():
             field.error_messages["required"] = REQUIRED

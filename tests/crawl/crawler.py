@@ -14,10 +14,8 @@ from django.core.cache import cache
 from django.urls import Resolver404, resolve
 
 # Never followed: they change the session (logout, language) or are files served by whitenoise.
+# Admin delete confirmations are visited (GET only: the crawl never confirms a deletion).
 SKIPPED_PREFIXES = ("/dang-xuat/", "/i18n/", "/admin/logout/", "/static/", "/media/")
-# The admin's delete confirmations list every protected row: a criteria set with a year of values
-# takes 15-45 s to render (reported in issue 11's notes). Left out until the admin stops listing them.
-SKIPPED_SUFFIXES = ("/delete/",)
 
 
 class _LinkParser(HTMLParser):
@@ -120,7 +118,7 @@ def crawl(
             if link in seen:
                 continue
             seen.add(link)
-            if link.startswith(SKIPPED_PREFIXES) or parts.path.endswith(SKIPPED_SUFFIXES):
+            if link.startswith(SKIPPED_PREFIXES):
                 result.skipped.add(link)
                 continue
             key = pattern_key(link)

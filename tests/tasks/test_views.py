@@ -1,12 +1,18 @@
 import datetime
+import time
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.roles import Role
+from provinces.choices import UnitKind, UnitLevel
+from provinces.models import AdministrativeUnit
 from tasks import services
 from tasks.choices import TaskGroup, TaskStatus
+from tasks.forms import TaskForm
 from tasks.models import EvidenceFile, ProgressUpdate, Task
+from tests.factories import make_user
 
 from .conftest import exe_file, pdf_file
 
@@ -474,3 +480,52 @@ def test_task_list_narrows_to_a_units_bottlenecks_and_says_so(client, users, mak
     assert listed(status=TaskStatus.BLOCKED, block_reason="cho_huong_dan_tw")[0] == {waiting.title}
     assert listed(bottleneck="all", lead_agency=agencies.justice_hanoi.pk)[0] == set()
     assert listed(unit="11296")[0] == set()  # Hải Phòng's ward: outside the leader's scope, nothing
+
+
+def a_country(provinces=34, communes_each=100):
+    """3,434 current units, shaped like the real tree (a national user's scope)."""
+    AdministrativeUnit.objects.bulk_create(
+        AdministrativeUnit(code=f"{60 + p}", name=f"Tỉnh Số {p}", kind=UnitKind.TINH, level=UnitLevel.PROVINCE,
+                           path=AdministrativeUnit.build_path("", f"{60 + p}"))
+        for p in range(provinces)
+    )  # fmt: skip
+    AdministrativeUnit.objects.bulk_create(
+        AdministrativeUnit(
+            code=f"{60 + p}{c:03d}", name=f"Xã {c} của tỉnh {p}", kind=UnitKind.XA, level=UnitLevel.COMMUNE,
+            parent_id=AdministrativeUnit.objects.get(code=f"{60 + p}").pk,
+            path=AdministrativeUnit.build_path(AdministrativeUnit.build_path("", f"{60 + p}"), f"{60 + p}{c:03d}"),
+        )
+        for p in range(provinces)
+        for c in range(communes_each)
+    )  # fmt: skip
+
+
+def test_unit_chooser_of_a_national_coordinator_renders_every_unit_grouped_by_province_quickly(tree):
+    a_country()
+    form = TaskForm(user=make_user("thuongtruc.tw", role=Role.COORDINATOR), submit_label="Lưu")
+    began = time.perf_counter()
+    html = str(form["unit"])
+    seconds = time.perf_counter() - began
+    assert html.count("<option") == 1 + 2 + 4 + 3434  # the empty choice, the tree fixture's units, the country
+    assert html.count("<optgroup") == 2 + 34
+    assert '<optgroup label="Tỉnh Số 5"><option value="' in html  # the province itself opens its group
+    assert seconds < 0.3, f"the unit chooser took {seconds:.2f} s"
+    assert len(html) < 200_000
+
+
+def test_unit_chooser_marks_the_task_unit_as_selected(users, task):
+    html = str(TaskForm(instance=task, user=users.coordinator_hanoi, submit_label="Lưu")["unit"])
+    assert f'<option value="{task.unit_id}" selected>' in html
+    assert "data-unit-chooser" in html and "required" in html
+
+
+def test_copy_form_refuses_a_unit_outside_the_coordinators_scope(client, users, programme, tree):
+    client.force_login(users.coordinator_hanoi)
+    response = client.post(
+        reverse("tasks:programme_copy"),
+        {"source_programme": programme.pk, "source_unit": tree.hanoi.pk, "target_programme": programme.pk,
+         "target_unit": tree.haiphong.pk},
+    )  # fmt: skip
+    assert response.status_code in (200, 400)
+    assert "ngoài phạm vi của bạn" in response.content.decode()
+    assert not Task.objects.filter(unit=tree.haiphong).exists()
