@@ -21,8 +21,8 @@ sessions, which record the attempt itself) holds exactly the rows it held before
 """
 
 import hashlib
-import operator
 import io
+import operator
 import re
 import traceback
 import zipfile
@@ -130,7 +130,10 @@ ROUTE_PARAMS = {
     "tasks:task_verify": {"pk": lambda o: o.task.pk},
     "tasks:task_return": {"pk": lambda o: o.task.pk},
     "tasks:task_reopen": {"pk": lambda o: o.task.pk},
-    "pccc:unit_results": {"set_code": lambda o: o.criteria_set.code, "unit_code": lambda o: [o.unit.code, o.commune.code]},
+    "pccc:unit_results": {
+        "set_code": lambda o: o.criteria_set.code,
+        "unit_code": lambda o: [o.unit.code, o.commune.code],
+    },
     "pccc:grid": {"set_code": lambda o: o.criteria_set.code, "unit_code": lambda o: [o.unit.code, o.commune.code]},
     "dashboards:unit_dashboard": {"programme_id": lambda o: o.programme.pk, "code": lambda o: o.unit.code},
     "exports:pccc_grid_xlsx": {"set_code": lambda o: o.criteria_set.code, "unit_code": lambda o: o.unit.code},
@@ -333,7 +336,8 @@ _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+
 def wrote_to_tables(queries) -> set[str]:
     """Tables (but the attempt records) that the captured queries wrote to."""
     tables = {match[2] for q in queries if (match := _WRITE.match(q["sql"]))}
-    return {t for t in tables if not any(t.startswith(f"{app}_") or t == f"django_{app[:-1]}" for app in ATTEMPT_RECORDS)}
+    attempt_tables = {m._meta.db_table for m in apps.get_models() if m._meta.app_label in ATTEMPT_RECORDS}
+    return tables - attempt_tables
 
 
 def walk(route, world, actors) -> list[str]:
