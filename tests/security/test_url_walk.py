@@ -20,7 +20,6 @@ Never a 5xx, and after every request every table (but the log of sign-in attempt
 sessions, which record the attempt itself) holds exactly the rows it held before.
 """
 
-import hashlib
 import io
 import operator
 import re
@@ -46,6 +45,7 @@ from dashboards.models import CompletionSnapshot, PcccSnapshot
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from provinces.models import AdministrativeUnit
 from tasks.models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
+from tests.security.database import changed_models, database_fingerprint, wrote_to_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -208,13 +208,13 @@ def plausible_body(route, o) -> dict:
     criterion, commune = o.criterion.pk, o.commune.pk
     return {
         # tasks: task form, copy form, report form, reason forms, filters
-        "programme": o.programme.pk, "unit": o.unit.code if exports else o.unit.pk, "group": "dich-vu-cong",
+        "programme": o.programme.pk, "unit": o.unit.code if exports else o.unit.pk, "group": "dich_vu_cong",
         "title": "Nhiệm vụ chen ngang", "description": "x", "expected_result": "x",
         "lead_agency": o.agency.pk, "coordinating_agencies": o.agency.pk, "accountable_person": o.user.pk,
         "start_date": "2026-01-01", "deadline": "2026-12-31", "weight": "1", "parent": o.task.pk, "version": "0",
         "source_programme": o.programme.pk, "source_unit": o.unit.pk, "target_programme": o.programme.pk,
         "target_unit": o.unit.pk, "fallback_lead_agency": o.agency.pk,
-        "percent": "100", "status": "hoan-thanh", "note": "Đã xong", "reason": "Sai số liệu",
+        "percent": "100", "status": "hoan_thanh", "note": "Đã xong", "reason": "Sai số liệu",
         "tra-lai-reason": "Sai số liệu", "mo-lai-reason": "Sai số liệu", "next": "queue",
         "scope": "unit", "don_vi": o.unit.code, "trang": "2",
         # pccc grid and imports, report
@@ -233,27 +233,6 @@ def plausible_body(route, o) -> dict:
 
 # ---------------------------------------------------------------------------------------------
 # What the database holds
-
-
-# Tables that record the attempt itself: a refused sign-in is logged (axes), and a request
-# may open a session. Everything else must be byte-for-byte what it was.
-ATTEMPT_RECORDS = {"axes", "sessions"}
-# Fields that a sign-in of the test actor changes before the request is made.
-VOLATILE_FIELDS = {("portal", "user"): {"last_login"}}
-
-
-def database_fingerprint() -> dict[str, str]:
-    """A digest of every row of every table (but the attempt records), per model."""
-    digests = {}
-    for model in apps.get_models(include_auto_created=True):
-        meta = model._meta
-        if meta.proxy or not meta.managed or meta.app_label in ATTEMPT_RECORDS:
-            continue
-        skip = VOLATILE_FIELDS.get((meta.app_label, meta.model_name), set())
-        fields = [f.attname for f in meta.concrete_fields if f.name not in skip]
-        rows = model._base_manager.order_by("pk").values_list(*fields)
-        digests[meta.label] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
-    return digests
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,16 +309,6 @@ def attempts(route, other):
         yield "POST", url, {}, identifiers
 
 
-_WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.IGNORECASE)
-
-
-def wrote_to_tables(queries) -> set[str]:
-    """Tables (but the attempt records) that the captured queries wrote to."""
-    tables = {match[2] for q in queries if (match := _WRITE.match(q["sql"]))}
-    attempt_tables = {m._meta.db_table for m in apps.get_models() if m._meta.app_label in ATTEMPT_RECORDS}
-    return tables - attempt_tables
-
-
 def walk(route, world, actors) -> list[str]:
     """Every attempt on ``route`` by each actor; a line per failure.
 
@@ -376,7 +345,7 @@ def walk(route, world, actors) -> list[str]:
                             problem += f", which answers {followed.status_code}"
             if wrote_to_tables(captured.captured_queries):
                 after = database_fingerprint()
-                changed = sorted(label for label in fingerprint if fingerprint[label] != after.get(label))
+                changed = changed_models(fingerprint, after)
                 if changed:
                     problem = f"{problem + '; ' if problem else ''}wrote to {changed}"
                 fingerprint = after
