@@ -412,3 +412,52 @@ def test_a_province_administrator_cannot_reach_another_provinces_objects_in_admi
     actor = {"admin_hanoi": ("admin_hanoi", "haiphong")}
     failures = [line for route in ADMIN_ROUTES for line in walk(route, world, actor)]
     assert not failures, "\n".join(failures)
+
+
+def test_every_post_without_a_csrf_token_is_refused_and_writes_nothing(world):
+    """A signed-in coordinator's browser tricked into posting (no CSRF token) to any route, own objects."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users.coordinator_hanoi)
+    own = world.hanoi
+    failures = []
+    before = database_fingerprint()
+    for route in ROUTES:
+        for url, _identifiers in urls_for(route, own):
+            response = client.post(url, plausible_body(route, own))
+            if response.status_code != 403:
+                failures.append(f"{route.id} POST {url}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert changed_models(before, database_fingerprint()) == []
+
+
+def test_no_get_writes_even_on_the_actors_own_objects(world):
+    """Safe methods stay safe: GET (and HEAD) with a plausible query on every route of one's own province."""
+    own = world.hanoi
+    failures = []
+    for user in (world.users.coordinator_hanoi, world.users.officer_hanoi, world.users.leader_hanoi):
+        client = Client()
+        client.force_login(user)
+        before = database_fingerprint()
+        for route in ROUTES:
+            if route.name in ("logout", "admin:logout"):
+                continue  # a GET there is refused (405) or only ends the session
+            for url, _identifiers in urls_for(route, own):
+                for method in ("get", "head"):
+                    response = getattr(client, method)(url, plausible_body(route, own))
+                    if response.status_code >= 500:
+                        failures.append(f"{user} {method} {url}: {response.status_code}")
+        changed = changed_models(before, database_fingerprint())
+        if changed:
+            failures.append(f"{user}: GET requests wrote to {changed}")
+    assert not failures, "\n".join(failures)
+
+
+def test_trace_is_never_answered_with_the_request(world):
+    """No route echoes a TRACE (cross-site tracing would read the session cookie back)."""
+    client = Client()
+    client.force_login(world.users.coordinator_hanoi)
+    for route in ROUTES:
+        for url, _identifiers in urls_for(route, world.hanoi):
+            response = client.generic("TRACE", url, HTTP_X_PROBE="dau-vet-bi-mat")
+            assert response.status_code < 500, url
+            assert b"dau-vet-bi-mat" not in response.content, url
