@@ -268,11 +268,28 @@ def is_login_redirect(location: str) -> bool:
     return path in ("/dang-nhap/", "/admin/login/")
 
 
+def header_problems(response) -> str | None:
+    """Headers every answer carries (ASVS 3.4.2, 3.4.4, 3.4.5, 4.1.1)."""
+    content_type = response.get("Content-Type", "")
+    problems = [
+        "Access-Control-Allow-Origin sent" if response.has_header("Access-Control-Allow-Origin") else "",
+        "no X-Content-Type-Options: nosniff" if response.get("X-Content-Type-Options") != "nosniff" else "",
+        "no Referrer-Policy" if not response.has_header("Referrer-Policy") else "",
+        f"Content-Type {content_type!r} without a charset"
+        if content_type.startswith("text/") and "charset=" not in content_type
+        else "",
+        "no Content-Type" if not content_type and response.status_code not in (204, 304) else "",
+    ]
+    return "; ".join(p for p in problems if p) or None
+
+
 def judge(response, *, identifiers, secrets) -> str | None:
     """None when the answer is a refusal or reveals nothing; else what is wrong."""
     status = response.status_code
     if status >= 500:
         return f"server error {status}"
+    if problem := header_problems(response):
+        return problem
     if status in REDIRECTS:
         location = response["Location"]
         if is_login_redirect(location) or not redirect_names_other(location, identifiers, secrets):
