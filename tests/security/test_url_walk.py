@@ -478,3 +478,33 @@ def test_trace_is_never_answered_with_the_request(world):
             response = client.generic("TRACE", url, HTTP_X_PROBE="dau-vet-bi-mat")
             assert response.status_code < 500, url
             assert b"dau-vet-bi-mat" not in response.content, url
+
+
+XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+
+
+def test_every_page_escapes_what_users_typed(world):
+    """ASVS 1.2.1, 1.2.3, 3.2.2: names, titles and notes full of markup, shown on every page of one's own province."""
+    own = world.hanoi
+    typed = [(own.task, "title"), (own.agency, "name"), (own.programme, "name"), (own.update, "note"),
+             (own.evidence, "original_name"), (own.assessment, "evidence"), (own.commune, "name")]  # fmt: skip
+    for obj, field in typed:
+        type(obj).objects.filter(pk=obj.pk).update(**{field: f"{XSS} {field}"})
+    escaped_somewhere = False
+    failures = []
+    for user in (world.users.coordinator_hanoi, world.users.officer_hanoi, world.users.leader_hanoi):
+        client = Client()
+        client.force_login(user)
+        for route in ROUTES:
+            if route.name in ("logout", "admin:logout"):
+                continue
+            for url, _identifiers in urls_for(route, own):
+                response = client.get(url)
+                if response.status_code != 200 or response.streaming:
+                    continue
+                body = response.content.decode("utf-8", errors="replace")
+                if "<script>alert(" in body or "<img src=x onerror" in body:
+                    failures.append(f"{user} GET {url}: markup typed by a user is rendered")
+                escaped_somewhere |= "&lt;script&gt;alert(" in body
+    assert not failures, "\n".join(failures)
+    assert escaped_somewhere, "no page showed the typed text at all: the test proves nothing"
