@@ -12,7 +12,7 @@ requested with GET, GET with a plausible query, POST with a plausible form body 
 with an empty body. Allowed answers:
 
 * 302 to the login page, or to a page that does not name the other province's object;
-* 400, 403, 404, 405;
+* 400, 403, 404, 405, and 413/429 (too large, over a per-user limit);
 * 200 only when the body (text, or the text inside an .xlsx/.docx) contains none of the
   other province's names.
 
@@ -295,7 +295,7 @@ def judge(response, *, identifiers, secrets) -> str | None:
         if is_login_redirect(location) or not redirect_names_other(location, identifiers, secrets):
             return None
         return f"{status} to {location}, a page of the other province's object"
-    if status in (403, 404, 405):
+    if status in (403, 404, 405, 413, 429):  # 413: too large, 429: over a per-user limit (issue 12 item 5)
         return None
     if status in (200, 400):
         text = readable_text(response)
