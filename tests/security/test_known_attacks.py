@@ -71,3 +71,18 @@ def test_a_nul_character_in_a_unit_code_is_a_404_not_a_500(world, url):
     client.force_login(world.users.officer_hanoi)
     with connection.execute_wrapper(refuse_nul_like_postgresql):
         assert client.get(url).status_code in (400, 404)
+
+
+@pytest.mark.parametrize("agency_id", ["9223372036854775808", "-9223372036854775809", "9" * 20, "9" * 5000])
+@pytest.mark.parametrize("page", ["create", "edit"])
+def test_a_coordinating_agency_id_beyond_the_integer_range_is_refused_with_400(world, page, agency_id):
+    """Found by the fuzzer: Django's multiple choice looks the ids up with ``pk__in``; on SQLite an id
+    past 2^63 raised OverflowError (a 500). Now it is an invalid choice like any unknown id."""
+    client = Client()
+    client.force_login(world.users.coordinator_hanoi)
+    url = reverse("tasks:task_create") if page == "create" else reverse("tasks:task_edit", args=[world.hanoi.task.pk])
+    before = database_fingerprint()
+    response = client.post(url, {"title": "Nhiệm vụ", "coordinating_agencies": [world.hanoi.agency.pk, agency_id]})
+    assert response.status_code == 400
+    assert "coordinating_agencies" in response.context["form"].errors
+    assert changed_models(before, database_fingerprint()) == []
