@@ -9,7 +9,7 @@ On SQLite a NUL character reaching the database is turned into PostgreSQL's erro
 (``refuse_nul_like_postgresql``), so that a 500 that only PostgreSQL would give shows here.
 
 The number of examples comes from the Hypothesis profile: "ci" (CI=true) runs 1,000 per test,
-"dev" 100.
+"dev" 50.
 """
 
 import datetime
