@@ -42,6 +42,23 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
 
 
+class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id; an id past the database's 64-bit range is an invalid choice.
+
+    Django looks the ids up with ``pk__in``, which on SQLite raises OverflowError (a 500) for
+    an id of 2^63 or more; a forged post must get the form's message instead.
+    """
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            digits = str(pk).strip().removeprefix("-")
+            if digits.isdecimal() and (len(digits) > 19 or int(digits) >= 2**63):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class ProgressReportForm(forms.Form):
     """The officer's report [báo cáo tiến độ]; kept bound on error so nothing typed is lost."""
 
@@ -147,7 +164,7 @@ class TaskForm(forms.ModelForm):
             "parent",
         ]
         # One pass over the scope's units, grouped by province (a national user has 3,355 of them).
-        field_classes = {"unit": UnitChoiceField}
+        field_classes = {"unit": UnitChoiceField, "coordinating_agencies": IdsMultipleChoiceField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -1,14 +1,26 @@
+import os
 from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 
 from portal.roles import Role
 from provinces.choices import UnitKind
 
 from .factories import make_unit, make_user
+
+# Hypothesis: the attack tests (tests/security/test_fuzz.py) take their number of examples
+# from the profile; tests that set max_examples themselves keep theirs. Every example must
+# answer within 2 s. CI runs at least 10,000 examples across the attack tests (1,000 for each
+# of them); a developer run does 50 each. HYPOTHESIS_PROFILE picks one explicitly.
+hypothesis_settings.register_profile("ci", max_examples=1000, deadline=2000)
+hypothesis_settings.register_profile("dev", max_examples=50, deadline=2000)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
 
 
 @pytest.fixture

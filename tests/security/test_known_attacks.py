@@ -1,0 +1,88 @@
+"""Attacks found by the walk and the fuzzers (or by issue 12's black-box test) that current code fails.
+
+Each is a strict xfail naming the engineer who fixes it: when the fix lands, the test passes,
+the strict xfail fails the run, and the mark is removed.
+"""
+
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from pccc.models import Assessment
+from tests.security.database import changed_models, database_fingerprint, refuse_nul_like_postgresql
+
+pytestmark = pytest.mark.django_db
+
+
+def grid_post(world, **cell):
+    """The Hà Nội officer posts one cell of the grid for a Hà Nội commune."""
+    client = Client()
+    client.force_login(world.users.officer_hanoi)
+    prefix = f"c{world.hanoi.criterion.pk}_u{world.hanoi.commune.pk}_"
+    body = {"ky": "2026-10", **{prefix + part: value for part, value in cell.items()}}
+    url = reverse("pccc:grid", args=[world.hanoi.criteria_set.code, world.hanoi.unit.code])
+    before = database_fingerprint()
+    started = time.perf_counter()
+    with connection.execute_wrapper(refuse_nul_like_postgresql):
+        response = client.post(url, body)
+    return response, time.perf_counter() - started, changed_models(before, database_fingerprint())
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 1 (wt-dos, pccc/services.py _whole_number): int(Decimal(text))")
+def test_a_grid_value_with_a_huge_exponent_is_refused_within_2_seconds(world):
+    """'1e200000' (8 bytes) costs ~3 s of CPU in int(Decimal(...)); issue 12 measured 26 s for 1e1000000."""
+    response, seconds, changed = grid_post(world, v="1e200000")
+    assert (response.status_code, changed) == (400, [])
+    assert seconds < 2, f"{seconds:.1f} s"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 item 1 (wt-dos, pccc/services.py): no upper bound on a value")
+def test_a_grid_value_of_20_digits_is_refused_with_400(world):
+    """20 digits overflow the 64-bit column: today a 500 ('Python int too large to convert to SQLite INTEGER')."""
+    response, _seconds, changed = grid_post(world, v="99999999999999999999")
+    assert (response.status_code, changed) == (400, [])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="wt-dos (pccc/services.py assessment_grid_save): a NUL in a cell's evidence reaches the database; "
+    "PostgreSQL refuses it with a 500",
+)
+def test_a_nul_character_in_a_grid_cell_is_refused_with_400(world):
+    response, _seconds, changed = grid_post(world, v="3", e="Biên bản\x00")
+    assert (response.status_code, changed) == (400, [])
+    assert Assessment.objects.filter(evidence__contains="\x00").count() == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="wt-tree (provinces/selectors.py unit_visible_to_or_404): a NUL in a unit code in the URL reaches "
+    "the database; PostgreSQL refuses it with a 500",
+)
+@pytest.mark.parametrize(
+    "url",
+    ["/don-vi/%00/", "/bang-dieu-khien/1/%00/", "/xuat-nhap/nhiem-vu.xlsx?don_vi=%00"],
+)
+def test_a_nul_character_in_a_unit_code_is_a_404_not_a_500(world, url):
+    client = Client()
+    client.force_login(world.users.officer_hanoi)
+    with connection.execute_wrapper(refuse_nul_like_postgresql):
+        assert client.get(url).status_code in (400, 404)
+
+
+@pytest.mark.parametrize("agency_id", ["9223372036854775808", "-9223372036854775809", "9" * 20, "9" * 5000])
+@pytest.mark.parametrize("page", ["create", "edit"])
+def test_a_coordinating_agency_id_beyond_the_integer_range_is_refused_with_400(world, page, agency_id):
+    """Found by the fuzzer: Django's multiple choice looks the ids up with ``pk__in``; on SQLite an id
+    past 2^63 raised OverflowError (a 500). Now it is an invalid choice like any unknown id."""
+    client = Client()
+    client.force_login(world.users.coordinator_hanoi)
+    url = reverse("tasks:task_create") if page == "create" else reverse("tasks:task_edit", args=[world.hanoi.task.pk])
+    before = database_fingerprint()
+    response = client.post(url, {"title": "Nhiệm vụ", "coordinating_agencies": [world.hanoi.agency.pk, agency_id]})
+    assert response.status_code == 400
+    assert "coordinating_agencies" in response.context["form"].errors
+    assert changed_models(before, database_fingerprint()) == []
