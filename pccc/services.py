@@ -88,6 +88,9 @@ def _yes_no(raw) -> bool | None:
 def _clean_cell(criterion: Criterion, cell: CellInput) -> tuple:
     """(value, denominator, answer, evidence) ready to store, or _CellError."""
     evidence = str(cell.evidence or "").strip()
+    if "\x00" in evidence:
+        # PostgreSQL refuses NUL in text: refuse it here with the cell's message, not a 500 later.
+        raise _CellError(_("Minh chứng chứa ký tự không hợp lệ."))
     if len(evidence) > EVIDENCE_MAX_LENGTH:
         raise _CellError(_("Minh chứng tối đa %(max)s ký tự.") % {"max": EVIDENCE_MAX_LENGTH})
     if criterion.is_yes_no:

@@ -21,7 +21,9 @@ Models that belong to the whole country (criteria, recompute runs) use
 ``NationalWritesAdminMixin``: readable with the model permission, changed by national admins.
 """
 
-from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects, get_fields_from_path, quote
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -212,6 +214,26 @@ class UnitScopedAdminMixin(SummarisedDeleteAdminMixin):
         if request.user.is_superuser:
             return queryset
         return self.scope_queryset(request, queryset)
+
+    def get_list_filter(self, request):
+        """A related field's filter lists only values found in the scoped rows.
+
+        Django's default filter lists every row of the related model: the names of another
+        province's programmes or units would show in the sidebar of a list that hides them.
+        """
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [self._scoped_filter(entry) for entry in filters]
+
+    def _scoped_filter(self, entry):
+        if not isinstance(entry, str):
+            return entry
+        try:
+            field = get_fields_from_path(self.model, entry)[-1]
+        except FieldDoesNotExist:
+            return entry
+        return (entry, admin.RelatedOnlyFieldListFilter) if field.is_relation else entry
 
     def _row_in(self, request, obj, kind: str) -> bool:
         """Whether ``obj`` is among the visible or editable rows, asked once per request."""

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
@@ -16,6 +16,23 @@ from .mfa import mfa_enrolled, mfa_required_for
 from .security import LAST_ACTIVITY_KEY, MFA_ENROLLED_KEY, client_ip, current_client_ip
 
 access_log = logging.getLogger("portal.access")
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the path or the query string is a 400, before any view reads it.
+
+    PostgreSQL refuses NUL in text, so a unit code like ``%00`` in a URL would otherwise reach
+    a query and answer 500. Form fields are covered by Django's own validator; this covers the
+    path and the query parameters that views read directly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key + value for key, value in request.GET.items()):
+            return HttpResponseBadRequest(_("Địa chỉ chứa ký tự không hợp lệ."))
+        return self.get_response(request)
 
 
 class PortalLocaleMiddleware:

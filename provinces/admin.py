@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.admin_scope import UnitScopedAdminMixin, units_in_scope
 
 from .models import AdministrativeUnit, UnitCrosswalk
-from .selectors import unit_search_filter
+from .selectors import unit_search_filter, units_visible_to
 from .services import crosswalk_save
 
 
@@ -15,7 +15,9 @@ class ProvinceFilter(admin.SimpleListFilter):
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        return AdministrativeUnit.objects.current().filter(parent__isnull=True).values_list("code", "name")
+        # Only the provinces the admin may see: a filter must not list what the list would hide.
+        provinces = units_visible_to(request.user).filter(parent__isnull=True)
+        return provinces.values_list("code", "name")
 
     def queryset(self, request, queryset):
         if self.value():

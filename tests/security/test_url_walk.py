@@ -138,12 +138,29 @@ ROUTE_PARAMS = {
     "dashboards:unit_dashboard": {"programme_id": lambda o: o.programme.pk, "code": lambda o: o.unit.code},
     "exports:pccc_grid_xlsx": {"set_code": lambda o: o.criteria_set.code, "unit_code": lambda o: o.unit.code},
     "exports:ranking_xlsx": {"programme_id": lambda o: o.programme.pk, "code": lambda o: o.unit.code},
+    # django-otp's device pages: a device of the other province's user (or a made-up id).
+    "admin:otp_totp_totpdevice_config": {"pk": lambda o: _device_of(o.user)},
+    "admin:otp_totp_totpdevice_qrcode": {"pk": lambda o: _device_of(o.user)},
+    # The crosswalk's historical version (no legacy units in the walk's world: a made-up id).
+    "admin:provinces_unitcrosswalk_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},
     # simple_history's page of one historical version: positional (object, history id).
     "admin:tasks_task_simple_history": {
         "_0": lambda o: o.task.pk,
         "_1": lambda o: o.task.history.order_by("history_id").values_list("history_id", flat=True).first(),
     },
 }
+
+
+def _device_of(user) -> int:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).first()
+    return device.pk if device else 999_999
+
+
+# Writes a route may make on the actor's own behalf: opening the two-factor enrolment page
+# creates the actor's own pending device (shown as a QR code until confirmed).
+OWN_WRITES = {"mfa_setup": {"otp_totp.TOTPDevice"}}
 
 
 def _admin_object(route, o):
@@ -295,7 +312,9 @@ def judge(response, *, identifiers, secrets) -> str | None:
         if is_login_redirect(location) or not redirect_names_other(location, identifiers, secrets):
             return None
         return f"{status} to {location}, a page of the other province's object"
-    if status in (403, 404, 405, 413, 429):  # 413: too large, 429: over a per-user limit (issue 12 item 5)
+    # 401: the session keep-alive's answer to a page whose session ended; 413: too large;
+    # 429: over a per-user limit (issue 12 item 5).
+    if status in (401, 403, 404, 405, 413, 429):
         return None
     if status in (200, 400):
         text = readable_text(response)
@@ -362,7 +381,7 @@ def walk(route, world, actors) -> list[str]:
                             problem += f", which answers {followed.status_code}"
             if wrote_to_tables(captured.captured_queries):
                 after = database_fingerprint()
-                changed = changed_models(fingerprint, after)
+                changed = [m for m in changed_models(fingerprint, after) if m not in OWN_WRITES.get(route.name, ())]
                 if changed:
                     problem = f"{problem + '; ' if problem else ''}wrote to {changed}"
                 fingerprint = after
@@ -385,7 +404,7 @@ def _params(routes):
 def test_route_refuses_other_provinces_objects_to_every_role(route, world):
     before = database_fingerprint()
     failures = walk(route, world, ACTORS)
-    assert database_fingerprint() == before
+    assert [m for m in changed_models(before, database_fingerprint()) if m not in OWN_WRITES.get(route.name, ())] == []
     assert not failures, f"{route.template}:\n" + "\n".join(failures)
 
 
@@ -419,11 +438,6 @@ def test_the_walk_reports_a_leak_a_write_and_a_server_error(world, settings):
 ADMIN_ROUTES = [route for route in ROUTES if route.name.startswith("admin:")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 item 2 (wt-admin): Django admin is not yet scoped by unit; a province admin sees and "
-    "changes other provinces' objects",
-)
 def test_a_province_administrator_cannot_reach_another_provinces_objects_in_admin(world):
     """The Hà Nội "Quản trị" (staff, not superuser) walks every admin route with Hải Phòng's objects."""
     actor = {"admin_hanoi": ("admin_hanoi", "haiphong")}
@@ -463,7 +477,8 @@ def test_no_get_writes_even_on_the_actors_own_objects(world):
                     response = getattr(client, method)(url, plausible_body(route, own))
                     if response.status_code >= 500:
                         failures.append(f"{user} {method} {url}: {response.status_code}")
-        changed = changed_models(before, database_fingerprint())
+        own_writes = set().union(*OWN_WRITES.values())
+        changed = [m for m in changed_models(before, database_fingerprint()) if m not in own_writes]
         if changed:
             failures.append(f"{user}: GET requests wrote to {changed}")
     assert not failures, "\n".join(failures)
