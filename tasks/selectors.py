@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.roles import Role, has_role
-from provinces.selectors import units_visible_to
+from provinces.selectors import unit_scope_filter, unit_visible_to_or_404, units_visible_to
 
 from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
@@ -44,12 +44,13 @@ def can_coordinate(user) -> bool:
 
 
 def _unit_scope(user, field: str) -> Q:
-    """Rows whose ``field`` unit is in the user's subtree; nothing when the user's unit has no valid path."""
+    """Rows whose ``field`` unit is in the user's subtree, or is a legacy unit whose successor is there
+    (a Hải Phòng user sees old Hải Dương's tasks); nothing when the user's unit has no valid path."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.unit_id is None:
         return Q()
-    return user.unit.subtree_filter(field)
+    return unit_scope_filter(user.unit, field)
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
@@ -156,8 +157,8 @@ def my_tasks(
     if overdue:
         tasks = tasks.filter(overdue_q(today))
     if unit_code:
-        unit = units_visible_to(user).filter(code=unit_code).first()
-        tasks = tasks.filter(unit__path__startswith=unit.path) if unit else tasks.none()
+        unit = _unit_by_code(user, unit_code)
+        tasks = tasks.filter(unit_scope_filter(unit, "unit")) if unit else tasks.none()
     if lead_agency_id:
         tasks = tasks.filter(lead_agency_id=lead_agency_id)
     if block_reason:
@@ -169,6 +170,14 @@ def my_tasks(
             current_status__in=DONE_STATUSES
         )
     return tasks.select_related("programme", "unit", "lead_agency", "accountable_person").order_by("deadline", "id")
+
+
+def _unit_by_code(user, code: str):
+    """The unit in scope named by ``code`` ("~code" for a legacy unit), or None."""
+    try:
+        return unit_visible_to_or_404(user, code)
+    except Http404:
+        return None
 
 
 def narrowing_filter_labels(
@@ -183,7 +192,7 @@ def narrowing_filter_labels(
     """What the dashboards' links narrowed the list to, in words, so the list says why it is short."""
     labels = []
     if unit_code:
-        unit = units_visible_to(user).filter(code=unit_code).first()
+        unit = _unit_by_code(user, unit_code)
         labels.append(_("Đơn vị: %(name)s") % {"name": unit.name if unit else unit_code})
     if lead_agency_id:
         agency = agencies_visible_to(user).filter(pk=lead_agency_id).first()
