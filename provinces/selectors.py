@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from .models import AdministrativeUnit
 from .search import search_key
 
-
 # A legacy unit's code may be a current unit's ("01" is Hà Nội in both): in a URL, a legacy unit is
 # written "~01" (``~`` can never be a code), so one code in a URL names exactly one unit.
 LEGACY_CODE_PREFIX = "~"
