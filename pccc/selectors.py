@@ -280,12 +280,10 @@ def _district_summary(districts, communes, criteria, results) -> LevelSummary:
         verdicts[commune.parent_id].append(
             unit_passes(level=UnitLevel.COMMUNE, criteria=criteria, results=results[commune.pk])
         )
-    rows = []
-    for district in districts:
-        own = verdicts[district.pk]
-        reported = any(v is not None for v in own)
-        passes = (bool(own) and all(v is True for v in own)) if reported else None
-        rows.append(UnitRow(unit=district, results=[], passes=passes, tracking=[]))
+    rows = [
+        UnitRow(unit=district, results=[], passes=legacy_district_passes(verdicts[district.pk]), tracking=[])
+        for district in districts
+    ]
     return LevelSummary(
         level=UnitLevel.DISTRICT,
         label=UnitLevel.DISTRICT.label,
@@ -296,6 +294,68 @@ def _district_summary(districts, communes, criteria, results) -> LevelSummary:
         criteria=[],
         units=rows,
     )
+
+
+def legacy_district_passes(commune_verdicts: list[bool | None]) -> bool | None:
+    """A district of the old structure passes when every one of its communes passes; None when none reported."""
+    if not any(v is not None for v in commune_verdicts):
+        return None
+    return all(v is True for v in commune_verdicts)
+
+
+def legacy_pass_counts(*, criteria_set: CriteriaSet, roots: list[AdministrativeUnit], up_to: date) -> dict[str, dict]:
+    """PCCC pass counts of old provinces and their districts, by path, each commune on its latest month
+    up to ``up_to``: three queries (criteria, the old subtrees' communes, the values) for any number of roots.
+
+    Per province and district: ``communes_passing``, ``communes_reported``, ``communes_total``; per
+    province also ``districts_passing``, ``districts_reported``, ``districts_total``; per district
+    ``passes`` (``legacy_district_passes``).
+    """
+    criteria = criteria_of(criteria_set)
+    by_id = {c.pk: c for c in criteria}
+    subtrees, values_in_subtrees = Q(), Q()
+    for root in roots:
+        subtrees |= root.subtree_filter()
+        values_in_subtrees |= root.subtree_filter("unit")
+    units = list(
+        AdministrativeUnit.objects.legacy()
+        .filter(subtrees, level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE])
+        .only("pk", "path", "level", "parent_id", "code")
+    )
+    values = latest_per_unit(
+        Assessment.objects.current().filter(values_in_subtrees, criterion__in=criteria), up_to=up_to
+    ).values_list("unit_id", "criterion_id", "value", "denominator", "answer")
+    results = defaultdict(dict)
+    for unit_id, criterion_id, value, denominator, answer in values:
+        results[unit_id][criterion_id] = meets(by_id[criterion_id], value=value, denominator=denominator, answer=answer)
+    counts = defaultdict(lambda: defaultdict(int))
+    district_verdicts = defaultdict(list)
+    district_paths = {u.pk: u.path for u in units if u.level == UnitLevel.DISTRICT}
+    for unit in units:
+        if unit.level != UnitLevel.COMMUNE:
+            continue
+        verdict_ = unit_passes(level=UnitLevel.COMMUNE, criteria=criteria, results=results[unit.pk])
+        district_verdicts[unit.parent_id].append(verdict_)
+        for path in (p for p in roots_and_district(unit, district_paths, roots)):
+            counts[path]["communes_total"] += 1
+            counts[path]["communes_reported"] += verdict_ is not None
+            counts[path]["communes_passing"] += verdict_ is True
+    for district_id, path in district_paths.items():
+        passes = legacy_district_passes(district_verdicts[district_id])
+        counts[path]["passes"] = passes
+        province = next(root.path for root in roots if path.startswith(root.path))
+        counts[province]["districts_total"] += 1
+        counts[province]["districts_reported"] += passes is not None
+        counts[province]["districts_passing"] += passes is True
+    return {path: dict(numbers) for path, numbers in counts.items()}
+
+
+def roots_and_district(commune: AdministrativeUnit, district_paths: dict[int, str], roots) -> list[str]:
+    """The old province and district paths a commune counts in."""
+    paths = [root.path for root in roots if commune.path.startswith(root.path)]
+    if commune.parent_id in district_paths:
+        paths.append(district_paths[commune.parent_id])
+    return paths
 
 
 HAS_DATA = Q(value__isnull=False) | Q(answer__isnull=False)  # a cleared value is no data
