@@ -362,8 +362,13 @@ def _percent_before_completion(task: Task) -> int:
 
 
 @transaction.atomic
-def progress_completion_verify(*, actor, task: Task, note: str = "") -> ProgressUpdate:
-    """The coordinator confirms a completion report [xác nhận]; it now counts in the figures."""
+def progress_completion_verify(
+    *, actor, task: Task, note: str = "", at: datetime.datetime | None = None
+) -> ProgressUpdate:
+    """The coordinator confirms a completion report [xác nhận]; it now counts in the figures.
+
+    ``at`` back-dates the confirmation (imports, demo history); pages leave it empty.
+    """
     _require_coordinator(actor, task.unit)
     locked = _lock(task)
     if not locked.awaiting_verification:
@@ -377,7 +382,7 @@ def progress_completion_verify(*, actor, task: Task, note: str = "") -> Progress
         )
     update = _append(
         locked, actor=actor, kind=UpdateKind.VERIFIED, percent=locked.current_percent, status=locked.current_status,
-        note=note.strip(),
+        note=note.strip(), at=at,
     )  # fmt: skip
     _copy_state(locked, task)
     return update
