@@ -61,17 +61,22 @@ def unit_url_code(unit: AdministrativeUnit) -> str:
     return f"{LEGACY_CODE_PREFIX}{unit.code}" if unit.is_legacy else unit.code
 
 
-def unit_visible_to_or_404(user, code: str) -> AdministrativeUnit:
-    """The unit with this code ("~code" for a legacy unit), or a 404 when it does not exist or is out of scope.
-
-    Both cases give the same answer so that a URL cannot probe other provinces.
-    """
+def unit_visible_to(user, code: str) -> AdministrativeUnit | None:
+    """The unit in scope with this code ("~code" for a legacy unit), or None."""
     units = units_visible_to(user).select_related("parent")
     if code.startswith(LEGACY_CODE_PREFIX):
         units, code = units.filter(valid_to__isnull=False), code[len(LEGACY_CODE_PREFIX) :]
     else:
         units = units.filter(valid_to__isnull=True)
-    unit = units.filter(code=code).first()
+    return units.filter(code=code).first()
+
+
+def unit_visible_to_or_404(user, code: str) -> AdministrativeUnit:
+    """The unit with this code ("~code" for a legacy unit), or a 404 when it does not exist or is out of scope.
+
+    Both cases give the same answer so that a URL cannot probe other provinces.
+    """
+    unit = unit_visible_to(user, code)
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."))
     return unit

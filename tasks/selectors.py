@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.roles import Role, has_role
-from provinces.selectors import unit_scope_filter, unit_visible_to_or_404, units_visible_to
+from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
 
 from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
@@ -157,7 +157,7 @@ def my_tasks(
     if overdue:
         tasks = tasks.filter(overdue_q(today))
     if unit_code:
-        unit = _unit_by_code(user, unit_code)
+        unit = unit_visible_to(user, unit_code)
         tasks = tasks.filter(unit_scope_filter(unit, "unit")) if unit else tasks.none()
     if lead_agency_id:
         tasks = tasks.filter(lead_agency_id=lead_agency_id)
@@ -172,14 +172,6 @@ def my_tasks(
     return tasks.select_related("programme", "unit", "lead_agency", "accountable_person").order_by("deadline", "id")
 
 
-def _unit_by_code(user, code: str):
-    """The unit in scope named by ``code`` ("~code" for a legacy unit), or None."""
-    try:
-        return unit_visible_to_or_404(user, code)
-    except Http404:
-        return None
-
-
 def narrowing_filter_labels(
     user,
     *,
@@ -192,7 +184,7 @@ def narrowing_filter_labels(
     """What the dashboards' links narrowed the list to, in words, so the list says why it is short."""
     labels = []
     if unit_code:
-        unit = _unit_by_code(user, unit_code)
+        unit = unit_visible_to(user, unit_code)
         labels.append(_("Đơn vị: %(name)s") % {"name": unit.name if unit else unit_code})
     if lead_agency_id:
         agency = agencies_visible_to(user).filter(pk=lead_agency_id).first()
