@@ -117,7 +117,14 @@ BOTTLENECK_LOCAL = "local"
 
 
 def units_for_tasks(user):
-    return units_visible_to(user).order_by("path")
+    """The units offered in the task forms' selects: current units in scope.
+
+    Legacy units in scope (tasks of before 1 July 2025) are left out of these full-list selects: a
+    national user would get 10,794 more options. Such tasks come through the import
+    (``import_tasks --unit ~30``) and the services; choosing one in a form waits for the unit
+    search chooser.
+    """
+    return units_visible_to(user).filter(valid_to__isnull=True).order_by("path")
 
 
 def my_tasks(
