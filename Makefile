@@ -34,10 +34,10 @@ install-dev: $(VENV)/.installed-dev ## Install runtime and test requirements
 messages: install ## Compile the Vietnamese and English catalogues
 	@$(DEV) $(PY) manage.py compile_catalogues --verbosity 0
 
-demo: install messages ## Migrate, load the real units and the demo data, compute the figures
+demo: install messages ## Migrate, load the real units (current and pre-reform) and the demo data, compute the figures
 	@mkdir -p var
 	$(DEV) $(PY) manage.py migrate --noinput --verbosity 0
-	$(DEV) $(PY) manage.py load_units
+	$(DEV) $(PY) manage.py load_units --legacy
 	$(DEV) $(PY) manage.py seed_demo
 	$(DEV) $(PY) manage.py recompute_progress --backfill-days 90 --backfill-every 3
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from pccc.evaluation import percent
 from pccc.models import CriteriaSet, Criterion
 from provinces.models import AdministrativeUnit
-from provinces.selectors import unit_visible_to_or_404
+from provinces.selectors import LEGACY_CODE_PREFIX, unit_visible_to_or_404, units_visible_to
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
 from tasks.models import Programme, Task
 from tasks.selectors import BOTTLENECK_ALL, BOTTLENECK_LOCAL, bottleneck_q, overdue_q, waiting_central_q
@@ -51,11 +51,13 @@ def programmes_visible_to(user) -> QuerySet[Programme]:
 
 
 def programme_and_unit_or_404(
-    user, programme_id: int, code: str, *, programmes: list[Programme] | None = None
+    user, programme_id: int, code: str, *, programmes: list[Programme] | None = None, with_predecessors: bool = False
 ) -> tuple[Programme, AdministrativeUnit | None]:
     """A programme the user may see and a unit in scope (None for the national view); the same 404 otherwise.
 
     ``programmes``: the user's visible programmes when the caller has read them already.
+    ``with_predecessors``: the unit also carries ``legacy_predecessors``, the old units of its level
+    whose records it carries ("gồm số liệu của Tỉnh Hải Dương (cũ)"), read in the same query.
     """
     if programmes is None:
         programme = programmes_visible_to(user).filter(pk=programme_id).first()
@@ -67,7 +69,33 @@ def programme_and_unit_or_404(
         if not user.is_national:
             raise Http404(_("Bạn chỉ xem được số liệu trong phạm vi đơn vị của mình."))
         return programme, None
+    if with_predecessors and not code.startswith(LEGACY_CODE_PREFIX):
+        return programme, _unit_with_predecessors_or_404(user, code)
     return programme, unit_visible_to_or_404(user, code)
+
+
+def _unit_with_predecessors_or_404(user, code: str) -> AdministrativeUnit:
+    """``unit_visible_to_or_404`` for a current code, with the legacy units of the same level whose default
+    successor it is, in one query (the dashboard's query budget has no room for a second)."""
+    rows = list(
+        units_visible_to(user)
+        .filter(
+            Q(valid_to__isnull=True, code=code)
+            | Q(
+                valid_to__isnull=False,
+                successor__code=code,
+                successor__valid_to__isnull=True,
+                successor__level=F("level"),
+            )
+        )
+        .select_related("parent")
+        .order_by("name")
+    )
+    unit = next((row for row in rows if not row.is_legacy), None)
+    if unit is None:
+        raise Http404(_("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."))
+    unit.legacy_predecessors = [row for row in rows if row.is_legacy]
+    return unit
 
 
 def grade_for(completion: Decimal | None) -> tuple[str, str] | None:
@@ -349,7 +377,11 @@ def _ranking(programme, unit, as_of, pccc_rows, sort) -> list[RankingRow]:
 
 
 def _in_scope(scope: str) -> Q:
-    return Q() if scope == NATIONAL_SCOPE else Q(unit__path__startswith=scope)
+    """Tasks on units under ``scope``, and on legacy units whose successor is there (old Hải Dương's
+    tasks in Hải Phòng's live figures, as the nightly recompute counts them)."""
+    if scope == NATIONAL_SCOPE:
+        return Q()
+    return Q(unit__path__startswith=scope) | Q(unit__valid_to__isnull=False, unit__successor__path__startswith=scope)
 
 
 def _agency_rows(programme, scope) -> list[dict]:

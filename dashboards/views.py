@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 from urllib.parse import urlencode
 
@@ -10,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs
 
+from .legacy import REFORM_LAST_DAY, legacy_criteria_set, legacy_view
 from .selectors import (
     NATIONAL,
     SORT_KEYS,
@@ -24,6 +27,8 @@ from .services import snapshots_generation
 
 # Query parameter naming the criteria set (mô hình) whose PCCC figures the page shows.
 CRITERIA_SET_PARAM = "mo_hinh"
+# ?dia_gioi=cu&ngay=2024-12-31: the page "theo địa giới trước 01/07/2025" as of that date.
+STRUCTURE_PARAM, LEGACY_STRUCTURE, DATE_PARAM = "dia_gioi", "cu", "ngay"
 
 
 @login_required
@@ -47,11 +52,16 @@ def unit_dashboard(request, programme_id: int, code: str):
     if sort not in SORT_KEYS:
         sort = "hoan-thanh"
     criteria_set_code = request.GET.get(CRITERIA_SET_PARAM, "")
+    if request.GET.get(STRUCTURE_PARAM) == LEGACY_STRUCTURE:
+        return _legacy_dashboard(request, programme_id, code, criteria_set_code)
     page_key = _page_cache_key(request, programme_id, code, sort, criteria_set_code)
     if page_key and (html := cache.get(page_key)) is not None:
         return HttpResponse(html)
     programmes = list(programmes_visible_to(request.user))
-    programme, unit = programme_and_unit_or_404(request.user, programme_id, code, programmes=programmes)
+    programme, unit = programme_and_unit_or_404(
+        request.user, programme_id, code, programmes=programmes, with_predecessors=True
+    )
+    predecessors = getattr(unit, "legacy_predecessors", [])
     board = dashboard(
         programme=programme, unit=unit, sort=sort, viewer=request.user, criteria_set_code=criteria_set_code
     )
@@ -74,11 +84,54 @@ def unit_dashboard(request, programme_id: int, code: str):
             "sort": sort,
             "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],
             "national_code": NATIONAL,
+            # "Gồm số liệu của Tỉnh Hải Dương (cũ)": the old units whose records the figures carry.
+            "predecessors": predecessors,
+            # The old structure is shown by province: nationally, and for a province that carries old ones.
+            "legacy_view_offered": unit is None or (unit.level == UnitLevel.PROVINCE and bool(predecessors)),
         },
     )
     if page_key:
         cache.set(page_key, response.content, settings.DASHBOARD_LIVE_CACHE_SECONDS)
     return response
+
+
+def _legacy_dashboard(request, programme_id: int, code: str, criteria_set_code: str):
+    """The old provinces a scope carries, with their districts, as of a date up to 30/06/2025 (live figures)."""
+    programmes = list(programmes_visible_to(request.user))
+    programme, unit = programme_and_unit_or_404(request.user, programme_id, code, programmes=programmes)
+    on, date_error = _legacy_date(request.GET.get(DATE_PARAM, ""))
+    criteria_set = legacy_criteria_set(criteria_set_code)
+    return render(
+        request,
+        "dashboards/legacy_dashboard.html",
+        {
+            "programme": programme,
+            "programmes": programmes,
+            "unit": unit,
+            "view": legacy_view(programme=programme, unit=unit, on=on, criteria_set=criteria_set),
+            "date_error": date_error,
+            "reform_last_day": REFORM_LAST_DAY,
+            "national_code": NATIONAL,
+        },
+    )
+
+
+def _legacy_date(text: str) -> tuple[datetime.date, str]:
+    """The date of the pre-reform view: ``YYYY-MM-DD`` or ``dd/mm/yyyy``, at most 30/06/2025 (the default)."""
+    text = text.strip()
+    if not text:
+        return REFORM_LAST_DAY, ""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if day > REFORM_LAST_DAY:
+            return REFORM_LAST_DAY, _(
+                "Địa giới trước 01/07/2025 chỉ xem được đến ngày 30/06/2025; đang hiển thị ngày 30/06/2025."
+            )
+        return day, ""
+    return REFORM_LAST_DAY, _("Ngày không hợp lệ; đang hiển thị ngày 30/06/2025.")
 
 
 def _freshness(board) -> dict:

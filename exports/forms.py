@@ -21,7 +21,8 @@ INVALID_CHOICE = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của
 def _unit_field(user, label):
     return UnitChoiceField(
         label=label,
-        queryset=units_visible_to(user).order_by("path"),
+        # Current units only: a legacy unit may share a code ("01"), and choices are keyed on codes.
+        queryset=units_visible_to(user).filter(valid_to__isnull=True).order_by("path"),
         to_field_name="code",
         error_messages={"invalid_choice": INVALID_CHOICE, "required": _("Hãy chọn đơn vị.")},
     )

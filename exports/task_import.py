@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from portal.numbers import NumberError, decimal_field_range, parse_number
 from provinces.models import AdministrativeUnit
-from provinces.selectors import units_visible_to
+from provinces.selectors import unit_within_scope, units_visible_to
 from tasks import selectors as task_selectors
 from tasks.choices import TaskGroup
 from tasks.models import Programme, Task
@@ -213,7 +213,8 @@ def plan_task_import(
 
     ``lock`` reads the tasks the rows change under a row lock (call it inside a transaction).
     """
-    if not task_selectors.can_coordinate(actor) or not unit.is_within(actor.unit):
+    # A legacy unit (an old province's 2023 plan) belongs to the coordinators of its successor.
+    if not task_selectors.can_coordinate(actor) or not unit_within_scope(unit, actor.unit):
         raise PermissionDenied(_("Bạn không có quyền nhập nhiệm vụ cho đơn vị này."))
     plan = TaskImportPlan(programme=programme, unit=unit)
     if not table:

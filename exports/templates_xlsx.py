@@ -21,7 +21,7 @@ def task_template_response(user):
     write_sheet(workbook, title=_("Nhiệm vụ"), columns=columns, rows=[])
     groups = [str(label) for _value, label in TaskGroup.choices]
     agencies = [a.name for a in agencies_visible_to(user).order_by("name")]
-    units = [(u.code, u.name) for u in units_visible_to(user).order_by("path")]
+    units = [(u.code, u.name) for u in units_visible_to(user).filter(valid_to__isnull=True).order_by("path")]
     rows = []
     for i in range(max(len(groups), len(agencies), len(units))):
         unit = units[i] if i < len(units) else (None, None)

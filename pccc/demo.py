@@ -161,14 +161,15 @@ def _month_values(profile: dict, month: int, rng: random.Random, criteria: dict)
 
 def seed_values(criteria_set: CriteriaSet, province: AdministrativeUnit, author, months: list[Period]) -> int:
     """Bulk-insert twelve months of values for every commune of ``province``; returns rows written."""
+    tree = AdministrativeUnit.objects.legacy() if province.is_legacy else AdministrativeUnit.objects.current()
     criteria = {c.code: c for c in criteria_set.criteria.all()}
-    communes = list(
-        AdministrativeUnit.objects.current().descendants_of(province).filter(level=UnitLevel.COMMUNE).order_by("code")
-    )
-    rng = random.Random(f"pccc-demo-{province.code}")
+    communes = list(tree.descendants_of(province).filter(level=UnitLevel.COMMUNE).order_by("code"))
+    rng = random.Random(f"pccc-demo-{province.path}")
     profiles = {unit.pk: _commune_profile(rng) for unit in communes}
     rows = []
     for index, period in enumerate(months):
+        # The profile moves from its start to its end over the months given, however many.
+        step = index * (MONTHS - 1) // max(len(months) - 1, 1)
         submission = AssessmentSubmission.objects.create(
             criteria_set=criteria_set,
             unit=province,
@@ -179,7 +180,7 @@ def seed_values(criteria_set: CriteriaSet, province: AdministrativeUnit, author,
         )
         for unit in communes:
             for criterion, value, denominator, answer, evidence in _month_values(
-                profiles[unit.pk], index, rng, criteria
+                profiles[unit.pk], step, rng, criteria
             ):
                 rows.append(
                     Assessment(
@@ -202,6 +203,7 @@ def seed_demo(*, stdout) -> None:
     criteria_set = seed_criteria()
     months = demo_months(timezone.localdate())
     users = {u.username: u for u in get_user_model().objects.filter(username__in=PROVINCES.values())}
+    _seed_legacy_values(criteria_set, users=get_user_model().objects.filter(username="quantri").first(), stdout=stdout)
     for code, username in PROVINCES.items():
         province = AdministrativeUnit.objects.current().filter(code=code, level=UnitLevel.PROVINCE).first()
         if province is None:
@@ -213,3 +215,21 @@ def seed_demo(*, stdout) -> None:
             continue
         written = seed_values(criteria_set, province, users.get(username), months)
         stdout.write(f"PCCC: {province.name}: {written} số liệu mẫu ({months[0].label} – {months[-1].label}).")
+
+
+# Before the reform: the old province Nam Định (now part of Ninh Bình), its communes in 2024.
+LEGACY_PROVINCE = "36"
+LEGACY_MONTHS = [Period.parse("2024-06"), Period.parse("2024-12")]
+
+
+def _seed_legacy_values(criteria_set: CriteriaSet, *, users, stdout) -> None:
+    """Values of 2024 for the communes of old Nam Định (two months, ~3,700 rows), entered by the national
+    admin. Today they count under Ninh Bình; the PCCC page of "~36" shows them by old district."""
+    province = AdministrativeUnit.objects.legacy().filter(code=LEGACY_PROVINCE, level=UnitLevel.PROVINCE).first()
+    if province is None:
+        stdout.write("PCCC trước 01/07/2025: bỏ qua (chưa nạp địa giới cũ; chạy load_units --legacy trước).")
+        return
+    if Assessment.objects.filter(criterion__criteria_set=criteria_set, unit__path__startswith=province.path).exists():
+        return
+    written = seed_values(criteria_set, province, users, LEGACY_MONTHS)
+    stdout.write(f"PCCC trước 01/07/2025: {province.name} (cũ): {written} số liệu mẫu năm 2024.")

@@ -55,15 +55,16 @@ class GridData:
     values: dict = field(default_factory=dict)  # (criterion_id, unit_id) -> Assessment
 
 
+def _tree_of(unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    """The structure ``unit`` belongs to: a legacy unit (old Nam Định) is read over the legacy tree,
+    provinces → districts → communes; a current unit over the current one."""
+    return AdministrativeUnit.objects.legacy() if unit.is_legacy else AdministrativeUnit.objects.current()
+
+
 def assessment_grid(*, criteria: list[Criterion], root: AdministrativeUnit, period: Period, level: int) -> GridData:
     """The entry grid under ``root`` (already scope-checked) at one level: two queries."""
     criteria = [c for c in criteria if c.level == level]
-    units = list(
-        AdministrativeUnit.objects.current()
-        .descendants_of(root, include_self=True)
-        .filter(level=level)
-        .order_by("name")
-    )
+    units = list(_tree_of(root).descendants_of(root, include_self=True).filter(level=level).order_by("name"))
     rows = Assessment.objects.current().filter(
         period=period.key, criterion__in=criteria, unit__path__startswith=root.path, unit__level=level
     )
@@ -76,7 +77,7 @@ def unit_names_under(root: AdministrativeUnit, unit_ids) -> dict[int, str]:
     Ids outside the subtree are left out, so that a message never names a unit the user
     may not see.
     """
-    units = AdministrativeUnit.objects.current().descendants_of(root, include_self=True).filter(pk__in=unit_ids)
+    units = _tree_of(root).descendants_of(root, include_self=True).filter(pk__in=unit_ids)
     return dict(units.values_list("pk", "name"))
 
 
@@ -188,14 +189,21 @@ def unit_results(
     A unit "đạt" by ``pccc.evaluation.unit_passes``: it meets every criterion that counts
     toward the model at its own level; one with a missing value does not pass. Only the
     values of current units count (a merged unit's values show under its successor in the
-    nightly figures, not here).
+    nightly figures, not here). A legacy unit is read over the legacy tree (the view "theo địa
+    giới trước 01/07/2025"), live from the values: an old province also shows its districts,
+    by ``_district_summary``.
     """
     criteria = criteria_of(criteria_set)
     by_id = {c.pk: c for c in criteria}
     levels_below = [level for level in grid_levels(criteria) if level > unit.level]
+    # The pre-reform view of an old province also counts its districts ("x/10 huyện đạt").
+    with_districts = unit.is_legacy and unit.level < UnitLevel.DISTRICT and UnitLevel.COMMUNE in levels_below
     units_below = defaultdict(list)
     for child in (
-        AdministrativeUnit.objects.current().descendants_of(unit).filter(level__in=levels_below).order_by("name")
+        _tree_of(unit)
+        .descendants_of(unit)
+        .filter(level__in=[*levels_below, *([UnitLevel.DISTRICT] if with_districts else [])])
+        .order_by("name")
     ):
         units_below[child.level].append(child)
     current_ids = {u.pk for units in units_below.values() for u in units} | {unit.pk}
@@ -216,6 +224,10 @@ def unit_results(
     own = [(c, own_rows.get(c.pk), _mark(c, results[unit.pk])) for c in criteria if c.level == unit.level]
     own_passes = unit_passes(level=unit.level, criteria=criteria, results=results[unit.pk])
     levels = [_level_summary(level, units_below[level], criteria, rows, results) for level in levels_below]
+    if with_districts:
+        levels.insert(
+            0, _district_summary(units_below[UnitLevel.DISTRICT], units_below[UnitLevel.COMMUNE], criteria, results)
+        )
     return UnitResults(unit=unit, period=period, own=own, own_passes=own_passes, levels=levels, months=months)
 
 
@@ -254,6 +266,96 @@ def _level_summary(level, units, criteria, rows, results) -> LevelSummary:
             for u in units
         ],
     )
+
+
+def _district_summary(districts, communes, criteria, results) -> LevelSummary:
+    """ "x/y huyện đạt" of an old province: a district passes when every one of its communes passes
+    (the criteria are assessed at commune level); reported when any of its communes reported.
+
+    The rule of the pre-reform model ("100% xã đạt" makes the district), computed from the
+    commune verdicts of ``unit_passes``, so the two levels never disagree.
+    """
+    verdicts = defaultdict(list)
+    for commune in communes:
+        verdicts[commune.parent_id].append(
+            unit_passes(level=UnitLevel.COMMUNE, criteria=criteria, results=results[commune.pk])
+        )
+    rows = [
+        UnitRow(unit=district, results=[], passes=legacy_district_passes(verdicts[district.pk]), tracking=[])
+        for district in districts
+    ]
+    return LevelSummary(
+        level=UnitLevel.DISTRICT,
+        label=UnitLevel.DISTRICT.label,
+        units_total=len(districts),
+        units_reported=sum(1 for r in rows if r.passes is not None),
+        units_passing=sum(1 for r in rows if r.passes is True),
+        judged=True,
+        criteria=[],
+        units=rows,
+    )
+
+
+def legacy_district_passes(commune_verdicts: list[bool | None]) -> bool | None:
+    """A district of the old structure passes when every one of its communes passes; None when none reported."""
+    if not any(v is not None for v in commune_verdicts):
+        return None
+    return all(v is True for v in commune_verdicts)
+
+
+def legacy_pass_counts(*, criteria_set: CriteriaSet, roots: list[AdministrativeUnit], up_to: date) -> dict[str, dict]:
+    """PCCC pass counts of old provinces and their districts, by path, each commune on its latest month
+    up to ``up_to``: three queries (criteria, the old subtrees' communes, the values) for any number of roots.
+
+    Per province and district: ``communes_passing``, ``communes_reported``, ``communes_total``; per
+    province also ``districts_passing``, ``districts_reported``, ``districts_total``; per district
+    ``passes`` (``legacy_district_passes``).
+    """
+    criteria = criteria_of(criteria_set)
+    by_id = {c.pk: c for c in criteria}
+    subtrees, values_in_subtrees = Q(), Q()
+    for root in roots:
+        subtrees |= root.subtree_filter()
+        values_in_subtrees |= root.subtree_filter("unit")
+    units = list(
+        AdministrativeUnit.objects.legacy()
+        .filter(subtrees, level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE])
+        .only("pk", "path", "level", "parent_id", "code")
+    )
+    values = latest_per_unit(
+        Assessment.objects.current().filter(values_in_subtrees, criterion__in=criteria), up_to=up_to
+    ).values_list("unit_id", "criterion_id", "value", "denominator", "answer")
+    results = defaultdict(dict)
+    for unit_id, criterion_id, value, denominator, answer in values:
+        results[unit_id][criterion_id] = meets(by_id[criterion_id], value=value, denominator=denominator, answer=answer)
+    counts = defaultdict(lambda: defaultdict(int))
+    district_verdicts = defaultdict(list)
+    district_paths = {u.pk: u.path for u in units if u.level == UnitLevel.DISTRICT}
+    for unit in units:
+        if unit.level != UnitLevel.COMMUNE:
+            continue
+        verdict_ = unit_passes(level=UnitLevel.COMMUNE, criteria=criteria, results=results[unit.pk])
+        district_verdicts[unit.parent_id].append(verdict_)
+        for path in (p for p in roots_and_district(unit, district_paths, roots)):
+            counts[path]["communes_total"] += 1
+            counts[path]["communes_reported"] += verdict_ is not None
+            counts[path]["communes_passing"] += verdict_ is True
+    for district_id, path in district_paths.items():
+        passes = legacy_district_passes(district_verdicts[district_id])
+        counts[path]["passes"] = passes
+        province = next(root.path for root in roots if path.startswith(root.path))
+        counts[province]["districts_total"] += 1
+        counts[province]["districts_reported"] += passes is not None
+        counts[province]["districts_passing"] += passes is True
+    return {path: dict(numbers) for path, numbers in counts.items()}
+
+
+def roots_and_district(commune: AdministrativeUnit, district_paths: dict[int, str], roots) -> list[str]:
+    """The old province and district paths a commune counts in."""
+    paths = [root.path for root in roots if commune.path.startswith(root.path)]
+    if commune.parent_id in district_paths:
+        paths.append(district_paths[commune.parent_id])
+    return paths
 
 
 HAS_DATA = Q(value__isnull=False) | Q(answer__isnull=False)  # a cleared value is no data

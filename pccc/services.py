@@ -3,8 +3,9 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,10 @@ from django.utils.translation import gettext as _
 from portal.numbers import NumberError, grouped, parse_number
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
+from provinces.selectors import unit_within_scope
+from provinces.services import unit_check_in_force
 
+from .choices import PeriodKind
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from .periods import InvalidPeriod, Period
 
@@ -124,6 +128,21 @@ def _check_period(period, today: date) -> Period:
     return period
 
 
+def _check_in_force(root: AdministrativeUnit, period: Period) -> None:
+    """Values of a unit that ended on 30/06/2025 are for periods that end by then; a later period
+    belongs to the successor, which the message names. The cells are all in ``root``'s subtree,
+    which ended with it."""
+    next_start = date(period.year + 1, 1, 1) if period.kind == PeriodKind.YEAR else None
+    if next_start is None:
+        months = 3 if period.kind == PeriodKind.QUARTER else 1
+        first = period.start.month + months
+        next_start = date(period.year + (first - 1) // 12, (first - 1) % 12 + 1, 1)
+    try:
+        unit_check_in_force(unit=root, on=next_start - timedelta(days=1))
+    except ValidationError as exc:
+        raise GridValidationError(errors=exc.messages) from None
+
+
 def _validate_cells(cells, criteria, units) -> dict:
     """Clean every cell; collect every error before deciding anything."""
     cleaned, errors = {}, defaultdict(list)
@@ -189,17 +208,15 @@ def assessment_grid_save(
     Writes are set-based: one UPDATE and bulk INSERTs, never a save per cell.
     """
     period = _check_period(period, today or timezone.localdate())
-    if not root.is_within(user.unit):
+    if not unit_within_scope(root, user.unit):
         raise GridValidationError(errors=[_("Đơn vị không thuộc phạm vi của bạn.")])
+    _check_in_force(root, period)
     criteria = {c.pk: c for c in criteria_set.criteria.filter(is_active=True)}
     # Every level of the subtree, so that a unit in scope but at the wrong level is told
     # so, rather than being reported as missing.
-    units = {
-        u.pk: u
-        for u in AdministrativeUnit.objects.current()
-        .descendants_of(root, include_self=True)
-        .only("pk", "level", "path")
-    }
+    # A legacy root (old Nam Định, 2024 values) is entered over its own legacy subtree.
+    tree = AdministrativeUnit.objects.legacy() if root.is_legacy else AdministrativeUnit.objects.current()
+    units = {u.pk: u for u in tree.descendants_of(root, include_self=True).only("pk", "level", "path")}
     cells = list(cells)
     _check_cell_count(cells, criteria, units)
     cleaned = _validate_cells(cells, criteria, units)

@@ -8,25 +8,75 @@ from django.utils.translation import gettext as _
 from .models import AdministrativeUnit
 from .search import search_key
 
+# A legacy unit's code may be a current unit's ("01" is Hà Nội in both): in a URL, a legacy unit is
+# written "~01" (``~`` can never be a code), so one code in a URL names exactly one unit.
+LEGACY_CODE_PREFIX = "~"
+
 
 def units_visible_to(user) -> QuerySet[AdministrativeUnit]:
-    """The user's unit and everything below it; every unit for a national user.
+    """The user's unit and everything below it, with the legacy units it carries; every unit for a national user.
 
-    Nothing when the user's unit has no valid path (``descendants_of`` fails closed).
+    A legacy unit (before 1 July 2025) is in scope when its successor (the crosswalk's default
+    target) is: a Hải Phòng user sees old Hải Dương, its districts and communes. One query, no
+    join: the successor's path is matched through the foreign key. Nothing when the user's unit
+    has no valid path (``subtree_filter`` fails closed). Look a unit up by code with
+    ``unit_visible_to_or_404`` (current and legacy codes may coincide).
     """
-    units = AdministrativeUnit.objects.current()
     scope = getattr(user, "unit", None)
+    if not user.is_authenticated:
+        return AdministrativeUnit.objects.none()
     if scope is None:
-        return units if user.is_authenticated else units.none()
-    return units.descendants_of(scope, include_self=True)
+        return AdministrativeUnit.objects.filter(Q(valid_to__isnull=True) | Q(successor__isnull=False))
+    return AdministrativeUnit.objects.filter(unit_scope_filter(scope))
+
+
+def unit_scope_filter(scope: AdministrativeUnit, field: str = "") -> Q:
+    """Rows whose unit (through ``field``) is current and in ``scope``'s subtree, or legacy with its successor there.
+
+    The one rule of "in scope" across the reform, for units (``field=""``) and for rows that
+    point at a unit (``field="unit"``: tasks, assessments). A legacy ``scope`` (the pre-reform view
+    of old Nam Định) is its own legacy subtree. Fails closed like ``subtree_filter``.
+    """
+    if scope.is_legacy:
+        return scope.subtree_filter(field)
+    prefix = f"{field}__" if field else ""
+    return (Q(**{f"{prefix}valid_to__isnull": True}) & scope.subtree_filter(field)) | (
+        Q(**{f"{prefix}valid_to__isnull": False}) & scope.subtree_filter(f"{prefix}successor")
+    )
+
+
+def unit_within_scope(unit: AdministrativeUnit, scope: AdministrativeUnit | None) -> bool:
+    """``unit_scope_filter`` for one unit in Python: a legacy unit is within ``scope`` when its successor is.
+
+    For the writers' scope checks (tasks, criterion values). ``scope`` None is the whole country.
+    """
+    if not unit.is_legacy:
+        return unit.is_within(scope)
+    successor = current_unit_for(unit)
+    return successor is not None and unit.has_valid_path() and successor.is_within(scope)
+
+
+def unit_url_code(unit: AdministrativeUnit) -> str:
+    """The code that names ``unit`` in a URL: its own code, "~code" for a legacy unit."""
+    return f"{LEGACY_CODE_PREFIX}{unit.code}" if unit.is_legacy else unit.code
+
+
+def unit_visible_to(user, code: str) -> AdministrativeUnit | None:
+    """The unit in scope with this code ("~code" for a legacy unit), or None."""
+    units = units_visible_to(user).select_related("parent")
+    if code.startswith(LEGACY_CODE_PREFIX):
+        units, code = units.filter(valid_to__isnull=False), code[len(LEGACY_CODE_PREFIX) :]
+    else:
+        units = units.filter(valid_to__isnull=True)
+    return units.filter(code=code).first()
 
 
 def unit_visible_to_or_404(user, code: str) -> AdministrativeUnit:
-    """The unit with this code, or a 404 when it does not exist or is out of scope.
+    """The unit with this code ("~code" for a legacy unit), or a 404 when it does not exist or is out of scope.
 
     Both cases give the same answer so that a URL cannot probe other provinces.
     """
-    unit = units_visible_to(user).select_related("parent").filter(code=code).first()
+    unit = unit_visible_to(user, code)
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."))
     return unit

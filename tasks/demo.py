@@ -15,6 +15,7 @@ from provinces.models import AdministrativeUnit
 from . import services
 from .choices import AgencyKind, BlockReason, TaskGroup, TaskStatus
 from .demo_communes import seed_commune_tasks
+from .demo_legacy import seed_legacy_plan
 from .models import Agency, Programme, Task
 
 G = TaskGroup
@@ -371,3 +372,4 @@ def seed_demo(*, stdout) -> None:
         for code, officer in (("01", "canbo.hanoi"), ("31", "canbo.haiphong"))
     )
     stdout.write(f"Nhiệm vụ Đề án 06: {commune_tasks} nhiệm vụ mẫu mới của các xã, phường.")
+    seed_legacy_plan(admin=people["quantri"], officer=people["canbo.haiphong"], stdout=stdout)

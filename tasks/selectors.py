@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.roles import Role, has_role
-from provinces.selectors import units_visible_to
+from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
 
 from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
@@ -44,12 +44,13 @@ def can_coordinate(user) -> bool:
 
 
 def _unit_scope(user, field: str) -> Q:
-    """Rows whose ``field`` unit is in the user's subtree; nothing when the user's unit has no valid path."""
+    """Rows whose ``field`` unit is in the user's subtree, or is a legacy unit whose successor is there
+    (a Hải Phòng user sees old Hải Dương's tasks); nothing when the user's unit has no valid path."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.unit_id is None:
         return Q()
-    return user.unit.subtree_filter(field)
+    return unit_scope_filter(user.unit, field)
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
@@ -116,7 +117,14 @@ BOTTLENECK_LOCAL = "local"
 
 
 def units_for_tasks(user):
-    return units_visible_to(user).order_by("path")
+    """The units offered in the task forms' selects: current units in scope.
+
+    Legacy units in scope (tasks of before 1 July 2025) are left out of these full-list selects: a
+    national user would get 10,794 more options. Such tasks come through the import
+    (``import_tasks --unit ~30``) and the services; choosing one in a form waits for the unit
+    search chooser.
+    """
+    return units_visible_to(user).filter(valid_to__isnull=True).order_by("path")
 
 
 def my_tasks(
@@ -156,8 +164,8 @@ def my_tasks(
     if overdue:
         tasks = tasks.filter(overdue_q(today))
     if unit_code:
-        unit = units_visible_to(user).filter(code=unit_code).first()
-        tasks = tasks.filter(unit__path__startswith=unit.path) if unit else tasks.none()
+        unit = unit_visible_to(user, unit_code)
+        tasks = tasks.filter(unit_scope_filter(unit, "unit")) if unit else tasks.none()
     if lead_agency_id:
         tasks = tasks.filter(lead_agency_id=lead_agency_id)
     if block_reason:
@@ -183,7 +191,7 @@ def narrowing_filter_labels(
     """What the dashboards' links narrowed the list to, in words, so the list says why it is short."""
     labels = []
     if unit_code:
-        unit = units_visible_to(user).filter(code=unit_code).first()
+        unit = unit_visible_to(user, unit_code)
         labels.append(_("Đơn vị: %(name)s") % {"name": unit.name if unit else unit_code})
     if lead_agency_id:
         agency = agencies_visible_to(user).filter(pk=lead_agency_id).first()

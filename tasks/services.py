@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
+from provinces.selectors import unit_within_scope
+from provinces.services import unit_check_in_force
 
 from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, TaskStatus, UpdateKind
 from .evidence import check_evidence_file, check_evidence_quota, evidence_names
@@ -62,8 +64,14 @@ class TaskEditConflict(ValidationError):
 # --- scope and role checks -------------------------------------------------
 
 
+def _within(unit: AdministrativeUnit, other: AdministrativeUnit | None) -> bool:
+    """``unit`` is ``other`` or below it; a legacy unit also counts as within its successor's subtree
+    (old Hải Dương's tasks belong to Hải Phòng's coordinators, programmes and officers)."""
+    return unit.is_within(other) or (unit.is_legacy and unit_within_scope(unit, other))
+
+
 def _require_scope(actor, unit: AdministrativeUnit) -> None:
-    if not unit.is_within(actor.unit):
+    if not _within(unit, actor.unit):
         raise PermissionDenied(_("Bạn không có quyền thao tác với nhiệm vụ của đơn vị này."))
 
 
@@ -81,20 +89,20 @@ def _require_coordinator(actor, unit: AdministrativeUnit) -> None:
 
 def _on_branch(unit: AdministrativeUnit | None, task_unit: AdministrativeUnit) -> bool:
     """True when ``unit`` is national, an ancestor of ``task_unit``, or inside it."""
-    return unit is None or task_unit.is_within(unit) or unit.is_within(task_unit)
+    return unit is None or _within(task_unit, unit) or unit.is_within(task_unit)
 
 
 def _may_be_accountable(actor, person, unit: AdministrativeUnit) -> bool:
     """An active officer in the actor's scope, of the task's unit or a unit above it."""
     in_actor_scope = actor.unit_id is None or (person.unit is not None and person.unit.is_within(actor.unit))
-    return person.is_active and in_actor_scope and unit.is_within(person.unit)
+    return person.is_active and in_actor_scope and _within(unit, person.unit)
 
 
 def task_check_links(actor, task: Task, coordinating_agencies: Iterable[Agency]) -> None:
     """Programme, agencies, person and parent must belong with the task's unit."""
     errors = {}
     if task.programme_id and task.unit_id:
-        if task.programme.unit is not None and not task.unit.is_within(task.programme.unit):
+        if task.programme.unit is not None and not _within(task.unit, task.programme.unit):
             errors["programme"] = _("Đề án, kế hoạch này không áp dụng cho đơn vị đã chọn.")
     if task.lead_agency_id and task.unit_id and not _on_branch(task.lead_agency.unit, task.unit):
         errors["lead_agency"] = _("Cơ quan chủ trì không thuộc đơn vị của nhiệm vụ.")
@@ -104,12 +112,19 @@ def task_check_links(actor, task: Task, coordinating_agencies: Iterable[Agency])
     if person is not None and task.unit_id and not _may_be_accountable(actor, person, task.unit):
         errors["accountable_person"] = _("Người chịu trách nhiệm phải là cán bộ của đơn vị này hoặc đơn vị cấp trên.")
     if task.parent_id:
-        if task.parent.programme_id != task.programme_id or not task.unit.is_within(task.parent.unit):
+        if task.parent.programme_id != task.programme_id or not _within(task.unit, task.parent.unit):
             errors["parent"] = _("Nhiệm vụ cha phải cùng đề án và thuộc cùng đơn vị hoặc đơn vị cấp trên.")
         elif task.pk and task.parent_id == task.pk:
             errors["parent"] = _("Nhiệm vụ không thể là nhiệm vụ cha của chính nó.")
     if task.start_date and task.deadline and task.deadline < task.start_date:
         errors["deadline"] = _("Thời hạn hoàn thành không được trước ngày bắt đầu.")
+    if task.unit_id and task.deadline:
+        # A unit that ended on 30/06/2025 takes tasks of its own time only (a 2023 plan); a task
+        # assigned or due after that belongs to the successor, which the message names.
+        try:
+            unit_check_in_force(unit=task.unit, on=task.deadline)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if task.weight is not None and Decimal(task.weight) <= 0:
         errors["weight"] = _("Trọng số phải là số dương.")
     if errors:
@@ -347,8 +362,13 @@ def _percent_before_completion(task: Task) -> int:
 
 
 @transaction.atomic
-def progress_completion_verify(*, actor, task: Task, note: str = "") -> ProgressUpdate:
-    """The coordinator confirms a completion report [xác nhận]; it now counts in the figures."""
+def progress_completion_verify(
+    *, actor, task: Task, note: str = "", at: datetime.datetime | None = None
+) -> ProgressUpdate:
+    """The coordinator confirms a completion report [xác nhận]; it now counts in the figures.
+
+    ``at`` back-dates the confirmation (imports, demo history); pages leave it empty.
+    """
     _require_coordinator(actor, task.unit)
     locked = _lock(task)
     if not locked.awaiting_verification:
@@ -362,7 +382,7 @@ def progress_completion_verify(*, actor, task: Task, note: str = "") -> Progress
         )
     update = _append(
         locked, actor=actor, kind=UpdateKind.VERIFIED, percent=locked.current_percent, status=locked.current_status,
-        note=note.strip(),
+        note=note.strip(), at=at,
     )  # fmt: skip
     _copy_state(locked, task)
     return update

@@ -18,3 +18,11 @@ def bootstrap_grade(value) -> str:
 
     grade = grade_for(value)
     return grade[1] if grade else "secondary"
+
+
+@register.filter
+def url_code(unit) -> str:
+    """The code naming ``unit`` in a URL: "~code" for a legacy unit (its code may be a current unit's)."""
+    from provinces.selectors import unit_url_code
+
+    return unit_url_code(unit)

@@ -14,7 +14,7 @@ def demo_site(django_db_setup, django_db_blocker):
     """load_units + seed_demo + recompute_progress, as `make run` does, rolled back after the module."""
     with django_db_blocker.unblock(), transaction.atomic():
         began = time.perf_counter()
-        call_command("load_units", stdout=io.StringIO())
+        call_command("load_units", legacy=True, stdout=io.StringIO())
         # The tests' fast hasher (tests/conftest.py) must also be the one the demo passwords are made with.
         with override_settings(DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             call_command("seed_demo", stdout=io.StringIO())

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from exports.services import TaskImportStale, task_import_confirm
 from exports.task_import import MAX_ROWS, column_names, plan_task_import
 from exports.uploads import SpreadsheetRefused, read_table
-from provinces.selectors import units_visible_to
+from provinces.selectors import unit_visible_to
 from tasks.selectors import programmes_visible_to
 
 
@@ -31,7 +31,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Không có người dùng “{options['user']}”.")
         programme = programmes_visible_to(user).filter(pk=options["programme"]).first()
-        unit = units_visible_to(user).filter(code=options["unit"]).first()
+        # "~30" names the legacy unit 30 (an old province's plan, dated before 1 July 2025).
+        unit = unit_visible_to(user, options["unit"])
         if programme is None or unit is None:
             raise CommandError("Không tìm thấy đề án hoặc đơn vị trong phạm vi của người dùng này.")
         path = Path(options["file"])
