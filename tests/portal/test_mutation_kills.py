@@ -30,6 +30,7 @@ def test_a_float_cell_past_ten_to_the_fortieth_is_too_large_before_any_conversio
 
 def test_a_decimal_value_is_kept_and_checked_like_the_others():
     assert parse_number(Decimal("2.5"), max_value=10, decimal_places=1) == Decimal("2.5")
+    assert parse_number(Decimal(10) ** MAX_TEXT_LENGTH, max_value=HUGE) == 10**MAX_TEXT_LENGTH
     assert message(Decimal("NaN"), max_value=10) == "Không phải là số."
     assert message(Decimal("Infinity"), max_value=10) == "Không phải là số."
     assert message(Decimal(10) ** 41, max_value=HUGE) == f"Số quá lớn: tối đa {grouped(HUGE)}."
