@@ -75,6 +75,7 @@ def test_a_successor_cycle_typed_in_admin_is_left_out_not_followed_forever(tree)
     assert UnitTree._follow(1, {1: 2, 2: 3}, {3: "/03/"}) == 3
     assert UnitTree._follow(1, {1: 2, 2: 1}, {3: "/03/"}) is None
     assert UnitTree._follow(1, {1: 1}, {}) is None
+    assert UnitTree._follow(1, {1: 2, 2: 3, 3: 2}, {}) is None  # a loop further down the chain
     assert UnitTree._follow(1, {}, {}) is None
 
 
