@@ -149,3 +149,29 @@ def test_a_criterion_cell_stores_the_exact_value_unless_it_must_round_toward_fai
     assert criterion_percent_places(crit, Decimal("98.5")) == (Decimal("98.5"), 2)
     assert criterion_percent_places(crit, "98.456") == (Decimal("98.456"), 2)  # exact, shown with 2
     assert criterion_percent_places(crit, Decimal("99.99999999")) == (Decimal("99.999999"), MAX_DECIMALS)
+
+
+def test_a_yes_no_criterion_is_judged_on_its_answer():
+    assert verdict(criterion(Comparator.YES_NO), value=None, denominator=None, answer=True) is True
+
+
+def test_a_target_without_decimals_asks_for_none():
+    assert percent_decimals(Decimal("50"), comparator=AT_LEAST, target=Decimal("90"), minimum=0) == (0, ROUND_HALF_UP)
+
+
+def test_a_target_alone_does_not_judge_the_figure():
+    # 100,0% would read as "≤ 100%" but nothing is judged here: one decimal is enough.
+    assert percent_decimals(Decimal("100.04"), comparator=None, target=Decimal(100)) == (1, ROUND_HALF_UP)
+
+
+def test_the_shown_figure_is_rounded_half_up_when_deciding_the_decimals():
+    # Half up, 99,945 shows as 99,95 and would read as meeting ≥ 99,95%; half-even would show 99,94.
+    assert percent_decimals(Decimal("99.945"), comparator=AT_LEAST, target=Decimal("99.95")) == (3, ROUND_HALF_UP)
+
+
+def test_a_leading_one_counts_as_a_significant_digit():
+    assert percent_decimals(Decimal("0.00101")) == (4, ROUND_HALF_UP)  # 0,0010% has two significant digits
+
+
+def test_a_float_is_read_by_its_shortest_text():
+    assert percent_rounded(2.675, minimum=2) == Decimal("2.68")  # the float itself is 2.67499999…
