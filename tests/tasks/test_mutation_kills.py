@@ -76,6 +76,10 @@ def test_bottlenecks_are_overdue_or_blocked_and_local_ones_leave_out_central_gui
     with_state(make_task(title="Chờ TW", deadline=today + DAY), TaskStatus.BLOCKED, reason=BlockReason.WAITING_CENTRAL)
     with_state(make_task(title="Thiếu tiền", deadline=today + DAY), TaskStatus.BLOCKED, reason=BlockReason.FUNDING)
     with_state(make_task(title="Xong", deadline=today - DAY), TaskStatus.DONE)
+    # A reason left over from an earlier block does not make a task in progress wait for anyone.
+    with_state(
+        make_task(title="Đã gỡ", deadline=today + DAY), TaskStatus.IN_PROGRESS, reason=BlockReason.WAITING_CENTRAL
+    )
 
     def titles(q):
         return set(Task.objects.filter(q).values_list("title", flat=True))
