@@ -17,6 +17,9 @@ pytestmark = pytest.mark.django_db
 
 GROUP_LABEL = "Phục vụ phát triển công dân số"
 REQUIRED = "Thông tin này là bắt buộc."
+# Units, agencies, people, the titles of the programme's tasks, the named tasks, their coordinating agencies,
+# and the permission check's groups: whatever the number of rows.
+QUERIES_OF_A_PLAN = 7
 
 
 def cells(title="A", **changes):
@@ -41,7 +44,12 @@ def errors(result):
 
 
 def test_a_good_row_is_read_into_a_new_task(users, tree, programme, agencies):
-    result = plan(users, programme, tree.hanoi, cells(**{"Trọng số": "2,5", "Mô tả": "x"}))
+    result = plan(
+        users,
+        programme,
+        tree.hanoi,
+        cells(**{"Trọng số": "2,5", "Nội dung, cách thức thực hiện": "Nội dung", "Sản phẩm đầu ra": "Kết quả"}),
+    )
     assert errors(result) == []
     (row,) = result.rows
     task = row.task
@@ -54,7 +62,9 @@ def test_a_good_row_is_read_into_a_new_task(users, tree, programme, agencies):
     )
     assert (task.start_date, task.deadline) == (datetime.date(2026, 2, 1), datetime.date(2026, 9, 30))
     assert task.weight == Decimal("2.50") and task.lead_agency == agencies.police_hanoi
-    assert task.accountable_person is None and row.coordinating == []
+    assert task.accountable_person is None and row.coordinating == [] and row.changed_fields == []
+    assert (task.description, task.expected_result) == ("Nội dung", "Kết quả")
+    assert (result.programme, result.unit) == (programme, tree.hanoi)
 
 
 def test_group_is_read_by_its_label_in_any_case_or_by_its_code(users, tree, programme, agencies):
@@ -205,9 +215,10 @@ def test_a_title_twice_for_the_same_unit_is_refused_but_not_for_another_unit(use
 
 def test_an_empty_file_and_a_user_without_the_right_are_refused(users, tree, programme, agencies):
     assert errors(plan(users, programme, tree.hanoi)) == [(None, "", "Tệp không có dòng nhiệm vụ nào.")]
-    with pytest.raises(PermissionDenied):
+    refused = "Bạn không có quyền nhập nhiệm vụ cho đơn vị này."
+    with pytest.raises(PermissionDenied, match=f"^{refused}$"):
         plan(users, programme, tree.hanoi, cells(), actor=users.officer_hanoi)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=f"^{refused}$"):
         plan(users, programme, tree.haiphong, cells())
 
 
@@ -219,7 +230,8 @@ def test_a_row_naming_an_existing_task_changes_it_and_lists_what_changes(users, 
         start_date=datetime.date(2026, 2, 1),
         deadline=datetime.date(2026, 9, 30),
     )
-    same = plan(users, programme, tree.hanoi, cells("đã có"))
+    existing.coordinating_agencies.set([agencies.justice_hanoi])
+    same = plan(users, programme, tree.hanoi, cells("đã có", **{"Cơ quan phối hợp": "Sở Tư pháp"}))
     assert [r.task.pk for r in same.unchanged] == [existing.pk] and same.changes == [] and same.creates == []
     moved = plan(
         users,
@@ -227,4 +239,36 @@ def test_a_row_naming_an_existing_task_changes_it_and_lists_what_changes(users, 
         tree.hanoi,
         cells("đã có", **{"Thời hạn hoàn thành": datetime.date(2026, 10, 1), "Trọng số": 2}),
     )
-    assert [r.changed_fields for r in moved.changes] == [["thời hạn hoàn thành", "trọng số"]]
+    assert [r.changed_fields for r in moved.changes] == [["thời hạn hoàn thành", "trọng số", "cơ quan phối hợp"]]
+
+
+def test_an_agency_on_another_branch_is_not_found(users, tree, programme, agencies):
+    Agency.objects.create(name="UBND phường Ba Đình", kind=AgencyKind.PEOPLES_COMMITTEE, unit=tree.badinh)
+    result = plan(
+        users, programme, tree.hanoi, cells(**{"Mã đơn vị": "00070", "Cơ quan chủ trì": "UBND phường Ba Đình"})
+    )
+    assert errors(result) == [(2, "Cơ quan chủ trì", "Không có cơ quan “UBND phường Ba Đình” thuộc đơn vị này.")]
+
+
+def test_the_models_own_field_rules_are_reported_in_their_column(users, tree, programme, agencies):
+    result = plan(
+        users,
+        programme,
+        tree.hanoi,
+        cells("x" * 501),
+        cells("B", **{"Mã đơn vị": "00070", "Cơ quan phối hợp": "Công an thành phố Hải Phòng"}),
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Nhiệm vụ"), (3, "Cơ quan phối hợp")]
+    assert "500" in result.errors[0].message
+
+
+def test_planning_reads_no_row_on_its_own(users, tree, programme, agencies, make_task, django_assert_num_queries):
+    """The foreign keys, uniqueness and constraints are checked from the look-ups, never with a query per row."""
+    parent = make_task(title="Cha")
+    for i in range(10):
+        make_task(title=f"Có {i}", parent=parent, accountable_person=users.officer_hanoi)
+    rows = [cells(f"Có {i}", **{"Người chịu trách nhiệm (tên đăng nhập)": "canbo.hanoi"}) for i in range(10)]
+    rows += [cells(f"Mới {i}", **{"Người chịu trách nhiệm (tên đăng nhập)": "canbo.hanoi"}) for i in range(10)]
+    with django_assert_num_queries(QUERIES_OF_A_PLAN):
+        result = plan(users, programme, tree.hanoi, *rows)
+    assert len(result.rows) == 20 and result.errors == []
