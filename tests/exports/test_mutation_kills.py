@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from exports.task_import import plan_task_import
 from tasks.choices import AgencyKind, TaskGroup
-from tasks.models import Agency
+from tasks.models import Agency, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +272,20 @@ def test_planning_reads_no_row_on_its_own(users, tree, programme, agencies, make
     with django_assert_num_queries(QUERIES_OF_A_PLAN):
         result = plan(users, programme, tree.hanoi, *rows)
     assert len(result.rows) == 20 and result.errors == []
+
+
+def test_a_rule_without_a_column_is_reported_for_the_whole_row(users, tree, programme, agencies, make_task):
+    other = Programme.objects.create(
+        name="Kế hoạch khác",
+        document_number="1/KH",
+        issuing_body="UBND",
+        year=programme.year,
+        start_date=programme.start_date,
+        end_date=programme.end_date,
+    )
+    parent = make_task(title="Cha ở đề án khác", programme=other)
+    make_task(title="Con", parent=parent)  # stored before the rule existed: its parent is of another programme
+    result = plan(users, programme, tree.hanoi, cells("Con"))
+    assert errors(result) == [
+        (2, "", "Nhiệm vụ cha phải cùng đề án và thuộc cùng đơn vị hoặc đơn vị cấp trên."),
+    ]
