@@ -16,6 +16,7 @@ from tests.factories import make_unit
 def test_scope_chain_is_the_nation_then_each_ancestor_then_the_unit():
     assert scope_chain("/01/00070/") == ["/", "/01/", "/01/00070/"]
     assert scope_chain("/01/") == ["/", "/01/"]
+    assert scope_chain("/X1/0X/") == ["/", "/X1/", "/X1/0X/"]  # a code is any text but "/"
 
 
 def test_roll_up_sums_each_key_into_every_scope_above_its_unit():
