@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Debug is off unless the environment turns it on; the developer targets turn it on for themselves.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help run test lint format bench messages install install-dev demo clean backup restore
+.PHONY: help run test lint format bench messages install install-dev demo clean backup restore mutate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -77,3 +77,6 @@ restore: ## Restore ARCHIVE=path/to/portal-backup-….tar into an empty database
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var
+
+mutate: install-dev ## Mutation testing of the core rules (mutmut, one module at a time; MODULES=name…), see docs/testing.md
+	$(PY) bin/mutate $(MODULES)

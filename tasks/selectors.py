@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.roles import Role, has_role
+from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
 
 from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
@@ -250,12 +251,16 @@ def task_timeline(task: Task) -> list[ProgressUpdate]:
 
 
 def task_audit_log(task: Task, *, limit: int = 50) -> list[dict]:
-    """Who changed which field of the task, when, old → new (from django-simple-history)."""
+    """Who changed which field of the task, when, old → new (from django-simple-history).
+
+    Related rows show by name (unit, programme, agencies, person, parent task) and choices by
+    their label, never as primary keys; the names are read in one query per kind of row that
+    changed (none when only the status or the percent moved).
+    """
     records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     if not records:
         # Bulk-inserted tasks (demo communes, bulk imports) have no history row at all.
         return []
-    names = _related_names(records)
     labels = {name: Task._meta.get_field(name).verbose_name for name in AUDITED_FIELDS}
     # Compared by hand: simple-history's diff_against skips non-editable fields such as the status.
     attnames = [(name, Task._meta.get_field(name).attname) for name in AUDITED_FIELDS]
@@ -267,28 +272,47 @@ def task_audit_log(task: Task, *, limit: int = 50) -> list[dict]:
             entries.append({"record": newer, "created": True, "changes": []})
             continue
         changes = [
-            (
-                labels[name],
-                _display(name, getattr(older, attname), names),
-                _display(name, getattr(newer, attname), names),
-            )
+            (name, getattr(older, attname), getattr(newer, attname))
             for name, attname in attnames
             if getattr(older, attname) != getattr(newer, attname)
         ]
         if changes:
             entries.append({"record": newer, "created": False, "changes": changes})
+    names = _related_names(entries)
+    for entry in entries:
+        entry["changes"] = [
+            (labels[name], _display(name, old, names), _display(name, new, names))
+            for name, old, new in entry["changes"]
+        ]
     return entries
 
 
-def _related_names(records) -> dict:
-    agency_ids = {r.lead_agency_id for r in records}
-    user_ids = {r.accountable_person_id for r in records} - {None}
-    names = {
-        ("lead_agency", pk): name for pk, name in Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")
-    }
-    for person in get_user_model().objects.filter(pk__in=user_ids):
-        names[("accountable_person", person.pk)] = person.get_full_name()
+def _related_names(entries: list[dict]) -> dict:
+    """``{(field, pk): name}`` for the related rows that the entries' changes name, one query per kind."""
+    ids: dict[str, set] = {}
+    for entry in entries:
+        for name, old, new in entry["changes"]:
+            if name in _RELATED_NAME_QUERIES:
+                ids.setdefault(name, set()).update({old, new} - {None})
+    names = {}
+    for field, pks in ids.items():
+        for pk, name in _RELATED_NAME_QUERIES[field](pks):
+            names[(field, pk)] = name
     return names
+
+
+def _person_names(pks) -> list[tuple]:
+    return [(p.pk, p.get_full_name() or p.get_username()) for p in get_user_model().objects.filter(pk__in=pks)]
+
+
+# The audited foreign keys and how their names are read.
+_RELATED_NAME_QUERIES = {
+    "lead_agency": lambda pks: Agency.objects.filter(pk__in=pks).values_list("pk", "name"),
+    "accountable_person": _person_names,
+    "unit": lambda pks: AdministrativeUnit.objects.filter(pk__in=pks).values_list("pk", "name"),
+    "programme": lambda pks: Programme.objects.filter(pk__in=pks).values_list("pk", "name"),
+    "parent": lambda pks: Task.objects.filter(pk__in=pks).values_list("pk", "title"),
+}
 
 
 def _display(field: str, value, names: dict) -> str:
