@@ -5,7 +5,7 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 
@@ -21,6 +21,11 @@ def demo_site(django_db_setup, django_db_blocker):
         # In-process and without the Redis lock: a lock left by another suite's killed worker must not skip it.
         with override_settings(CELERY_BROKER_URL=""):
             call_command("recompute_progress", stdout=io.StringIO())
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum gives a real database minutes after `make run`:
+            # without them PostgreSQL plans the crosswalk's joins for empty tables (8+ minutes).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         print(f"\ndemo data built in {time.perf_counter() - began:.1f} s")
         yield
         transaction.set_rollback(True)
