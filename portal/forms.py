@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,9 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Tên đăng nhập")
+        # Django sets the field's max_length after construction, so it is not checked on the server:
+        # a longer name reached authenticate() and axes' 255-character column (a 500 on PostgreSQL).
+        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
         self.fields["password"].label = _("Mật khẩu")
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Đăng nhập"), css_class="w-100"))

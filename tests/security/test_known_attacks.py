@@ -6,7 +6,7 @@ A new finding is added here as a strict xfail naming who fixes it; when the fix 
 import time
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -74,3 +74,22 @@ def test_a_coordinating_agency_id_beyond_the_integer_range_is_refused_with_400(w
     assert response.status_code == 400
     assert "coordinating_agencies" in response.context["form"].errors
     assert changed_models(before, database_fingerprint()) == []
+
+
+def test_a_username_longer_than_the_column_is_refused_without_reaching_the_lockout_records(world):
+    """Found by the sign-in fuzzer on PostgreSQL: a 300-character username reached axes' varchar(255) (a 500)."""
+    client = Client()
+    before = database_fingerprint()
+    with connection.execute_wrapper(refuse_long_varchar_like_postgresql):
+        response = client.post(reverse("login"), {"username": "a" * 300, "password": "0"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert changed_models(before, database_fingerprint()) == []
+
+
+def refuse_long_varchar_like_postgresql(execute, sql, params, many, context):
+    """SQLite stores any length; PostgreSQL refuses a string longer than its varchar(255)."""
+    values = [v for row in params for v in row] if many else list(params or [])
+    if any(isinstance(v, str) and len(v) > 255 for v in values) and sql.lstrip().upper().startswith("INSERT"):
+        raise DataError("value too long for type character varying(255)")
+    return execute(sql, params, many, context)
