@@ -5,6 +5,7 @@ late. The PCCC pages, the recompute, the dashboards, the Excel ranking and the m
 report must all say the same "x/y đơn vị đạt" (y: every unit of the level in the scope).
 """
 
+import datetime
 import io
 
 import pytest
@@ -22,9 +23,15 @@ from tests.pccc.conftest import make_criterion, pccc  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-THIS_MONTH = Period.month_of(TODAY)
-LAST_MONTH = THIS_MONTH.previous_month()
+
+def today() -> datetime.date:
+    """Read at test time, not at import: a suite that runs across midnight (Vietnam time)
+    would otherwise compare yesterday's date with today's data."""
+    return timezone.localdate()
+
+
+def this_month():
+    return Period.month_of(today())
 
 
 def passing_commune(pccc, unit):  # noqa: F811
@@ -47,30 +54,30 @@ def figures(tree, users, pccc, make_task):  # noqa: F811
         assessment_grid_save(user=user, criteria_set=pccc.set, root=root, period=period.key, cells=cells)
 
     # Hà Nội, this month: Ba Đình and Hoàn Kiếm pass, Sóc Sơn has not reported; the province itself fails T0.
-    save(users.officer_hanoi, tree.hanoi, THIS_MONTH,
+    save(users.officer_hanoi, tree.hanoi, this_month(),
          [*passing_commune(pccc, tree.badinh), *passing_commune(pccc, tree.hoankiem),
           CellInput(steering.pk, tree.hanoi.pk, answer="0", evidence="Đang kiện toàn")])  # fmt: skip
     # Hải Phòng is a month late: Hồng Bàng passes last month.
-    save(users.officer_haiphong, tree.haiphong, LAST_MONTH, passing_commune(pccc, tree.hongbang))
+    save(users.officer_haiphong, tree.haiphong, this_month().previous_month(), passing_commune(pccc, tree.hongbang))
     make_task(unit=tree.hoankiem)
     make_task(unit=tree.hongbang)
-    snapshot_rebuild(as_of=TODAY)
+    snapshot_rebuild(as_of=today())
     return steering
 
 
 def test_the_recompute_judges_each_unit_at_its_own_level(tree, figures):
-    hanoi = PcccSnapshot.objects.get(date=TODAY, scope_path=tree.hanoi.path)
+    hanoi = PcccSnapshot.objects.get(date=today(), scope_path=tree.hanoi.path)
     assert (hanoi.units_passing, hanoi.units_total, hanoi.units_assessed) == (2, 3, 2)
     assert (hanoi.levels["1"]["passing"], hanoi.levels["1"]["total"]) == (0, 1)
-    haiphong = PcccSnapshot.objects.get(date=TODAY, scope_path=tree.haiphong.path)
-    assert (haiphong.units_passing, haiphong.units_total, haiphong.period) == (1, 1, LAST_MONTH.key)
+    haiphong = PcccSnapshot.objects.get(date=today(), scope_path=tree.haiphong.path)
+    assert (haiphong.units_passing, haiphong.units_total, haiphong.period) == (1, 1, this_month().previous_month().key)
 
 
 def test_the_pccc_pages_say_the_same(client, users, tree, pccc, figures):  # noqa: F811
     client.force_login(users.national)
     for unit, period, passing, total, reported in (
-        (tree.hanoi, THIS_MONTH, 2, 3, 2),
-        (tree.haiphong, LAST_MONTH, 1, 1, 1),
+        (tree.hanoi, this_month(), 2, 3, 2),
+        (tree.haiphong, this_month().previous_month(), 1, 1, 1),
     ):
         response = client.get(reverse("pccc:unit_results", args=[pccc.set.code, unit.code]))
         assert response.context["period"] == period  # the unit's own latest month, as the recompute
@@ -89,9 +96,10 @@ def test_the_dashboards_say_the_same(client, users, tree, programme, figures):
     assert (rows["01"].pccc.units_passing, rows["01"].pccc.units_total) == (2, 3)
     assert (rows["31"].pccc.units_passing, rows["31"].pccc.units_total) == (1, 1)
     html = national.content.decode()
-    assert f"{LAST_MONTH.number:02d}/{LAST_MONTH.year}–{THIS_MONTH.number:02d}/{THIS_MONTH.year}" in html
+    current, last = this_month(), this_month().previous_month()
+    assert f"{last.number:02d}/{last.year}–{current.number:02d}/{current.year}" in html
     haiphong_row = html.split('data-unit="31"', 1)[1].split("</tr>", 1)[0]
-    assert f"kỳ {LAST_MONTH.number:02d}/{LAST_MONTH.year}" in haiphong_row  # the late province says so
+    assert f"kỳ {last.number:02d}/{last.year}" in haiphong_row  # the late province says so
     hanoi = client.get(reverse("dashboards:unit_dashboard", args=[programme.pk, "01"]))
     board = hanoi.context["board"]
     assert (board.pccc.units_passing, board.pccc.units_total, board.pccc.units_assessed) == (2, 3, 2)
@@ -114,7 +122,7 @@ def test_the_excel_ranking_and_the_meeting_report_say_the_same(client, users, tr
     assert by_name["Thành phố Hải Phòng"] == pytest.approx(1.0)
 
     client.force_login(users.leader_hanoi)
-    report = client.get(reverse("exports:report"), {"programme": programme.pk, "unit": "01", "ky": str(TODAY.year)})
+    report = client.get(reverse("exports:report"), {"programme": programme.pk, "unit": "01", "ky": str(today().year)})
     document = Document(io.BytesIO(report.content))
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Cấp" and len(t.columns) == 5)
     rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]

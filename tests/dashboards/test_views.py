@@ -17,7 +17,11 @@ from tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> datetime.date:
+    """Read at test time, not at import: a suite that runs across midnight (Vietnam time)
+    would otherwise compare yesterday's date with today's data."""
+    return timezone.localdate()
 
 
 def add_pccc_values(tree, users):
@@ -27,7 +31,7 @@ def add_pccc_values(tree, users):
         criteria_set=criteria_set, code="TC4", title="Không để xảy ra cháy đặc biệt nghiêm trọng",
         level=UnitLevel.COMMUNE, comparator=Comparator.EQUALS_ZERO, aggregation=Aggregation.SHARE_PASSING,
     )  # fmt: skip
-    period = f"{TODAY:%Y-%m}"
+    period = f"{today():%Y-%m}"
     submission = AssessmentSubmission.objects.create(
         criteria_set=criteria_set, unit=tree.hanoi, period=period, entered_by=users.officer_hanoi
     )
@@ -39,18 +43,18 @@ def add_pccc_values(tree, users):
 def figures(tree, users, make_task, report, done):
     """Hoàn Kiếm: all done; Ba Đình: one blocked waiting on central guidance, one overdue."""
     for _ in range(2):
-        done(make_task(unit=tree.hoankiem), on=TODAY - datetime.timedelta(days=1))
+        done(make_task(unit=tree.hoankiem), on=today() - datetime.timedelta(days=1))
     blocked = make_task(unit=tree.badinh, title="Kết nối dữ liệu hộ tịch")
-    report(blocked, percent=30, status=TaskStatus.BLOCKED, reason=BlockReason.WAITING_CENTRAL, on=TODAY)
+    report(blocked, percent=30, status=TaskStatus.BLOCKED, reason=BlockReason.WAITING_CENTRAL, on=today())
     blocked.current_status, blocked.current_block_reason = TaskStatus.BLOCKED, BlockReason.WAITING_CENTRAL
     blocked.save()
-    make_task(unit=tree.badinh, title="Cấp tài khoản định danh mức 2", deadline=TODAY - datetime.timedelta(days=5))
+    make_task(unit=tree.badinh, title="Cấp tài khoản định danh mức 2", deadline=today() - datetime.timedelta(days=5))
     make_task(unit=tree.hongbang, title="Nhiệm vụ của Hải Phòng")
     add_pccc_values(tree, users)
-    for day in (TODAY - datetime.timedelta(days=7), TODAY):
+    for day in (today() - datetime.timedelta(days=7), today()):
         snapshot_rebuild(as_of=day)
     RecomputeRun.objects.create(
-        as_of=TODAY, triggered_by="kiểm thử", started_at=timezone.now(), finished_at=timezone.now(),
+        as_of=today(), triggered_by="kiểm thử", started_at=timezone.now(), finished_at=timezone.now(),
         outcome=RunOutcome.SUCCESS,
     )  # fmt: skip
 
@@ -145,7 +149,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(
         client.get(url(programme, "01"))
     for i in range(40):
         make_task(unit=make_unit(f"8{i:04d}", f"Xã mới {i}", parent=tree.hanoi))
-    snapshot_rebuild(as_of=TODAY)
+    snapshot_rebuild(as_of=today())
     with django_assert_max_num_queries(15) as captured:
         response = client.get(url(programme, "01"))
     assert len(response.context["board"].ranking) == 43
@@ -170,8 +174,8 @@ def test_cached_ranking_is_replaced_by_the_next_run(client, users, programme, fi
     before = client.get(url(programme, "01")).content.decode()
     assert 'data-unit="00004"' in before
     blocked = Task.objects.get(title="Kết nối dữ liệu hộ tịch")
-    report(blocked, percent=90, status=TaskStatus.IN_PROGRESS, on=TODAY)
-    snapshot_rebuild(as_of=TODAY)
+    report(blocked, percent=90, status=TaskStatus.IN_PROGRESS, on=today())
+    snapshot_rebuild(as_of=today())
 
     html = client.get(url(programme, "01")).content.decode()
     row = html[html.index('data-unit="00004"') :][:1500]
@@ -230,8 +234,8 @@ def many_bottlenecks(tree, programme, make_task):
         current_status=TaskStatus.BLOCKED, current_block_reason=BlockReason.WAITING_CENTRAL
     )
     for i in range(13):
-        make_task(unit=tree.hoankiem, title=f"Quá hạn {i:02d}", deadline=TODAY - datetime.timedelta(days=3))
-    snapshot_rebuild(as_of=TODAY)
+        make_task(unit=tree.hoankiem, title=f"Quá hạn {i:02d}", deadline=today() - datetime.timedelta(days=3))
+    snapshot_rebuild(as_of=today())
 
 
 def test_waiting_for_central_guidance_is_counted_over_every_task_not_a_shortened_list(
@@ -284,9 +288,9 @@ def test_agencies_beyond_the_shown_groups_are_counted_and_linked(client, users, 
 
     for i in range(BOTTLENECK_GROUPS_SHOWN + 2):
         agency = Agency.objects.create(name=f"Sở số {i:02d}", kind=AgencyKind.DEPARTMENT, unit=tree.hanoi)
-        task = make_task(unit=tree.hoankiem, deadline=TODAY - datetime.timedelta(days=1))
+        task = make_task(unit=tree.hoankiem, deadline=today() - datetime.timedelta(days=1))
         Task.objects.filter(pk=task.pk).update(lead_agency=agency)
-    snapshot_rebuild(as_of=TODAY)
+    snapshot_rebuild(as_of=today())
     client.force_login(users.leader_hanoi)
     response = client.get(url(programme, "01"))
     bottlenecks = response.context["board"].bottlenecks
@@ -302,7 +306,7 @@ def add_criteria_set_values(*, code, name, province, communes, officer, criterio
         criteria_set=criteria_set, code="TC1", title=criterion_title,
         level=UnitLevel.COMMUNE, comparator=Comparator.EQUALS_ZERO, aggregation=Aggregation.SHARE_PASSING,
     )  # fmt: skip
-    period = f"{TODAY:%Y-%m}"
+    period = f"{today():%Y-%m}"
     submission = AssessmentSubmission.objects.create(
         criteria_set=criteria_set, unit=province, period=period, entered_by=officer
     )
@@ -313,7 +317,7 @@ def add_criteria_set_values(*, code, name, province, communes, officer, criterio
 
 def record_successful_run():
     RecomputeRun.objects.create(
-        as_of=TODAY, triggered_by="kiểm thử", started_at=timezone.now(), finished_at=timezone.now(),
+        as_of=today(), triggered_by="kiểm thử", started_at=timezone.now(), finished_at=timezone.now(),
         outcome=RunOutcome.SUCCESS,
     )  # fmt: skip
 
@@ -324,7 +328,7 @@ def test_every_active_criteria_set_with_data_can_be_chosen(client, users, progra
         communes=[(tree.hoankiem, 1), (tree.badinh, 1), (tree.soctson, 0)], criterion_title="Tiêu chí riêng",
     )  # fmt: skip
     CriteriaSet.objects.create(code="chua-co-so-lieu", name="Chưa có số liệu")  # active, no data: not offered
-    snapshot_rebuild(as_of=TODAY)
+    snapshot_rebuild(as_of=today())
     client.force_login(users.leader_hanoi)
     first_page = client.get(url(programme, "01"))
     board = first_page.context["board"]
@@ -346,7 +350,7 @@ def test_a_province_with_criterion_values_but_no_tasks_gets_its_pccc_figures(cli
         code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC", province=tree.haiphong, officer=users.officer_haiphong,
         communes=[(tree.hongbang, 0)],
     )  # fmt: skip
-    snapshot_rebuild(as_of=TODAY)
+    snapshot_rebuild(as_of=today())
     record_successful_run()
     client.force_login(users.officer_haiphong)
     response = client.get(url(programme, "31"))
@@ -364,7 +368,7 @@ def test_without_any_programme_the_home_page_still_shows_the_units_pccc_figures(
         code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC", province=tree.haiphong, officer=users.officer_haiphong,
         communes=[(tree.hongbang, 0)],
     )  # fmt: skip
-    snapshot_rebuild(as_of=TODAY)
+    snapshot_rebuild(as_of=today())
     client.force_login(users.officer_haiphong)
     response = client.get(reverse("dashboards:home"))
     assert response.status_code == 200
@@ -378,7 +382,7 @@ def test_empty_states_tell_no_run_from_no_data(client, users, programme, tree):
     html = client.get(url(programme, "01")).content.decode()
     assert "Chưa có lượt tính số liệu nào thành công" in html
 
-    snapshot_rebuild(as_of=TODAY)
+    snapshot_rebuild(as_of=today())
     record_successful_run()
     html = client.get(url(programme, "01")).content.decode()
     assert "Chưa có lượt tính số liệu nào thành công" not in html

@@ -14,7 +14,11 @@ from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-TODAY = timezone.localdate()
+
+def today() -> datetime.date:
+    """Read at test time, not at import: a suite that runs across midnight (Vietnam time)
+    would otherwise compare yesterday's date with today's data."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -28,16 +32,16 @@ def hanoi_programme(tree, users):
     police.members.add(users.officer_hanoi)
     make_unit("00008", "Phường Ngọc Hà", parent=tree.hanoi)
     for unit, title, deadline in (
-        (tree.hanoi, "Triển khai 25 dịch vụ công thiết yếu", TODAY + datetime.timedelta(days=20)),
-        (tree.hoankiem, "Làm sạch dữ liệu hộ tịch", TODAY - datetime.timedelta(days=4)),
-        (tree.badinh, "Cấp tài khoản định danh điện tử mức 2", TODAY + datetime.timedelta(days=40)),
+        (tree.hanoi, "Triển khai 25 dịch vụ công thiết yếu", today() + datetime.timedelta(days=20)),
+        (tree.hoankiem, "Làm sạch dữ liệu hộ tịch", today() - datetime.timedelta(days=4)),
+        (tree.badinh, "Cấp tài khoản định danh điện tử mức 2", today() + datetime.timedelta(days=40)),
     ):
         Task.objects.create(
             programme=programme, unit=unit, group=TaskGroup.PUBLIC_SERVICES, title=title, lead_agency=police,
-            accountable_person=users.officer_hanoi, start_date=TODAY - datetime.timedelta(days=60), deadline=deadline,
+            accountable_person=users.officer_hanoi, start_date=today() - datetime.timedelta(days=60), deadline=deadline,
             created_at=timezone.now() - datetime.timedelta(days=60),
         )  # fmt: skip
-    recompute_run(as_of=TODAY, triggered_by="kiểm thử trình duyệt")
+    recompute_run(as_of=today(), triggered_by="kiểm thử trình duyệt")
     return programme
 
 
@@ -89,7 +93,7 @@ def test_officer_report_changes_the_leaders_figure(page, live_server, hanoi_prog
     page.wait_for_selector("text=Đã cấp 60% tài khoản")
     screenshot(page, "officer-report")
 
-    recompute_run(as_of=TODAY, triggered_by="kiểm thử trình duyệt")
+    recompute_run(as_of=today(), triggered_by="kiểm thử trình duyệt")
 
     leader = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     log_in(leader, live_server, "lanhdao.hanoi")

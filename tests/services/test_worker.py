@@ -18,7 +18,11 @@ from .conftest import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-AS_OF = timezone.localdate()
+
+def as_of() -> datetime.date:
+    """Read at test time, not at import: a suite that runs across midnight (Vietnam time)
+    would otherwise compare yesterday's date with today's data."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -40,7 +44,7 @@ def programme_with_tasks(tree, users):
 
 def snapshot_rows():
     return sorted(
-        CompletionSnapshot.objects.filter(date=AS_OF).values_list(
+        CompletionSnapshot.objects.filter(date=as_of()).values_list(
             "programme_id",
             "scope_path",
             "weighted_completion",
@@ -54,29 +58,29 @@ def snapshot_rows():
 
 
 def successful_run():
-    return RecomputeRun.objects.filter(as_of=AS_OF, outcome=RunOutcome.SUCCESS).exists()
+    return RecomputeRun.objects.filter(as_of=as_of(), outcome=RunOutcome.SUCCESS).exists()
 
 
 def test_a_queued_job_is_run_by_the_worker(programme_with_tasks, start_worker, send_job):
     start_worker()
-    send_job(as_of=AS_OF.isoformat(), triggered_by="kiểm thử worker")
+    send_job(as_of=as_of().isoformat(), triggered_by="kiểm thử worker")
 
     wait_until(successful_run, timeout=60, what="the worker to finish the run")
 
     worker_rows = snapshot_rows()
     assert len(worker_rows) == 6  # two wards and the city of Hà Nội, a ward and the city of Hải Phòng, national
-    snapshot_rebuild(as_of=AS_OF)
+    snapshot_rebuild(as_of=as_of())
     assert snapshot_rows() == worker_rows
 
 
 @pytest.mark.parametrize("attempt", range(5))
 def test_killing_the_worker_mid_run_leaves_no_partial_day(attempt, programme_with_tasks, start_worker, send_job):
-    snapshot_rebuild(as_of=AS_OF)
+    snapshot_rebuild(as_of=as_of())
     clean = snapshot_rows()
     CompletionSnapshot.objects.all().delete()
 
     doomed = start_worker(RECOMPUTE_PAUSE_BEFORE_COMMIT="30")
-    send_job(as_of=AS_OF.isoformat(), triggered_by=f"lượt bị ngắt {attempt}")
+    send_job(as_of=as_of().isoformat(), triggered_by=f"lượt bị ngắt {attempt}")
     wait_until(lambda: RecomputeRun.objects.filter(outcome=RunOutcome.RUNNING).exists(), timeout=60, what="run start")
     time.sleep(1.0)  # inside the pause: completion rows written, not committed
     assert snapshot_rows() == []
@@ -114,7 +118,7 @@ def test_redis_down_then_back(programme_with_tasks, users, redis_server, start_w
 
     time.sleep(5)
     redis_server.start()
-    send_job(as_of=AS_OF.isoformat(), triggered_by="sau khi Redis hoạt động lại")
+    send_job(as_of=as_of().isoformat(), triggered_by="sau khi Redis hoạt động lại")
     started = time.monotonic()
     wait_until(successful_run, timeout=60, what="the same worker to consume again")
     assert time.monotonic() - started < 60
