@@ -11,6 +11,7 @@ from base64 import b32encode
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -39,6 +40,17 @@ def mfa_required_for(user) -> bool:
 
 def mfa_enrolled(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def backup_code_digest(code: str) -> str:
+    """What the database keeps for a backup code: a keyed digest, never the code itself.
+
+    A copy of the table (a backup, a leaked dump) gives no usable code without SECRET_KEY; an
+    unkeyed hash of an 8-character code would be brute-forced in seconds. Sixteen hex characters
+    fit django-otp's token column. Codes are compared without case or spaces, as users type them.
+    """
+    normalised = code.strip().replace(" ", "").lower()
+    return salted_hmac("portal.mfa.backup-code", normalised, algorithm="sha256").hexdigest()[:16]
 
 
 def backup_codes_left(user) -> int:
@@ -94,7 +106,7 @@ def backup_codes_regenerate(*, user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(settings.PORTAL_MFA_BACKUP_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=backup_code_digest(code)) for code in codes)
     log.warning("MFA backup codes issued: user=%s", user.get_username())
     _audit_mfa_change(user=user, account=user, change="backup_codes_issued")
     return codes
@@ -111,7 +123,8 @@ def mfa_verify(*, user, token: str):
         return None
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
-            if device.verify_token(token):
+            given = backup_code_digest(token) if isinstance(device, StaticDevice) else token
+            if device.verify_token(given):
                 return device
     log.warning("MFA code refused: user=%s", user.get_username())
     return None

@@ -87,8 +87,9 @@ def test_enrolment_with_the_apps_code_turns_it_on_and_shows_backup_codes(client,
     assert response.status_code == 200
     codes = response.context["codes"]
     assert len(codes) == 10
-    stored = StaticToken.objects.filter(device__user=users.leader_hanoi).values_list("token", flat=True)
-    assert set(stored) == set(codes)
+    stored = set(StaticToken.objects.filter(device__user=users.leader_hanoi).values_list("token", flat=True))
+    assert stored == {mfa.backup_code_digest(code) for code in codes}
+    assert not stored & set(codes)  # the database keeps keyed digests, never the codes
     # The session has passed the second step: the leader's pages open.
     assert client.get(reverse("tasks:my_tasks")).status_code == 200
 
@@ -120,10 +121,10 @@ def test_after_the_password_an_enrolled_user_must_give_a_code(client, users):
 
 def test_a_backup_code_works_once(client, users):
     enrol(users.leader_hanoi)
-    code = StaticToken.objects.filter(device__user=users.leader_hanoi).first().token
+    code = mfa.backup_codes_regenerate(user=users.leader_hanoi)[0]
     login(client, "lanhdao.hanoi")
-    assert client.post(reverse("mfa_verify"), {"token": code}).status_code == 302
-    assert not StaticToken.objects.filter(token=code, device__user=users.leader_hanoi).exists()
+    assert client.post(reverse("mfa_verify"), {"token": code.upper()}).status_code == 302
+    assert mfa.backup_codes_left(users.leader_hanoi) == 9
 
     client.logout()
     login(client, "lanhdao.hanoi")
@@ -180,3 +181,18 @@ def test_backup_codes_can_be_renewed_only_after_the_second_step(client, users):
     response = client.post(reverse("mfa_backup_codes"))
     assert response.status_code == 200
     assert set(response.context["codes"]).isdisjoint(old)
+
+
+def test_codes_stored_plainly_by_an_older_release_are_replaced_by_their_digests(users):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("portal.migrations.0005_backup_codes_stored_as_digests")
+    device = StaticDevice.objects.create(user=users.leader_hanoi, name=mfa.BACKUP_DEVICE_NAME, confirmed=True)
+    device.token_set.create(token="abcd2345")
+    migration.hash_plain_backup_codes(apps, schema_editor=None)
+    migration.hash_plain_backup_codes(apps, schema_editor=None)  # twice: a digest is left as it is
+
+    assert list(device.token_set.values_list("token", flat=True)) == [mfa.backup_code_digest("abcd2345")]
+    assert mfa.mfa_verify(user=users.leader_hanoi, token="ABCD 2345") == device
