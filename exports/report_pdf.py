@@ -1,14 +1,18 @@
 """The meeting report as an A4 PDF (WeasyPrint), from the same ReportData as the .docx, with a chart.
 
-WeasyPrint needs Pango at run time (Debian: libpango-1.0-0 libpangoft2-1.0-0) and a font
-with Vietnamese glyphs (fonts-dejavu-core; Times New Roman or Liberation Serif when present).
+WeasyPrint needs Pango at run time (Debian: libpango-1.0-0 libpangoft2-1.0-0). The font is
+bundled (exports/fonts: Liberation Serif 2, SIL OFL, every Vietnamese letter), so the output does
+not depend on the fonts of the machine.
 """
+
+from pathlib import Path
 
 from django.template.loader import render_to_string
 
 from .report_data import RANKING_CAPTION, ReportData
 
 CHART_BAR_HEIGHT = 16
+FONTS_BASE = Path(__file__).resolve().parent  # the template's url("fonts/…") resolves here
 
 
 class PdfUnavailable(RuntimeError):
@@ -43,4 +47,4 @@ def build_report_pdf(data: ReportData, *, today) -> bytes:
             "chart_caption": str(RANKING_CAPTION),
         },
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=str(FONTS_BASE)).write_pdf()
