@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
@@ -16,6 +17,21 @@ from .mfa import mfa_enrolled, mfa_required_for
 from .security import LAST_ACTIVITY_KEY, MFA_ENROLLED_KEY, client_ip, current_client_ip
 
 access_log = logging.getLogger("portal.access")
+
+
+class PageCompressionMiddleware(GZipMiddleware):
+    """Gzip pages and JSON for slow links (a province's criteria grid is hundreds of KB of HTML).
+
+    Spreadsheets, PDFs and evidence files are compressed already or streamed: left as they are.
+    BREACH: the CSRF token is masked per response by Django; no other secret is in a page body.
+    """
+
+    COMPRESSED_TYPES = ("text/html", "application/json", "text/plain", "text/csv")
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)
 
 
 class NulCharacterMiddleware:

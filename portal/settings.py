@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "portal.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that writes the body, so that it compresses the final page.
+    "portal.middleware.PageCompressionMiddleware",
     # Outside everything that may answer early (login, two-factor, idle redirects get them too).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

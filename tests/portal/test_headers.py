@@ -6,6 +6,7 @@ production computes, not a copy of it.
 """
 
 import datetime
+import gzip
 import re
 import runpy
 from pathlib import Path
@@ -195,3 +196,14 @@ def test_a_signed_in_page_is_not_stored(client, users):
     assert client.get(reverse("tasks:my_tasks"))["Cache-Control"] == "no-store, private"
     unit_page = client.get(reverse("provinces:unit_detail", kwargs={"code": "01"}))
     assert unit_page["Cache-Control"] == "no-store, private"
+
+
+def test_pages_are_compressed_for_slow_links_and_spreadsheets_are_not(client, users):
+    client.force_login(users.officer_hanoi)
+    page = client.get(reverse("tasks:my_tasks"), HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert page.status_code == 200 and page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    assert gzip.decompress(page.content).decode().count("</html>") == 1
+
+    sheet = client.get(reverse("exports:tasks_xlsx") + "?scope=unit", HTTP_ACCEPT_ENCODING="gzip")
+    assert sheet.status_code == 200 and not sheet.has_header("Content-Encoding")
