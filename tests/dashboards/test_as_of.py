@@ -67,7 +67,9 @@ def test_a_completion_reported_for_the_day_but_unverified_awaits_verification(tr
     typed_today(task, percent=30, status=TaskStatus.IN_PROGRESS, data_date=datetime.date(2023, 3, 1))
     typed_today(task, percent=100, status=TaskStatus.DONE, data_date=datetime.date(2023, 4, 1))
     # Verified only for a later day: on DAY the completion still waits.
-    typed_today(task, percent=100, status=TaskStatus.DONE, kind=UpdateKind.VERIFIED, data_date=datetime.date(2023, 5, 1))
+    typed_today(
+        task, percent=100, status=TaskStatus.DONE, kind=UpdateKind.VERIFIED, data_date=datetime.date(2023, 5, 1)
+    )
 
     snapshot_rebuild(as_of=DAY)
     snapshot_rebuild(as_of=datetime.date(2023, 5, 1))
