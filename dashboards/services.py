@@ -20,7 +20,7 @@ from .locks import recompute_lock
 from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
 from .pccc_figures import criteria_figures, level_figures, pccc_figures
 from .rollup import UnitTree, roll_up, scope_chain
-from .task_figures import completion_percentages, task_counters_by_unit
+from .task_figures import completion_percentages, reasons_from_counters, task_counters_by_unit
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ TASK_FIELDS = [
     "tasks_blocked",
     "tasks_overdue",
     "tasks_awaiting_verification",
+    "tasks_started",
+    "reasons",
     "unit",
     "computed_at",
 ]
@@ -247,6 +249,7 @@ def _completion_snapshot(programme_id, scope, counters, units_by_path, as_of, co
         weighted_completion=weighted,
         completion=plain,
         computed_at=computed_at,
+        reasons=reasons_from_counters(counters),
         **{name: counters[name] for name in TASK_FIELDS if name.startswith("tasks_")},
     )
 
