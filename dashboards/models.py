@@ -90,6 +90,11 @@ class CompletionSnapshot(models.Model):
         return sorted(rows, key=lambda row: (-row[1], row[0]))
 
     @property
+    def blocked_waiting_central(self) -> int:
+        """Blocked while waiting for central guidance, that day (the live count covers only today)."""
+        return self.reasons.get(BlockReason.WAITING_CENTRAL.value, {}).get(TaskStatus.BLOCKED.value, 0)
+
+    @property
     def by_reason(self) -> list[tuple[str, int, int]]:
         """(reason label, not started, blocked) for every reason given, most tasks first: a not-started
         task waiting for central guidance counts with the blocked ones waiting for it."""
