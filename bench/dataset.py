@@ -136,6 +136,7 @@ def _update(task, author_id, day, percent, status, kind, blocked=False) -> Progr
     assert status not in DONE_STATUSES or percent == 100
     return ProgressUpdate(
         task_id=task.pk, author_id=author_id, created_at=local(day, 10 if kind == UpdateKind.REPORT else 15),
+        data_date=day,
         kind=kind, percent=percent, status=status, block_reason=BlockReason.WAITING_CENTRAL if blocked else "",
     )  # fmt: skip
 

@@ -3,14 +3,16 @@ import logging
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from portal.admin_scope import UnitScopedAdminMixin, is_national_admin
 
-from .jobs import recompute_progress_job
+from .jobs import recompute_progress_job, recompute_progress_range_job
 from .models import CompletionSnapshot, PcccSnapshot, RecomputeRun
+from .services import recompute_range_days
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +63,52 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
                 self.admin_site.admin_view(self.recompute_now_view),
                 name="dashboards_recomputerun_recompute_now",
             ),
+            path(
+                "tinh-lai-khoang-ngay/",
+                self.admin_site.admin_view(self.recompute_range_view),
+                name="dashboards_recomputerun_recompute_range",
+            ),
             *super().get_urls(),
         ]
+
+    def recompute_range_view(self, request):
+        """ "Tính lại cho khoảng ngày": snapshots for past days from the data as it stood then (national admins)."""
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        if not is_national_admin(request.user):
+            raise PermissionDenied(_("Chỉ quản trị cấp Trung ương được tính lại số liệu toàn quốc."))
+        values = {"tu_ngay": request.POST.get("tu_ngay", ""), "den_ngay": request.POST.get("den_ngay", "")}
+        error = ""
+        if request.method == "POST":
+            try:
+                days = recompute_range_days(values["tu_ngay"], values["den_ngay"])
+            except ValueError as exc:
+                error = str(exc)
+            else:
+                try:
+                    recompute_progress_range_job.delay(
+                        days[0].isoformat(), days[-1].isoformat(), triggered_by=f"quản trị: {request.user.username}"
+                    )
+                except Exception:  # kombu raises transport-specific errors when the broker is down
+                    logger.exception("Could not queue the recompute range job")
+                    error = _("Không kết nối được hàng đợi công việc (Redis), chưa thể tính lại; hãy thử lại sau.")
+                else:
+                    messages.success(
+                        request,
+                        _("Đã đưa yêu cầu tính lại số liệu %(count)s ngày (%(start)s–%(end)s) vào hàng đợi.")
+                        % {"count": len(days), "start": f"{days[0]:%d/%m/%Y}", "end": f"{days[-1]:%d/%m/%Y}"},
+                    )
+                    return HttpResponseRedirect(reverse("admin:dashboards_recomputerun_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Tính lại số liệu cho khoảng ngày"),
+            "values": values,
+            "error": error,
+        }
+        return TemplateResponse(
+            request, "admin/dashboards/recomputerun/recompute_range.html", context, status=400 if error else 200
+        )
 
     def recompute_now_view(self, request):
         """ "Tính lại ngay": queue a run; say so in Vietnamese when the queue cannot be reached."""

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .choices import RunOutcome
-from .services import recompute_run
+from .services import recompute_range_days, recompute_run
 
 
 @shared_task(
@@ -30,3 +30,23 @@ def recompute_progress_job(self, as_of: str | None = None, triggered_by: str = "
         # A redelivery after a killed worker can meet the dead run's lock: try again once it expires.
         raise self.retry(countdown=settings.RECOMPUTE_LOCK_TTL, max_retries=3)
     return {"run": run.pk, "outcome": run.outcome, "rows": run.rows_written}
+
+
+@shared_task(
+    name="dashboards.recompute_progress_range",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def recompute_progress_range_job(date_from: str, date_to: str, triggered_by: str = "quản trị") -> dict:
+    """Recompute every day from ``date_from`` to ``date_to`` (ISO dates), oldest first, one run (and one
+    hold of the lock) per day: a rerun after a failure writes the same rows again."""
+    outcomes = {}
+    for day in recompute_range_days(date_from, date_to):
+        run = recompute_run(as_of=day, triggered_by=triggered_by)
+        outcomes[day.isoformat()] = run.outcome
+    return outcomes

@@ -27,8 +27,6 @@ from provinces.models import AdministrativeUnit
 from tasks.choices import DONE_STATUSES, UpdateKind
 from tasks.models import ProgressUpdate, Task
 
-from .services import end_of_day
-
 # The last day of the structure before the reform: the view's default date and its latest.
 REFORM_LAST_DAY = datetime.date(2025, 6, 30)
 
@@ -121,18 +119,20 @@ def legacy_view(
 
 
 def _add_tasks(figures: dict[str, LegacyFigures], programme, roots, on: datetime.date) -> None:
-    """Each task of the programme in the old subtrees with its official state as of ``on``: one query."""
-    cutoff = end_of_day(on)
+    """Each task of the programme in the old subtrees with its official state as of ``on``: one query.
+
+    As the recompute: a task counts from its assignment date, in the state of its latest report
+    with a data date on or before ``on``."""
     official = (
-        ProgressUpdate.objects.filter(task=OuterRef("pk"), created_at__lt=cutoff)
+        ProgressUpdate.objects.filter(task=OuterRef("pk"), data_date__lte=on)
         .exclude(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
-        .order_by("-created_at", "-id")
+        .order_by("-data_date", "-created_at", "-id")
     )
     in_subtrees = Q()
     for root in roots:
         in_subtrees |= root.subtree_filter("unit")
     rows = (
-        Task.objects.filter(in_subtrees, programme=programme, created_at__lt=cutoff)
+        Task.objects.filter(in_subtrees, programme=programme, start_date__lte=on)
         .annotate(
             official_status=Subquery(official.values("status")[:1]),
             official_percent=Subquery(official.values("percent")[:1]),

@@ -5,10 +5,13 @@ materialized path, or "/" for the national row, so that one unique key covers
 every level including national (a NULL unit would not be unique).
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from provinces.choices import UnitLevel
+from tasks.choices import BlockReason, TaskStatus
 
 from .choices import RunOutcome
 
@@ -41,6 +44,10 @@ class CompletionSnapshot(models.Model):
     tasks_blocked = models.PositiveIntegerField(_("vướng mắc"))
     tasks_overdue = models.PositiveIntegerField(_("quá hạn"))
     tasks_awaiting_verification = models.PositiveIntegerField(_("báo cáo hoàn thành chờ xác nhận"))
+    # "Đã triển khai": every status but not started, the share leaders quote first.
+    tasks_started = models.PositiveIntegerField(_("đã triển khai"), default=0)
+    # Not-started and blocked tasks by reason: {"cho_huong_dan_tw": {"chua_trien_khai": 3, "vuong_mac": 1}}.
+    reasons = models.JSONField(_("số nhiệm vụ theo lý do"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("thời điểm tính"))
 
     class Meta:
@@ -62,6 +69,46 @@ class CompletionSnapshot(models.Model):
     @property
     def tasks_completed(self) -> int:
         return self.tasks_done + self.tasks_done_late
+
+    @property
+    def started_share(self) -> Decimal | None:
+        """Tasks started over all tasks, in percent (None without tasks)."""
+        if not self.tasks_total:
+            return None
+        return Decimal(self.tasks_started * 100) / self.tasks_total
+
+    @property
+    def not_started_by_reason(self) -> list[tuple[str, int, int]]:
+        """(reason label, not started, blocked) for each reason given to a not-started task, most first."""
+        rows = []
+        for reason, counts in self.reasons.items():
+            waiting = counts.get(TaskStatus.NOT_STARTED.value, 0)
+            if waiting and reason in BlockReason.values:
+                label = str(BlockReason(reason).label)
+                # Mid-sentence ("trong đó 3 chờ hướng dẫn của Trung ương"): only the first letter is lowered.
+                rows.append((label[:1].lower() + label[1:], waiting, counts.get(TaskStatus.BLOCKED.value, 0)))
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    @property
+    def blocked_waiting_central(self) -> int:
+        """Blocked while waiting for central guidance, that day (the live count covers only today)."""
+        return self.reasons.get(BlockReason.WAITING_CENTRAL.value, {}).get(TaskStatus.BLOCKED.value, 0)
+
+    @property
+    def by_reason(self) -> list[tuple[str, int, int]]:
+        """(reason label, not started, blocked) for every reason given, most tasks first: a not-started
+        task waiting for central guidance counts with the blocked ones waiting for it."""
+        rows = [
+            (str(BlockReason(reason).label), counts.get(TaskStatus.NOT_STARTED.value, 0),
+             counts.get(TaskStatus.BLOCKED.value, 0))
+            for reason, counts in self.reasons.items()
+            if reason in BlockReason.values
+        ]  # fmt: skip
+        return sorted(rows, key=lambda row: (-(row[1] + row[2]), row[0]))
+
+    @property
+    def not_started_without_reason(self) -> int:
+        return self.tasks_not_started - sum(waiting for _label, waiting, _blocked in self.not_started_by_reason)
 
 
 class PcccSnapshot(models.Model):

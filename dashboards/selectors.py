@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BigIntegerField, BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import BigIntegerField, BooleanField, Case, Count, F, Min, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
@@ -195,6 +195,25 @@ class Dashboard:
     by_agency: list[dict] = field(default_factory=list)
     bottlenecks: Bottlenecks = field(default_factory=Bottlenecks)
     standing: "Standing | None" = None
+    # The day picked on the page (?ngay=), None for the latest figures. For a past day the figures
+    # by agency, the bottlenecks and the standing (read from the tasks' current state) are not shown.
+    requested_date: datetime.date | None = None
+    # The picked day has no snapshot: the first day a task of the scope was assigned, to tell
+    # "before any data" from "not computed yet".
+    first_assigned: datetime.date | None = None
+
+    @property
+    def is_live(self) -> bool:
+        """Today's figures (or the latest): the live parts of the page apply."""
+        return self.requested_date is None or self.requested_date >= timezone.localdate()
+
+    @property
+    def missing_day(self) -> bool:
+        return self.requested_date is not None and self.snapshot is None
+
+    @property
+    def before_any_data(self) -> bool:
+        return self.missing_day and (self.first_assigned is None or self.requested_date < self.first_assigned)
 
     @property
     def grade(self):
@@ -248,23 +267,32 @@ def dashboard(
     sort: str = "hoan-thanh",
     viewer=None,
     criteria_set_code: str = "",
+    on: datetime.date | None = None,
 ) -> Dashboard:
     """Everything one dashboard page shows, in a fixed number of queries whatever the number of units.
 
     ``criteria_set_code`` picks one of the active criteria sets with figures in the scope (default:
     the first). PCCC figures do not depend on the programme: a scope with criterion values and no
-    task (or no programme at all, ``programme=None``) still gets them.
+    task (or no programme at all, ``programme=None``) still gets them. ``on`` shows the figures as
+    of that day (its snapshot, the 7- and 30-day changes and the trend up to it).
     """
     scope = unit.path if unit else NATIONAL_SCOPE
-    # The latest TREND_DAYS rows of this scope: the first is today's figure.
-    recent = (
-        list(CompletionSnapshot.objects.filter(programme=programme, scope_path=scope).order_by("-date")[:TREND_DAYS])
-        if programme is not None
-        else []
-    )
+    # The latest TREND_DAYS rows of this scope (up to ``on``): the first is the shown day's figure.
+    rows = CompletionSnapshot.objects.filter(programme=programme, scope_path=scope)
+    if on is not None:
+        rows = rows.filter(date__lte=on)
+    recent = list(rows.order_by("-date")[:TREND_DAYS]) if programme is not None else []
+    if on is not None and recent and recent[0].date != on:
+        recent = []  # that day was not computed: the page says so and offers to compute it
     snapshot = recent[0] if recent else None
     as_of = snapshot.date if snapshot else None
-    board = Dashboard(programme=programme, unit=unit, as_of=as_of, snapshot=snapshot, pccc=None)
+    board = Dashboard(programme=programme, unit=unit, as_of=as_of, snapshot=snapshot, pccc=None, requested_date=on)
+    if on is not None and snapshot is None:
+        if programme is not None:
+            board.first_assigned = Task.objects.filter(_in_scope(scope), programme=programme).aggregate(
+                first=Min("start_date")
+            )["first"]
+        return board
     criteria = _active_criteria()
     latest_pccc = _latest_pccc_by_set(scope, as_of, {c.criteria_set_id for c in criteria})
     board.criteria_sets = [row.criteria_set for row in latest_pccc]
@@ -279,6 +307,8 @@ def dashboard(
 
     board.trend = [(s.date, s.weighted_completion) for s in reversed(recent)]
     board.ranking_loader = lambda: _ranking(programme, unit, as_of, _pccc_snapshots(criteria_set_id, unit, as_of), sort)
+    if on is not None and on < timezone.localdate():
+        return board  # the live figures are today's, not that day's
     live = _live_figures(programme, scope, unit.code if unit else "")
     my_agencies = set(viewer.agencies.values_list("pk", flat=True)) if viewer is not None else set()
     board.by_agency = [{**row, "is_mine": row["lead_agency_id"] in my_agencies} for row in live["by_agency"]]

@@ -20,7 +20,7 @@ from .locks import recompute_lock
 from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
 from .pccc_figures import criteria_figures, level_figures, pccc_figures
 from .rollup import UnitTree, roll_up, scope_chain
-from .task_figures import completion_percentages, task_counters_by_unit
+from .task_figures import completion_percentages, reasons_from_counters, task_counters_by_unit
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ TASK_FIELDS = [
     "tasks_blocked",
     "tasks_overdue",
     "tasks_awaiting_verification",
+    "tasks_started",
+    "reasons",
     "unit",
     "computed_at",
 ]
@@ -247,8 +249,47 @@ def _completion_snapshot(programme_id, scope, counters, units_by_path, as_of, co
         weighted_completion=weighted,
         completion=plain,
         computed_at=computed_at,
+        reasons=reasons_from_counters(counters),
         **{name: counters[name] for name in TASK_FIELDS if name.startswith("tasks_")},
     )
+
+
+# A range recomputed in one go (command, admin): longer ones are split by whoever asks.
+RECOMPUTE_RANGE_MAX_DAYS = 366
+
+
+def recompute_range_days(date_from: str | datetime.date | None, date_to: str | datetime.date | None) -> list:
+    """The days from ``date_from`` to ``date_to`` (default today), checked: ISO dates, in order, not in the
+    future, at most RECOMPUTE_RANGE_MAX_DAYS. Raises ValueError with a Vietnamese message."""
+
+    def parse(value, name):
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(
+                _("Ngày %(name)s không hợp lệ: hãy nhập theo dạng YYYY-MM-DD, ví dụ 2023-04-20.") % {"name": name}
+            ) from None
+
+    today = timezone.localdate()
+    if not date_from:
+        raise ValueError(_("Hãy nhập ngày bắt đầu (--from)."))
+    start = parse(date_from, _("bắt đầu"))
+    end = parse(date_to, _("kết thúc")) if date_to else today
+    if end > today:
+        raise ValueError(
+            _("Không tính được số liệu cho ngày trong tương lai (%(date)s).") % {"date": f"{end:%d/%m/%Y}"}
+        )
+    if start > end:
+        raise ValueError(_("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc."))
+    count = (end - start).days + 1
+    if count > RECOMPUTE_RANGE_MAX_DAYS:
+        raise ValueError(
+            _("Mỗi lần chỉ tính tối đa %(max)s ngày; khoảng đã chọn có %(count)s ngày.")
+            % {"max": RECOMPUTE_RANGE_MAX_DAYS, "count": count}
+        )
+    return [start + datetime.timedelta(days=n) for n in range(count)]
 
 
 def recompute_run(*, as_of: datetime.date, triggered_by: str) -> RecomputeRun:

@@ -1,6 +1,9 @@
-"""Đề án 06 task figures per (programme, unit) as of a date, in three GROUP BY queries.
+"""Đề án 06 task figures per (programme, unit) as of a date, in four GROUP BY queries.
 
-A task's official state is its latest update before the cutoff, leaving out a
+Figures "as of" a day follow when facts were true, not when they were typed: a task
+counts from its assignment date (``start_date``), and its state is that of its latest
+update whose data date [ngày số liệu] is on or before the day (then by entry time), so
+a 2023 plan entered today gives 2023's figures. The official state leaves out a
 completion report that the coordinating office has not verified yet: such a task
 counts apart as "awaiting verification" and keeps its previous state and percent.
 A task without any official update is "chưa triển khai" at 0%.
@@ -12,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 
-from tasks.choices import DONE_STATUSES, TaskStatus, UpdateKind
+from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus, UpdateKind
 from tasks.models import ProgressUpdate, Task
 
 STATUS_COUNTERS = {
@@ -22,19 +25,37 @@ STATUS_COUNTERS = {
     TaskStatus.BLOCKED: "tasks_blocked",
 }
 WEIGHTED = DecimalField(max_digits=20, decimal_places=2)
+# Not-started and blocked tasks counted by reason, e.g. "reason:chua_trien_khai:cho_huong_dan_tw".
+REASON_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.BLOCKED)
+REASON_PREFIX = "reason:"
+
+
+def reason_counter(status: str, reason: str) -> str:
+    return f"{REASON_PREFIX}{status}:{reason}"
+
+
+def reasons_from_counters(counters) -> dict[str, dict[str, int]]:
+    """``{reason: {status: n}}`` from the rolled-up counters, for the snapshot's JSON."""
+    reasons: dict[str, dict[str, int]] = {}
+    for name, value in counters.items():
+        if name.startswith(REASON_PREFIX) and value:
+            status, reason = name[len(REASON_PREFIX) :].split(":", 1)
+            reasons.setdefault(reason, {})[status] = value
+    return reasons
 
 
 def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) -> list[tuple[int, int, Counter]]:
-    """``(programme_id, unit_id, counters)`` for every unit that has tasks, as of ``cutoff``.
+    """``(programme_id, unit_id, counters)`` for every unit that has tasks assigned by ``as_of``.
 
-    Each task's latest and latest official update are found with one indexed lookup
-    each (``update_task_latest``); the updates are then grouped by the task's
+    ``cutoff`` (the end of ``as_of``) is kept for callers; the figures follow data dates.
+    Each task's latest official update is found with one indexed lookup
+    (``update_task_official_as_of``); the updates are then grouped by the task's
     programme and unit, so the cost follows the number of tasks and updates, and
     the number of statements is fixed.
     """
-    tasks = Task.objects.filter(created_at__lt=cutoff)
-    before_cutoff = ProgressUpdate.objects.filter(task=OuterRef("pk"), created_at__lt=cutoff).order_by(
-        "-created_at", "-id"
+    tasks = Task.objects.filter(start_date__lte=as_of)
+    before_cutoff = ProgressUpdate.objects.filter(task=OuterRef("pk"), data_date__lte=as_of).order_by(
+        "-data_date", "-created_at", "-id"
     )
     pending_completion = Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
     official_ids = tasks.annotate(
@@ -52,7 +73,8 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
             tasks_total=row["tasks_total"], weight_sum=row["weight_sum"], tasks_overdue=row["due_before"]
         )
 
-    official = ProgressUpdate.objects.filter(pk__in=official_ids).values("task__programme_id", "task__unit_id")
+    official_updates = ProgressUpdate.objects.filter(pk__in=official_ids)
+    official = official_updates.values("task__programme_id", "task__unit_id")
     for row in official.order_by().annotate(
         **{name: Count("pk", filter=Q(status=status)) for status, name in STATUS_COUNTERS.items()},
         done_before_deadline_passed=Count("pk", filter=Q(status__in=DONE_STATUSES, task__deadline__lt=as_of)),
@@ -64,15 +86,31 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
         figures["tasks_overdue"] -= row.pop("done_before_deadline_passed")
         figures.update(row)
 
-    # Awaiting verification: a completion report with no official update after it. Such
-    # reports are few, so start from them and look ahead with an indexed anti-join.
+    # Not started or blocked, by reason ("6 chưa triển khai, trong đó 3 chờ hướng dẫn của Trung ương").
+    by_reason = (
+        official_updates.filter(status__in=REASON_STATUSES, block_reason__in=BlockReason.values)
+        .values("task__programme_id", "task__unit_id", "status", "block_reason")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    for row in by_reason:
+        key = reason_counter(row["status"], row["block_reason"])
+        counters[(row["task__programme_id"], row["task__unit_id"])][key] += row["n"]
+
+    # Awaiting verification: a completion report with no official update after it (in the
+    # order of data date, then entry). Such reports are few, so start from them and look
+    # ahead with an indexed anti-join.
     later_official = (
-        ProgressUpdate.objects.filter(task=OuterRef("task"), created_at__lt=cutoff)
+        ProgressUpdate.objects.filter(task=OuterRef("task"), data_date__lte=as_of)
         .exclude(pending_completion)
-        .filter(Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")))
+        .filter(
+            Q(data_date__gt=OuterRef("data_date"))
+            | Q(data_date=OuterRef("data_date"), created_at__gt=OuterRef("created_at"))
+            | Q(data_date=OuterRef("data_date"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
     )
     awaiting = (
-        ProgressUpdate.objects.filter(pending_completion, created_at__lt=cutoff, task__created_at__lt=cutoff)
+        ProgressUpdate.objects.filter(pending_completion, data_date__lte=as_of, task__start_date__lte=as_of)
         .filter(~Exists(later_official))
         .values("task__programme_id", "task__unit_id")
         .order_by()
@@ -84,6 +122,8 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
     for figures in counters.values():
         started = sum(figures[name] for name in STATUS_COUNTERS.values())
         figures["tasks_not_started"] = figures["tasks_total"] - started
+        # "Đã triển khai": every status but not started (an awaiting completion counts by its official state).
+        figures["tasks_started"] = started
     return [(programme_id, unit_id, figures) for (programme_id, unit_id), figures in counters.items()]
 
 

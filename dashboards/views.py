@@ -3,17 +3,23 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs
+from tasks.selectors import can_coordinate
 
+from .choices import RunOutcome
 from .legacy import REFORM_LAST_DAY, legacy_criteria_set, legacy_view
 from .selectors import (
     NATIONAL,
@@ -23,7 +29,7 @@ from .selectors import (
     programme_and_unit_or_404,
     programmes_visible_to,
 )
-from .services import snapshots_generation
+from .services import recompute_run, snapshots_generation
 
 # Query parameter naming the criteria set (mô hình) whose PCCC figures the page shows.
 CRITERIA_SET_PARAM = "mo_hinh"
@@ -54,7 +60,9 @@ def unit_dashboard(request, programme_id: int, code: str):
     criteria_set_code = request.GET.get(CRITERIA_SET_PARAM, "")
     if request.GET.get(STRUCTURE_PARAM) == LEGACY_STRUCTURE:
         return _legacy_dashboard(request, programme_id, code, criteria_set_code)
-    page_key = _page_cache_key(request, programme_id, code, sort, criteria_set_code)
+    on, date_error = dashboard_date(request.GET.get(DATE_PARAM, ""))
+    # A refused date shows its message: that page is not stored in place of the plain one.
+    page_key = None if date_error else _page_cache_key(request, programme_id, code, sort, criteria_set_code, on)
     if page_key and (html := cache.get(page_key)) is not None:
         return HttpResponse(html)
     programmes = list(programmes_visible_to(request.user))
@@ -63,7 +71,7 @@ def unit_dashboard(request, programme_id: int, code: str):
     )
     predecessors = getattr(unit, "legacy_predecessors", [])
     board = dashboard(
-        programme=programme, unit=unit, sort=sort, viewer=request.user, criteria_set_code=criteria_set_code
+        programme=programme, unit=unit, sort=sort, viewer=request.user, criteria_set_code=criteria_set_code, on=on
     )
     response = render(
         request,
@@ -82,6 +90,12 @@ def unit_dashboard(request, programme_id: int, code: str):
                 else ""
             ),
             "sort": sort,
+            # ?ngay=: the figures as of a past day; the picker, its error and the offer to compute it.
+            "date_param": DATE_PARAM,
+            "date_error": date_error,
+            "date_query": f"&{urlencode({DATE_PARAM: on.isoformat()})}" if on else "",
+            "today": timezone.localdate(),
+            "can_compute_day": can_coordinate(request.user),
             "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],
             "national_code": NATIONAL,
             # "Gồm số liệu của Tỉnh Hải Dương (cũ)": the old units whose records the figures carry.
@@ -149,7 +163,55 @@ def _freshness(board) -> dict:
     }
 
 
-def _page_cache_key(request, programme_id: int, code: str, sort: str, criteria_set_code: str) -> str | None:
+def dashboard_date(text: str) -> tuple[datetime.date | None, str]:
+    """The day picked on the dashboard (``YYYY-MM-DD`` from the calendar, or ``dd/mm/yyyy``), or None for the
+    latest figures; a malformed or future date gives the latest figures and a message saying why."""
+    text = text.strip()
+    if not text:
+        return None, ""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if day > timezone.localdate():
+            return None, _(
+                "Ngày %(date)s chưa đến: không có số liệu của ngày trong tương lai; đang hiển thị số liệu mới nhất."
+            ) % {"date": day.strftime("%d/%m/%Y")}
+        return day, ""
+    return None, _("Ngày không hợp lệ: hãy chọn ngày theo dạng ngày/tháng/năm; đang hiển thị số liệu mới nhất.")
+
+
+@login_required
+@require_POST
+def compute_day(request, programme_id: int, code: str):
+    """ "Tính số liệu ngày này": run the recompute for a past day (same service and lock as the nightly run)."""
+    # The scope check: a coordinator computes only from a dashboard they may read.
+    programme, _unit = programme_and_unit_or_404(
+        request.user, programme_id, code, programmes=list(programmes_visible_to(request.user))
+    )
+    if not can_coordinate(request.user):  # coordinators and admins
+        raise PermissionDenied(_("Chỉ Thường trực hoặc quản trị mới được tính số liệu cho một ngày."))
+    on, date_error = dashboard_date(request.POST.get(DATE_PARAM, ""))
+    url = reverse("dashboards:unit_dashboard", kwargs={"programme_id": programme.pk, "code": code})
+    if on is None:
+        messages.error(request, date_error or _("Hãy chọn ngày cần tính số liệu."))
+        return redirect(url)
+    run = recompute_run(as_of=on, triggered_by=f"bảng điều khiển: {request.user.username}")
+    if run.outcome == RunOutcome.SKIPPED:
+        messages.error(request, _("Đang có một lượt tính số liệu khác; hãy thử lại sau ít phút."))
+    elif run.outcome == RunOutcome.SUCCESS:
+        messages.success(request, _("Đã tính số liệu ngày %(date)s.") % {"date": on.strftime("%d/%m/%Y")})
+    else:
+        messages.error(request, _("Tính số liệu ngày %(date)s chưa trọn vẹn: %(error)s") % {
+            "date": on.strftime("%d/%m/%Y"), "error": run.error,
+        })  # fmt: skip
+    return redirect(f"{url}?{urlencode({DATE_PARAM: on.isoformat()})}")
+
+
+def _page_cache_key(
+    request, programme_id: int, code: str, sort: str, criteria_set_code: str, on: datetime.date | None = None
+) -> str | None:
     """Key of this viewer's page for the latest run, or None when it must not be reused.
 
     A leader who reloads within a minute gets the same page: the snapshot part only changes
@@ -163,7 +225,7 @@ def _page_cache_key(request, programme_id: int, code: str, sort: str, criteria_s
         return None
     user = request.user
     parts = [programme_id, code, user.unit_id, sort, criteria_set_code, get_language(), snapshots_generation(),
-             request.session.session_key]  # fmt: skip
+             request.session.session_key, on]  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"dashboard-page:{request.user.pk}:{digest}"
 

@@ -94,6 +94,15 @@ class ReportForm(forms.Form):
 
     ky = forms.CharField(label=_("Kỳ báo cáo"), help_text=_("Ví dụ: 2026-Q3, 2026-06 hoặc 2026."))
     so_van_ban = forms.CharField(label=_("Số văn bản"), required=False, max_length=40, initial="")
+    # The figures "tính đến ngày" this day (as on the dashboard's ?ngay=); empty: the latest.
+    ngay = forms.DateField(
+        label=_("Số liệu tính đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("Để trống là số liệu mới nhất."),
+        error_messages={"invalid": _("Ngày không hợp lệ: hãy chọn ngày theo dạng ngày/tháng/năm.")},
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +112,7 @@ class ReportForm(forms.Form):
             error_messages={"invalid_choice": INVALID_CHOICE},
         )
         self.fields["unit"] = _unit_field(user, _("Đơn vị"))
-        self.order_fields(["programme", "unit", "ky", "so_van_ban"])
+        self.order_fields(["programme", "unit", "ky", "ngay", "so_van_ban"])
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.add_input(Submit("tai", _("Tải báo cáo (.docx)")))
@@ -113,3 +122,9 @@ class ReportForm(forms.Form):
 
     def clean_ky(self):
         return _period(self.cleaned_data["ky"])
+
+    def clean_ngay(self):
+        day = self.cleaned_data.get("ngay")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("Không có số liệu của ngày trong tương lai."))
+        return day

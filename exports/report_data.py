@@ -1,5 +1,6 @@
 """What the meeting report says, read through the dashboards' and pccc's selectors (fixed queries)."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -68,13 +69,42 @@ def _pccc_table(snapshot, unit: AdministrativeUnit) -> tuple | None:
     )
 
 
-def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Period, number: str = "") -> ReportData:
-    """Headline figures, ranking, agencies, PCCC results and bottlenecks of ``unit`` (already scope-checked)."""
-    board = dashboard(programme=programme, unit=unit)
+def _started_paragraph(s) -> str:
+    """ "49/55 nhiệm vụ đã triển khai (89,1%); 6 chưa triển khai, trong đó 3 chờ hướng dẫn của Trung ương." """
+    text = _("%(started)s/%(total)s nhiệm vụ đã triển khai (%(share)s)") % {
+        "started": s.tasks_started,
+        "total": s.tasks_total,
+        "share": _pct(s.started_share),
+    }
+    if s.tasks_not_started:
+        text += "; " + _("%(n)s chưa triển khai") % {"n": s.tasks_not_started}
+        parts = [f"{waiting} {label}" for label, waiting, _blocked in s.not_started_by_reason]
+        if parts and s.not_started_without_reason:
+            parts.append(_("%(n)s chưa nêu lý do") % {"n": s.not_started_without_reason})
+        if parts:
+            text += ", " + _("trong đó") + " " + ", ".join(parts)
+    return text + "."
+
+
+def report_data(
+    *,
+    programme: Programme,
+    unit: AdministrativeUnit,
+    period: Period,
+    number: str = "",
+    on: datetime.date | None = None,
+) -> ReportData:
+    """Headline figures, ranking, agencies, PCCC results and bottlenecks of ``unit`` (already scope-checked),
+    as of ``on`` when given (the figures of that day, as on the dashboard's ?ngay=), else the latest."""
+    board = dashboard(programme=programme, unit=unit, on=on)
     province = AdministrativeUnit.objects.ancestors_of(unit, include_self=True).first() or unit
     s = board.snapshot
     general = ReportSection(_("I. KẾT QUẢ THỰC HIỆN"))
-    if s is None:
+    if s is None and on is not None:
+        general.paragraphs.append(
+            _("Chưa có số liệu tổng hợp của ngày %(date)s cho đơn vị và đề án này.") % {"date": f"{on:%d/%m/%Y}"}
+        )
+    elif s is None:
         general.paragraphs.append(_("Chưa có số liệu tổng hợp cho đơn vị và đề án này."))
     else:
         general.paragraphs.append(
@@ -90,12 +120,18 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
                 "rate": _pct(s.weighted_completion),
             }
         )
+        general.paragraphs.append(_started_paragraph(s))
         general.tables.append(
             (
                 _("1. Số liệu chung"),
                 [_("Chỉ số"), _("Số lượng")],
                 [(str(label), count) for label, _colour, count in board.status_counts]
-                + [(_("Quá hạn"), s.tasks_overdue), (_("Tỷ lệ hoàn thành có trọng số"), _pct(s.weighted_completion))],
+                + [(_("Quá hạn"), s.tasks_overdue), (_("Tỷ lệ hoàn thành có trọng số"), _pct(s.weighted_completion))]
+                + [(_("Đã triển khai"), f"{s.tasks_started}/{s.tasks_total} ({_pct(s.started_share)})")]
+                + [
+                    (_("Chưa triển khai: %(reason)s") % {"reason": label}, waiting)
+                    for label, waiting, _blocked in s.not_started_by_reason
+                ],
             )
         )
     if board.ranking:
@@ -123,7 +159,7 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
     pccc_table = _pccc_table(board.pccc, unit)
     if pccc_table is not None:
         general.tables.append(pccc_table)
-    problems = _problems_section(board.bottlenecks)
+    problems = _problems_section(board.bottlenecks) if board.is_live else _past_problems_section(s)
     next_steps = ReportSection(
         _("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"),
         [_("1. Tập trung hoàn thành các nhiệm vụ quá hạn, tháo gỡ vướng mắc nêu tại Mục II."), _("2. …")],
@@ -140,6 +176,26 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
         signer_title=_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
         chart=[(r.unit.name, float(r.completion or 0)) for r in board.ranking],
     )
+
+
+def _past_problems_section(s) -> ReportSection:
+    """For a past day the task lists are today's, so only that day's counts are given, with the reasons."""
+    problems = ReportSection(_("II. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN, VƯỚNG MẮC"))
+    if s is None:
+        return problems
+    problems.paragraphs.append(
+        _("Tính đến ngày %(date)s có %(overdue)s nhiệm vụ quá hạn, %(blocked)s nhiệm vụ vướng mắc.")
+        % {"date": f"{s.date:%d/%m/%Y}", "overdue": s.tasks_overdue, "blocked": s.tasks_blocked}
+    )
+    if s.by_reason:
+        problems.tables.append(
+            (
+                _("Nhiệm vụ chưa triển khai, vướng mắc theo lý do"),
+                [_("Lý do"), _("Chưa triển khai"), _("Vướng mắc")],
+                [(label, waiting, blocked) for label, waiting, blocked in s.by_reason],
+            )
+        )
+    return problems
 
 
 def _problems_section(bottlenecks) -> ReportSection:

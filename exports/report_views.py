@@ -30,7 +30,11 @@ def _read(request):
         return form, None
     cleaned = form.cleaned_data
     data = report_data(
-        programme=cleaned["programme"], unit=cleaned["unit"], period=cleaned["ky"], number=cleaned["so_van_ban"]
+        programme=cleaned["programme"],
+        unit=cleaned["unit"],
+        period=cleaned["ky"],
+        number=cleaned["so_van_ban"],
+        on=cleaned.get("ngay"),
     )
     return form, data
 

@@ -245,6 +245,9 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # How long the dashboards may reuse live figures (by agency, bottlenecks) between reports.
 DASHBOARD_LIVE_CACHE_SECONDS = int(os.environ.get("DASHBOARD_LIVE_CACHE_SECONDS", "60"))
 
+# A progress report's data date may be this many days before its entry; earlier needs a coordinator.
+PROGRESS_BACKDATE_DAYS = int(os.environ.get("PROGRESS_BACKDATE_DAYS", "7"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -31,11 +31,12 @@ REPORTABLE_STATUSES = [
 
 
 class BlockReason(models.TextChoices):
-    """Why a task is "vướng mắc"."""
+    """Why a task is "vướng mắc", or why it is not started yet (the same reasons, counted together)."""
 
     WAITING_CENTRAL = "cho_huong_dan_tw", _("Chờ hướng dẫn của Trung ương")
     LEGAL = "co_che_chinh_sach", _("Vướng mắc về cơ chế, chính sách")
     FUNDING = "kinh_phi", _("Thiếu kinh phí")
+    NO_BUDGET = "chua_bo_tri_kinh_phi", _("Chưa bố trí kinh phí")
     INFRASTRUCTURE = "ha_tang", _("Hạ tầng, thiết bị chưa đáp ứng")
     DATA = "du_lieu", _("Dữ liệu chưa được kết nối, đồng bộ")
     OTHER = "khac", _("Lý do khác")

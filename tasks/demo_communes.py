@@ -107,7 +107,8 @@ def _timeline(rng, task, pace, now, officer, coordinator) -> list[ProgressUpdate
 
 def _entry(task, author, at, percent, status, kind, note, blocked=False) -> ProgressUpdate:
     return ProgressUpdate(
-        task=task, author=author, created_at=at, kind=kind, percent=percent, status=status, note=note,
+        task=task, author=author, created_at=at, data_date=timezone.localdate(at), kind=kind, percent=percent,
+        status=status, note=note,
         block_reason=BlockReason.WAITING_CENTRAL if blocked else "",
     )  # fmt: skip
 

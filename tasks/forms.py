@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -78,8 +79,16 @@ class ProgressReportForm(forms.Form):
         choices=REPORTABLE_STATUSES,
         error_messages={"required": REQUIRED, "invalid_choice": _("Trạng thái không hợp lệ.")},
     )
+    data_date = forms.DateField(
+        label=_("Ngày số liệu"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("Ngày mà số liệu báo cáo phản ánh; để trống là hôm nay."),
+        error_messages={"invalid": _("Ngày số liệu không hợp lệ; hãy nhập theo dạng ngày/tháng/năm.")},
+    )
     block_reason = forms.ChoiceField(
-        label=_("Lý do vướng mắc"),
+        label=_("Lý do vướng mắc hoặc chưa triển khai"),
         choices=[("", "---------"), *BlockReason.choices],
         required=False,
         error_messages={"invalid_choice": _("Lý do vướng mắc không hợp lệ.")},
@@ -99,6 +108,7 @@ class ProgressReportForm(forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["data_date"].initial = timezone.localdate  # read per form: today in Asia/Ho_Chi_Minh
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.form_id = "bao-cao"
@@ -255,8 +265,16 @@ class TaskFilterForm(forms.Form):
     # Set by the dashboards' "và N nhiệm vụ khác" links; kept as hidden fields when filtering again.
     unit = forms.CharField(label=_("Đơn vị"), required=False, max_length=20, widget=forms.HiddenInput)
     lead_agency = forms.IntegerField(label=_("Cơ quan chủ trì"), required=False, widget=forms.HiddenInput)
+    data_date = forms.DateField(
+        label=_("Ngày số liệu"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("Ngày mà số liệu báo cáo phản ánh; để trống là hôm nay."),
+        error_messages={"invalid": _("Ngày số liệu không hợp lệ; hãy nhập theo dạng ngày/tháng/năm.")},
+    )
     block_reason = forms.ChoiceField(
-        label=_("Lý do vướng mắc"), choices=[("", ""), *BlockReason.choices], required=False, widget=forms.HiddenInput
+        label=_("Lý do vướng mắc hoặc chưa triển khai"), choices=[("", ""), *BlockReason.choices], required=False, widget=forms.HiddenInput
     )
     bottleneck = forms.ChoiceField(
         label=_("Điểm nghẽn"),

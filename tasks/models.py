@@ -222,6 +222,10 @@ class ProgressUpdate(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người cập nhật"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    # The day the report describes [ngày số liệu], distinct from when it was typed (``created_at``):
+    # figures "as of" a day and lateness are judged on it. Empty on a new entry means the local
+    # date of its entry (see save()).
+    data_date = models.DateField(_("ngày số liệu"), blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=UpdateKind.choices, default=UpdateKind.REPORT)
     percent = models.PositiveSmallIntegerField(_("tỷ lệ hoàn thành (%)"), validators=PERCENT_VALIDATORS)
     status = models.CharField(_("trạng thái"), max_length=30, choices=TaskStatus.choices)
@@ -243,6 +247,13 @@ class ProgressUpdate(models.Model):
         ]
         indexes = [
             models.Index(fields=["task", "-created_at", "-id"], name="update_task_latest"),
+            # A task's state as of a day: its latest entry by data date, then by entry time.
+            models.Index(fields=["task", "-data_date", "-created_at", "-id"], name="update_task_as_of"),
+            models.Index(
+                fields=["task", "-data_date", "-created_at", "-id"],
+                name="update_task_official_as_of",
+                condition=~Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES),
+            ),
             # The nightly recompute looks up each task's latest official update (not an
             # unverified completion report); this partial index answers it from the index alone.
             models.Index(
@@ -259,6 +270,8 @@ class ProgressUpdate(models.Model):
         # Append-only: the timeline is evidence; a correction is a new entry.
         if self.pk is not None:
             raise ValueError("ProgressUpdate is append-only")
+        if self.data_date is None:
+            self.data_date = timezone.localdate(self.created_at)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

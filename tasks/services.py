@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -223,12 +224,19 @@ def _lock(task: Task) -> Task:
     return locked
 
 
-def _append(task: Task, *, actor, kind: str, percent: int, status: str, note: str, block_reason: str = "", at=None):
-    """Append one entry and make it the task's current state (caller holds the row lock)."""
+def _append(
+    task: Task, *, actor, kind: str, percent: int, status: str, note: str, block_reason: str = "", at=None,
+    data_date: datetime.date | None = None,
+):  # fmt: skip
+    """Append one entry and make it the task's current state (caller holds the row lock).
+
+    ``data_date`` defaults to the local date of the entry (see ProgressUpdate.save()).
+    """
     update = ProgressUpdate(
         task=task,
         author=actor,
         created_at=at or timezone.now(),
+        data_date=data_date,
         kind=kind,
         percent=percent,
         status=status,
@@ -293,6 +301,31 @@ def _check_report(task: Task, *, percent, status: str, note: str, block_reason: 
     return number, checked
 
 
+def _check_data_date(actor, task: Task, data_date: datetime.date, entered_on: datetime.date) -> None:
+    """The day a report describes [ngày số liệu]: not after its entry, not before the task was assigned
+    nor before the task's latest entry (the timeline stays in order, so the latest entry is also the
+    state as of any later day); more than PROGRESS_BACKDATE_DAYS back needs a coordinator."""
+    message = None
+    if data_date > entered_on:
+        message = _("Ngày số liệu không được sau ngày hôm nay.")
+    elif data_date < task.start_date:
+        message = _("Ngày số liệu không được trước ngày giao nhiệm vụ (%(date)s).") % {
+            "date": task.start_date.strftime("%d/%m/%Y")
+        }
+    else:
+        latest = task.updates.order_by("-data_date").values_list("data_date", flat=True).first()
+        if latest is not None and data_date < latest:
+            message = _("Ngày số liệu không được trước ngày số liệu của báo cáo gần nhất (%(date)s).") % {
+                "date": latest.strftime("%d/%m/%Y")
+            }
+        elif (entered_on - data_date).days > settings.PROGRESS_BACKDATE_DAYS and not can_coordinate(actor):
+            message = _("Chỉ Thường trực mới được báo cáo số liệu của hơn %(days)s ngày trước.") % {
+                "days": settings.PROGRESS_BACKDATE_DAYS
+            }
+    if message is not None:
+        raise ValidationError({"data_date": [message]})
+
+
 def progress_report_submit(
     *,
     actor,
@@ -303,10 +336,13 @@ def progress_report_submit(
     block_reason: str = "",
     files: Iterable = (),
     at: datetime.datetime | None = None,
+    data_date: datetime.date | None = None,
 ) -> ProgressUpdate:
     """Append a progress report [báo cáo tiến độ] with its evidence files; all or nothing.
 
-    ``at`` back-dates the report (imports, demo data); pages leave it empty.
+    ``at`` back-dates the entry (imports, demo data); pages leave it empty. ``data_date`` is the
+    day the report describes (default: the local date of the entry); lateness is judged on it.
+    A not-started report may carry a reason, like a blocked one ("chờ hướng dẫn của Trung ương").
     """
     _require_reporter(actor, task)
     files = list(files)
@@ -322,14 +358,16 @@ def progress_report_submit(
             except ValidationError as error:
                 raise ValidationError({"evidence": error.error_list}) from None
             when = at or timezone.now()
+            data_date = data_date or timezone.localdate(when)
+            _check_data_date(actor, locked, data_date, timezone.localdate(when))
             if status in DONE_STATUSES:
-                late = timezone.localdate(when) > locked.deadline
+                late = data_date > locked.deadline
                 status = TaskStatus.DONE_LATE if late else TaskStatus.DONE
-            if status != TaskStatus.BLOCKED:
+            if status not in (TaskStatus.BLOCKED, TaskStatus.NOT_STARTED) or block_reason not in BlockReason.values:
                 block_reason = ""
             update = _append(
                 locked, actor=actor, kind=UpdateKind.REPORT, percent=number, status=status, note=note.strip(),
-                block_reason=block_reason, at=when,
+                block_reason=block_reason, at=when, data_date=data_date,
             )  # fmt: skip
             for upload, (content_type, extension) in checked:
                 # Stored and downloaded with the extension of the checked content, never the uploader's.
@@ -380,9 +418,10 @@ def progress_completion_verify(
             _("Bạn không thể tự xác nhận báo cáo hoàn thành do chính mình gửi; cần một Thường trực khác xác nhận."),
             code="self_verification",
         )
+    # The confirmation stands for the reported day: a 2023 completion verified today counts in 2023's figures.
     update = _append(
         locked, actor=actor, kind=UpdateKind.VERIFIED, percent=locked.current_percent, status=locked.current_status,
-        note=note.strip(), at=at,
+        note=note.strip(), at=at, data_date=completion.data_date if completion is not None else None,
     )  # fmt: skip
     _copy_state(locked, task)
     return update

@@ -90,6 +90,7 @@ def task_detail(request, pk: int):
                 services.progress_report_submit(
                     actor=request.user, task=task, percent=data["percent"], status=data["status"],
                     note=data["note"], block_reason=data["block_reason"], files=data["evidence"],
+                    data_date=data["data_date"],
                 )  # fmt: skip
             except ValidationError as error:
                 form.add_error(None, error)

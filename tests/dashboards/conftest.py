@@ -39,7 +39,7 @@ def make_task(programme, agency, tree):
             group=TaskGroup.PUBLIC_SERVICES,
             title=fields.pop("title", "Nhiệm vụ"),
             lead_agency=agency,
-            start_date=datetime.date(2026, 1, 1),
+            start_date=fields.pop("start_date", datetime.date(2026, 1, 1)),
             deadline=deadline,
             weight=Decimal(weight),
             created_at=timezone.make_aware(datetime.datetime(2026, 1, 2, 8, 0)),

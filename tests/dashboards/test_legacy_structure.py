@@ -147,3 +147,18 @@ def test_the_live_figures_of_hai_phong_count_old_hai_duongs_tasks(client, tree, 
 def test_the_pre_reform_view_runs_a_fixed_number_of_queries(tree, plan, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         legacy_view(programme=plan, unit=None, on=datetime.date(2025, 6, 30), criteria_set=None)
+
+
+def test_the_pre_reform_view_reads_the_data_date_not_the_entry_time(tree, plan, users):
+    """B's 40% of 01/03/2024, typed in today, counts on 30/06/2024, and C, assigned after that day
+    (01/07/2024), does not: Hải Dương (cũ) (2×100 + 40) / (2 + 1) = 80%."""
+    b = Task.objects.get(programme=plan, title="B")
+    b.updates.all().update(created_at=timezone.now(), data_date=datetime.date(2024, 3, 1))
+    Task.objects.filter(programme=plan, title="C").update(
+        start_date=datetime.date(2024, 7, 1), deadline=datetime.date(2024, 12, 31)
+    )
+
+    view = legacy_view(programme=plan, unit=tree.haiphong, on=datetime.date(2024, 6, 30), criteria_set=None)
+
+    haiduong = {p.figures.unit.name: p for p in view.provinces}["Tỉnh Hải Dương"]
+    assert (haiduong.figures.tasks_total, haiduong.figures.completion) == (2, Decimal("80.0"))

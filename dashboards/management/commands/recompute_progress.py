@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from dashboards.choices import RunOutcome
 from dashboards.models import CompletionSnapshot
-from dashboards.services import recompute_run, snapshot_rebuild
+from dashboards.services import recompute_range_days, recompute_run, snapshot_rebuild
 
 
 def backfill_dates(as_of: datetime.date, days: int, *, every: int = 1) -> list[datetime.date]:
@@ -24,6 +24,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Ngày tính số liệu, dạng YYYY-MM-DD (mặc định: hôm nay).")
+        parser.add_argument("--from", dest="date_from", help="Tính cho mọi ngày từ ngày này (YYYY-MM-DD)...")
+        parser.add_argument("--to", dest="date_to", help="...đến ngày này (YYYY-MM-DD, mặc định: hôm nay).")
         parser.add_argument(
             "--backfill-days",
             type=int,
@@ -38,6 +40,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["date_from"] or options["date_to"]:
+            return self._handle_range(options)
         try:
             as_of = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError:
@@ -56,3 +60,20 @@ class Command(BaseCommand):
                 f"trong {run.duration_seconds:.1f} giây."
             )
         )
+
+    def _handle_range(self, options):
+        """Every day of a range, oldest first, each a run of its own under the same lock as the nightly one."""
+        if options["date"]:
+            raise CommandError("Dùng --date hoặc --from/--to, không dùng cả hai.")
+        try:
+            days = recompute_range_days(options["date_from"], options["date_to"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        for day in days:
+            run = recompute_run(as_of=day, triggered_by="lệnh recompute_progress")
+            if run.outcome != RunOutcome.SUCCESS:
+                raise CommandError(
+                    f"Không tính lại được số liệu ngày {day:%d/%m/%Y}: {run.get_outcome_display()}. {run.error}"
+                )
+            self.stdout.write(f"Ngày {day:%d/%m/%Y}: {run.rows_written} dòng trong {run.duration_seconds:.1f} giây.")
+        self.stdout.write(self.style.SUCCESS(f"Đã tính lại số liệu {len(days)} ngày."))
