@@ -274,7 +274,10 @@ class TaskFilterForm(forms.Form):
         error_messages={"invalid": _("Ngày số liệu không hợp lệ; hãy nhập theo dạng ngày/tháng/năm.")},
     )
     block_reason = forms.ChoiceField(
-        label=_("Lý do vướng mắc hoặc chưa triển khai"), choices=[("", ""), *BlockReason.choices], required=False, widget=forms.HiddenInput
+        label=_("Lý do vướng mắc hoặc chưa triển khai"),
+        choices=[("", ""), *BlockReason.choices],
+        required=False,
+        widget=forms.HiddenInput,
     )
     bottleneck = forms.ChoiceField(
         label=_("Điểm nghẽn"),
