@@ -1,4 +1,5 @@
-"""Demo data: the "Tỉnh an toàn PCCC" model and 12 months of values for Hà Nội and Hải Phòng.
+"""Demo data: the "Tỉnh an toàn PCCC" model and 12 months of values for Hà Nội and Hải Phòng
+(the fire ratio TC3 is yearly: one value per commune and year, the fires of the year's months).
 
 Deterministic (seeded random) and idempotent: criteria are upserted by code, values are
 only added for a province that has none yet. Values are bulk-inserted (~23,000 rows).
@@ -14,7 +15,7 @@ from django.utils import timezone
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
-from .choices import Aggregation, Comparator
+from .choices import Aggregation, Comparator, PeriodKind
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion, CriterionPhase, FacilityCategory
 from .periods import Period
 
@@ -32,7 +33,7 @@ CRITERIA = [
      Comparator.AT_LEAST_PERCENT, "100", Aggregation.RATIO, {}),
     ("TC3", "Số vụ cháy trong năm không vượt quá 0,01% tổng số cơ sở và hộ gia đình",
      "Vụ cháy ≤ 0,01% (cơ sở + hộ)", "vụ", "Số vụ cháy", "Tổng cơ sở + hộ",
-     Comparator.AT_MOST_PERCENT, "0.01", Aggregation.RATIO, {}),
+     Comparator.AT_MOST_PERCENT, "0.01", Aggregation.RATIO, {"period_kind": PeriodKind.YEAR}),
     ("TC4", "Không để xảy ra cháy đặc biệt nghiêm trọng",
      "Cháy đặc biệt nghiêm trọng", "vụ", "Số vụ", "",
      Comparator.EQUALS_ZERO, None, Aggregation.SUM, {}),
@@ -143,7 +144,8 @@ def _month_values(profile: dict, month: int, rng: random.Random, criteria: dict)
     plans = round(
         establishments * (profile["plans_start"] + (profile["plans_end"] - profile["plans_start"]) * progress)
     )
-    fires = rng.choices([0, 1, 2], weights=[85, 12, 3])[0]
+    # Fires of the month; the demo enters them as a yearly total when TC3 is yearly (``seed_values``).
+    fires = rng.choices([0, 1, 2], weights=[94, 5, 1])[0]
     serious = 1 if rng.random() < 0.004 else 0
     ready = month >= profile["villages_ready_month"]
     groups = round(profile["villages"] * (0.7 + 0.3 * progress)) + (2 if ready else 0)
@@ -167,6 +169,9 @@ def seed_values(criteria_set: CriteriaSet, province: AdministrativeUnit, author,
     rng = random.Random(f"pccc-demo-{province.path}")
     profiles = {unit.pk: _commune_profile(rng) for unit in communes}
     rows = []
+    # A criterion entered by year (TC3, fires in the year): the monthly figures add up into one
+    # value per commune and year, entered with the year's last month of the demo.
+    yearly: dict[tuple, list] = {}
     for index, period in enumerate(months):
         # The profile moves from its start to its end over the months given, however many.
         step = index * (MONTHS - 1) // max(len(months) - 1, 1)
@@ -182,6 +187,11 @@ def seed_values(criteria_set: CriteriaSet, province: AdministrativeUnit, author,
             for criterion, value, denominator, answer, evidence in _month_values(
                 profiles[unit.pk], step, rng, criteria
             ):
+                if criterion.period_kind != PeriodKind.MONTH:
+                    key = (criterion, unit, Period.containing(period.start, criterion.period_kind).key)
+                    total = yearly.setdefault(key, [submission, 0, denominator])
+                    total[0], total[1] = submission, total[1] + value
+                    continue
                 rows.append(
                     Assessment(
                         submission=submission,
@@ -194,6 +204,17 @@ def seed_values(criteria_set: CriteriaSet, province: AdministrativeUnit, author,
                         evidence=evidence,
                     )
                 )
+    rows += [
+        Assessment(
+            submission=submission,
+            criterion=criterion,
+            unit=unit,
+            period=key,
+            value=value,
+            denominator=denominator,
+        )
+        for (criterion, unit, key), (submission, value, denominator) in yearly.items()
+    ]
     Assessment.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 

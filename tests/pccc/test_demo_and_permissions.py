@@ -27,7 +27,11 @@ def test_seed_demo_adds_the_model_and_a_year_of_values_once(users, tree):
     assert Criterion.objects.filter(criteria_set=criteria_set, counts_toward_pass=True).count() == 5
     assert criteria_set.criteria.get(code="TC2").phases.count() == 2
     communes = 4  # three in Hà Nội, one in Hải Phòng
-    assert Assessment.objects.count() == communes * 8 * 12 == len(first)
+    # Seven monthly criteria × 12 months, and the yearly fire ratio (TC3) for the years the twelve
+    # months touch.
+    years = {str(month.year) for month in demo.demo_months(date.today())}
+    assert Assessment.objects.count() == communes * (7 * 12 + len(years)) == len(first)
+    assert set(Assessment.objects.filter(criterion__code="TC3").values_list("period", flat=True)) == years
     assert AssessmentSubmission.objects.count() == 2 * 12
     assert values() == first
     assert AssessmentSubmission.objects.filter(unit=tree.hanoi).first().entered_by == users.officer_hanoi
