@@ -303,10 +303,12 @@ def progress_report_submit(
     block_reason: str = "",
     files: Iterable = (),
     at: datetime.datetime | None = None,
+    data_date: datetime.date | None = None,
 ) -> ProgressUpdate:
     """Append a progress report [báo cáo tiến độ] with its evidence files; all or nothing.
 
-    ``at`` back-dates the report (imports, demo data); pages leave it empty.
+    ``at`` back-dates the report (imports, demo data); pages leave it empty. ``data_date`` is the
+    day the report describes (the task import's "Ngày số liệu"); lateness is judged on it.
     """
     _require_reporter(actor, task)
     files = list(files)
@@ -323,7 +325,7 @@ def progress_report_submit(
                 raise ValidationError({"evidence": error.error_list}) from None
             when = at or timezone.now()
             if status in DONE_STATUSES:
-                late = timezone.localdate(when) > locked.deadline
+                late = (data_date or timezone.localdate(when)) > locked.deadline
                 status = TaskStatus.DONE_LATE if late else TaskStatus.DONE
             if status != TaskStatus.BLOCKED:
                 block_reason = ""

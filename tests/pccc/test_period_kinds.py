@@ -201,9 +201,7 @@ def test_the_yearly_grid_shows_the_yearly_criterion_and_saves_it(client, users, 
 def test_posting_a_monthly_criterion_into_the_yearly_grid_is_refused_on_the_page(client, users, tree, yearly_fires):
     pccc = yearly_fires
     client.force_login(users.officer_hanoi)
-    response = client.post(
-        grid_url(pccc), {"ky": "2025", "cap": "3", f"c{pccc.serious.pk}_u{tree.soctson.pk}_v": "0"}
-    )
+    response = client.post(grid_url(pccc), {"ky": "2025", "cap": "3", f"c{pccc.serious.pk}_u{tree.soctson.pk}_v": "0"})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Xã Sóc Sơn – TC4" in html
