@@ -15,9 +15,7 @@ from provinces.models import AdministrativeUnit
 from .choices import Aggregation, PeriodKind
 from .evaluation import meets, percent, unit_passes, verdict
 from .models import Assessment, CriteriaSet, Criterion, CriterionPhase
-from .periods import KEY_REGEX_BY_KIND, KINDS_FINEST_FIRST, Period
-
-MONTH_REGEX = KEY_REGEX_BY_KIND[PeriodKind.MONTH]
+from .periods import KINDS_FINEST_FIRST, Period, key_of_kind
 
 
 def criteria_sets_active() -> QuerySet[CriteriaSet]:
@@ -416,8 +414,8 @@ def latest_per_unit(
     finer kind inside it: on "Năm 2025" a monthly criterion reads the unit's latest month of 2025.
     """
     by_kind = Q()
-    for kind, regex in KEY_REGEX_BY_KIND.items():
-        of_kind = Q(criterion__period_kind=kind, period__regex=regex, period__lte=Period.containing(up_to, kind).key)
+    for kind in KINDS_FINEST_FIRST:
+        of_kind = Q(criterion__period_kind=kind, period__lte=Period.containing(up_to, kind).key) & key_of_kind(kind)
         if within is not None and within.is_finer_than_or_as(kind):
             of_kind &= Q(period__gte=Period.containing(within.start, kind).key)
         by_kind |= of_kind
