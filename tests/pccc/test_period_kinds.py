@@ -207,3 +207,11 @@ def test_posting_a_monthly_criterion_into_the_yearly_grid_is_refused_on_the_page
     assert "Xã Sóc Sơn – TC4" in html
     assert "Tiêu chí TC4 nhập số liệu theo kỳ tháng, không nhập cho Năm 2025." in html
     assert not Assessment.objects.exists()
+
+
+def test_the_index_says_how_often_each_criterion_is_entered(client, users, yearly_fires):
+    from django.urls import reverse
+
+    client.force_login(users.officer_hanoi)
+    html = client.get(reverse("pccc:index")).content.decode()
+    assert "nhập theo kỳ năm" in html and "nhập theo kỳ tháng" in html
