@@ -17,7 +17,7 @@ from provinces.models import AdministrativeUnit
 
 from .choices import Aggregation, Comparator, PeriodKind
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion, CriterionPhase, FacilityCategory
-from .periods import Period
+from .periods import Period, key_of_kind
 
 SET_CODE = "tinh-an-toan-pccc"
 PROVINCES = {"01": "canbo.hanoi", "31": "canbo.haiphong"}
@@ -233,9 +233,48 @@ def seed_demo(*, stdout) -> None:
         if Assessment.objects.filter(
             criterion__criteria_set=criteria_set, unit__path__startswith=province.path
         ).exists():
+            _yearly_from_monthly(criteria_set, province, users.get(username), stdout=stdout)
             continue
         written = seed_values(criteria_set, province, users.get(username), months)
         stdout.write(f"PCCC: {province.name}: {written} số liệu mẫu ({months[0].label} – {months[-1].label}).")
+
+
+def _yearly_from_monthly(criteria_set: CriteriaSet, province: AdministrativeUnit, author, *, stdout) -> None:
+    """A demo seeded before TC3 became yearly holds its fires month by month: add the yearly values
+    (fires of the months summed, the largest denominator) once, so that its communes are judged on
+    TC3 again. Idempotent: nothing when the criterion already has values of its own kind there."""
+    for criterion in criteria_set.criteria.exclude(period_kind=PeriodKind.MONTH):
+        values = Assessment.objects.current().filter(criterion=criterion, unit__path__startswith=province.path)
+        if values.filter(key_of_kind(criterion.period_kind)).exists():
+            continue
+        totals = {}
+        for unit_id, key, value, denominator in values.filter(key_of_kind(PeriodKind.MONTH)).values_list(
+            "unit_id", "period", "value", "denominator"
+        ):
+            period = Period.containing(Period.parse(key).start, criterion.period_kind).key
+            total = totals.setdefault((unit_id, period), [0, 0])
+            total[0] += value or 0
+            total[1] = max(total[1], denominator or 0)
+        submissions = {}
+        for _unit_id, period in totals:
+            if period not in submissions:
+                submissions[period] = AssessmentSubmission.objects.create(
+                    criteria_set=criteria_set, unit=province, period=period, entered_by=author, cells_changed=0
+                )
+        Assessment.objects.bulk_create(
+            Assessment(
+                submission=submissions[period],
+                criterion=criterion,
+                unit_id=unit_id,
+                period=period,
+                value=min(value, denominator),
+                denominator=denominator,
+            )
+            for (unit_id, period), (value, denominator) in totals.items()
+        )
+        if totals:
+            kind = criterion.get_period_kind_display().lower()
+            stdout.write(f"PCCC: {province.name}: {criterion.code} theo kỳ {kind}: {len(totals)} số liệu từ tháng.")
 
 
 # Before the reform: the old province Nam Định (now part of Ninh Bình), its communes in 2024.
