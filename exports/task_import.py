@@ -375,6 +375,8 @@ def _plan_report(look, names, row, values, task: Task, today: datetime.date, err
     if len(errors) > before:
         return None
     report = PlannedReport(status=status, percent=percent, block_reason=reason, data_date=data_date)
+    if task.pk and _same_state(task, report):
+        return None  # already so (a verified completion re-imported as done included): nothing to write
     if task.pk and task.completion_verified:
         errors.append(
             CellError(
@@ -383,8 +385,6 @@ def _plan_report(look, names, row, values, task: Task, today: datetime.date, err
                 _("Nhiệm vụ đã được xác nhận hoàn thành; cần Thường trực mở lại trước khi báo cáo tiếp."),
             )
         )
-        return None
-    if task.pk and _same_state(task, report):
         return None
     return report
 

@@ -146,3 +146,14 @@ def test_a_not_started_task_may_carry_its_reason(client, users, tree, programme,
     assert response.status_code == 200
     (planned,) = response.context["plan"].reports
     assert (planned.report.status, planned.report.block_reason) == (TaskStatus.NOT_STARTED, BlockReason.FUNDING)
+
+
+def test_a_verified_completion_reimported_as_done_is_left_alone_but_cannot_be_changed(
+    client, users, tree, programme, agencies
+):
+    confirm(client, users, programme, tree, [row("Xong", "Hoàn thành", 100, data_date=datetime.date(2026, 9, 1))])
+    Task.objects.update(completion_verified=True, awaiting_verification=False)
+    confirm(client, users, programme, tree, [row("Xong", "Hoàn thành", 100, data_date=datetime.date(2026, 9, 1))])
+    assert ProgressUpdate.objects.count() == 1
+    response = upload(client, programme, tree.hanoi, xlsx_bytes([FULL_HEADER, row("Xong", "Đang triển khai", 50)]))
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "Trạng thái")]
