@@ -1,8 +1,9 @@
-"""Fire-safety figures per (criteria set, unit) from each unit's latest month with data, in three queries.
+"""Fire-safety figures per (criteria set, unit) from each unit's latest period with data, in three queries.
 
-Each unit counts with its own latest month up to the date: a province whose communes
-report a month late still shows (with the month its figures come from), instead of
-vanishing behind one national month.
+Each unit counts with its own latest period up to the date, each criterion by its own kind
+(monthly, quarterly, half-yearly, yearly): a province whose communes report a month late
+still shows (with the month its figures come from), instead of vanishing behind one
+national month; a yearly criterion (fires in the year) counts with the latest year reported.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.db.models import Max, Q
 
 from pccc.evaluation import meets, unit_passes, verdict
 from pccc.models import Assessment, Criterion
+from pccc.periods import KINDS_FINEST_FIRST
 from pccc.selectors import latest_per_unit
 
 from .rollup import UnitTree
@@ -57,7 +59,7 @@ class PcccFigures:
 
 
 def pccc_figures(*, as_of: datetime.date, tree: UnitTree) -> PcccFigures:
-    """Counters of every unit that reported, each from its own latest month up to ``as_of``.
+    """Counters of every unit that reported, each from its own latest period (per kind) up to ``as_of``.
 
     Counters are additive so they roll up the tree: per criterion code the sums of
     numerators, denominators and counts and the units passing/reported; per level the
@@ -68,7 +70,15 @@ def pccc_figures(*, as_of: datetime.date, tree: UnitTree) -> PcccFigures:
     criteria = {
         c.pk: c
         for c in Criterion.objects.filter(is_active=True, criteria_set__is_active=True).only(
-            "pk", "criteria_set_id", "code", "level", "comparator", "target", "counts_toward_pass", "is_active"
+            "pk",
+            "criteria_set_id",
+            "code",
+            "level",
+            "comparator",
+            "target",
+            "counts_toward_pass",
+            "is_active",
+            "period_kind",
         )
     }
     figures = PcccFigures()
@@ -102,14 +112,20 @@ def pccc_figures(*, as_of: datetime.date, tree: UnitTree) -> PcccFigures:
         if set_id in figures.failed:
             continue
         try:
-            month = max(period for _c, period, *_rest in unit_rows)
-            values = _combined(row for row in unit_rows if row[1] == month)
+            # Per kind of period, the latest among the merged units' (each criterion reads its own kind).
+            latest = {}
+            for criterion_id, period, *_rest in unit_rows:
+                kind = criteria[criterion_id].period_kind
+                latest[kind] = max(latest.get(kind, period), period)
+            values = _combined(row for row in unit_rows if row[1] == latest[criteria[row[0]].period_kind])
             counters = _unit_counters(set_id, tree.levels[unit_id], values, criteria, by_set[set_id])
         except Exception as exc:  # one set's bad data must not stop the others (reported on the run)
             figures.failed[set_id] = exc
             continue
         figures.counters.append((set_id, unit_id, counters))
-        figures.periods[(set_id, unit_id)] = month
+        # The period shown beside the figures: that of the finest kind (the month when any
+        # criterion is monthly; a yearly fire ratio is read from its own year).
+        figures.periods[(set_id, unit_id)] = next(latest[kind] for kind in KINDS_FINEST_FIRST if kind in latest)
     figures.counters = [row for row in figures.counters if row[0] not in figures.failed]
     return figures
 

@@ -59,7 +59,7 @@ def _period(value: str) -> Period:
     try:
         period = Period.parse(value)
     except InvalidPeriod:
-        raise forms.ValidationError(_("Kỳ báo cáo không hợp lệ (ví dụ 2026-03, 2026-Q1, 2026).")) from None
+        raise forms.ValidationError(_("Kỳ báo cáo không hợp lệ (ví dụ 2026-03, 2026-Q1, 2026-H1, 2026).")) from None
     if period.is_future(timezone.localdate()):
         raise forms.ValidationError(_("Chưa đến kỳ báo cáo này."))
     return period
@@ -68,7 +68,10 @@ def _period(value: str) -> Period:
 class PcccImportForm(_UploadForm):
     """Criteria set, unit and period the values are for, and the filled-in grid file."""
 
-    ky = forms.CharField(label=_("Kỳ báo cáo"), help_text=_("Ví dụ: 2026-03 (tháng), 2026-Q1 (quý), 2026 (năm)."))
+    ky = forms.CharField(
+        label=_("Kỳ báo cáo"),
+        help_text=_("Ví dụ: 2026-03 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng đầu năm), 2026 (năm)."),
+    )
     cap = forms.TypedChoiceField(
         label=_("Cấp đơn vị trong tệp"),
         choices=[("", _("Cấp thấp nhất có tiêu chí")), *UnitLevel.choices],

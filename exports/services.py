@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tasks.models import Task
+from tasks.services import progress_report_submit
 
 from .task_import import CHANGED_FIELDS, TaskImportPlan, plan_task_import, planned_action_errors, planned_actions
 
@@ -81,4 +82,14 @@ def task_import_commit(*, actor, plan: TaskImportPlan) -> tuple[int, int]:
         task = planned.task if planned.task.pk else by_title[(planned.task.unit_id, planned.task.title)]
         links += [through(task_id=task.pk, agency_id=a.pk) for a in {a.pk: a for a in planned.coordinating}.values()]
     through.objects.bulk_create(links, batch_size=BATCH)
+    # Rows that state the task's state (issue 15, item 3): one progress report each, through the
+    # report service (its rules, the timeline, the history), in this same transaction.
+    for planned in plan.reports:
+        task = planned.task if planned.task.pk else by_title[(planned.task.unit_id, planned.task.title)]
+        report = planned.report
+        progress_report_submit(
+            actor=actor, task=task, percent=report.percent, status=report.status, block_reason=report.block_reason,
+            note=_("Trạng thái nhập từ tệp Excel (số liệu ngày %(date)s).") % {"date": f"{report.data_date:%d/%m/%Y}"},
+            data_date=report.data_date,
+        )  # fmt: skip
     return len(created), len(changed)

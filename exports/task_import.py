@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -24,7 +25,7 @@ from portal.numbers import NumberError, decimal_field_range, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope, units_visible_to
 from tasks import selectors as task_selectors
-from tasks.choices import TaskGroup
+from tasks.choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus
 from tasks.models import Programme, Task
 from tasks.services import task_check_links as check_task_links
 
@@ -41,12 +42,29 @@ DEADLINE = _lazy("Thời hạn hoàn thành")
 WEIGHT = _lazy("Trọng số")
 DESCRIPTION = _lazy("Nội dung, cách thức thực hiện")
 RESULT = _lazy("Sản phẩm đầu ra")
+# Optional state of the task as it stood on a date (issue 15, item 3): a row that fills them is
+# also written as a progress report, so a whole year's plan can be imported as it stood.
+STATUS = _lazy("Trạng thái")
+PERCENT = _lazy("Tỷ lệ hoàn thành (%)")
+REASON = _lazy("Lý do vướng mắc / chưa triển khai")
+DATA_DATE = _lazy("Ngày số liệu")
 
 BATCH = 500
 MAX_ROWS = 5_000  # tasks in one file: a province's whole year fits, a runaway sheet does not
 REQUIRED_COLUMNS = [TITLE, GROUP, LEAD, START, DEADLINE]
-OPTIONAL_COLUMNS = [UNIT, COORDINATING, PERSON, WEIGHT, DESCRIPTION, RESULT]
-ALL_COLUMNS = [TITLE, GROUP, UNIT, LEAD, COORDINATING, PERSON, START, DEADLINE, WEIGHT, DESCRIPTION, RESULT]
+OPTIONAL_COLUMNS = [UNIT, COORDINATING, PERSON, WEIGHT, DESCRIPTION, RESULT, STATUS, PERCENT, REASON, DATA_DATE]
+ALL_COLUMNS = [
+    TITLE, GROUP, UNIT, LEAD, COORDINATING, PERSON, START, DEADLINE, WEIGHT, DESCRIPTION, RESULT,
+    STATUS, PERCENT, REASON, DATA_DATE,
+]  # fmt: skip
+STATE_COLUMNS = [STATUS, PERCENT, REASON, DATA_DATE]
+# The statuses a row may state, by their label; "hoàn thành quá hạn" is a completion whose lateness
+# the report service judges from the data date and the deadline, as for a report typed on the page.
+IMPORTABLE_STATUSES = [
+    TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.DONE, TaskStatus.DONE_LATE, TaskStatus.BLOCKED
+]  # fmt: skip
+# A not-started task may carry a reason (e.g. "chờ hướng dẫn của Trung ương"), as a blocked one must.
+STATUSES_WITH_REASON = (TaskStatus.NOT_STARTED, TaskStatus.BLOCKED)
 
 
 class _ColumnNames(NamedTuple):
@@ -61,6 +79,10 @@ class _ColumnNames(NamedTuple):
     weight: str
     description: str
     result: str
+    status: str
+    percent: str
+    reason: str
+    data_date: str
 
 
 def _column_names() -> _ColumnNames:
@@ -94,6 +116,24 @@ FIELD_COLUMNS = {
 }
 
 
+@dataclass(frozen=True)
+class PlannedReport:
+    """The state a row gives its task, written as a progress report (with history) on confirmation."""
+
+    status: str
+    percent: int
+    block_reason: str
+    data_date: datetime.date
+
+    @property
+    def status_label(self) -> str:
+        return str(TaskStatus(self.status).label)
+
+    @property
+    def reason_label(self) -> str:
+        return str(dict(BlockReason.choices).get(self.block_reason, self.block_reason))
+
+
 @dataclass
 class PlannedTask:
     row: int
@@ -101,6 +141,7 @@ class PlannedTask:
     coordinating: list
     is_new: bool
     changed_fields: list[str] = field(default_factory=list)  # labels of what a change row alters
+    report: PlannedReport | None = None  # the state to report; None when the row states none or the same
 
 
 @dataclass
@@ -121,9 +162,14 @@ class TaskImportPlan:
         return [r for r in self.rows if not r.is_new and r.changed_fields]
 
     @property
+    def reports(self) -> list[PlannedTask]:
+        """Rows whose stated state is written as a progress report."""
+        return [r for r in self.rows if r.report is not None]
+
+    @property
     def unchanged(self) -> list[PlannedTask]:
         """Rows identical to the task already stored: nothing is written for them."""
-        return [r for r in self.rows if not r.is_new and not r.changed_fields]
+        return [r for r in self.rows if not r.is_new and not r.changed_fields and r.report is None]
 
 
 def column_names() -> tuple[list[str], list[str]]:
@@ -160,6 +206,8 @@ class _Lookups:
                 self.tasks[(task.unit_id, task.title.casefold())] = task
         groups = {str(label).casefold(): value for value, label in TaskGroup.choices}
         self.groups = groups | {value: value for value in TaskGroup.values}
+        self.statuses = _by_label_or_value([(s.value, s.label) for s in IMPORTABLE_STATUSES])
+        self.reasons = _by_label_or_value(BlockReason.choices)
 
     def agency(self, name: str, unit: AdministrativeUnit):
         """The agency with this name on the unit's branch, the closest one first."""
@@ -167,6 +215,11 @@ class _Lookups:
             a for a in self.agencies.get(name.casefold(), []) if a.unit is None or unit.is_within(a.unit)
         ] or [a for a in self.agencies.get(name.casefold(), []) if a.unit.is_within(unit)]
         return max(candidates, key=lambda a: len(a.unit.path) if a.unit else 0, default=None)
+
+
+def _by_label_or_value(choices) -> dict[str, str]:
+    """A choice by its Vietnamese label (any case) or its stored value."""
+    return {str(label).casefold(): value for value, label in choices} | {value: value for value, _label in choices}
 
 
 def _date(value, column, row, errors):
@@ -206,6 +259,146 @@ def _weight(value, row, errors):
     return weight
 
 
+def _state_percent(value, column: str, row: int, errors) -> int | None:
+    """A whole percentage 0–100 ("40", 40, "40%"); None when empty or wrong (with the error)."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip().removesuffix("%").strip()
+    try:
+        return parse_number(text, max_value=100)
+    except NumberError:
+        errors.append(CellError(row, column, _("Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100.")))
+        return None
+
+
+def _plan_report(look, names, row, values, task: Task, today: datetime.date, errors) -> PlannedReport | None:
+    """The state the row states for ``task``, checked against itself and the task's dates.
+
+    None when the row leaves the four state columns empty, or states the task's current state
+    (importing the same file twice writes no second report). Errors name the row and column:
+    a status and a percentage that contradict each other, a reason on a status that has none,
+    a data date in the future or before the task's start.
+    """
+    raw = {column: values.get(column) for column in (names.status, names.percent, names.reason, names.data_date)}
+    if all(value is None or str(value).strip() == "" for value in raw.values()):
+        return None
+    before = len(errors)
+    status_text = str(raw[names.status] or "").strip()
+    status = look.statuses.get(status_text.casefold())
+    if not status_text:
+        errors.append(CellError(row, names.status, _("Hãy ghi trạng thái khi ghi tỷ lệ, lý do hoặc ngày số liệu.")))
+    elif status is None:
+        errors.append(
+            CellError(
+                row,
+                names.status,
+                _("Trạng thái “%(value)s” không có trong danh mục (xem trang “Hướng dẫn” của mẫu).")
+                % {"value": status_text},
+            )
+        )
+    percent = _state_percent(raw[names.percent], names.percent, row, errors)
+    reason_text = str(raw[names.reason] or "").strip()
+    reason = look.reasons.get(reason_text.casefold()) if reason_text else ""
+    if reason is None:
+        errors.append(
+            CellError(
+                row,
+                names.reason,
+                _("Lý do “%(value)s” không có trong danh mục (xem trang “Hướng dẫn” của mẫu).")
+                % {"value": reason_text},
+            )
+        )
+    data_date = raw[names.data_date]
+    if data_date is None or str(data_date).strip() == "":
+        data_date = today
+    else:
+        data_date = _date(data_date, names.data_date, row, errors)
+    if len(errors) > before or status is None:
+        return None
+    if status == TaskStatus.DONE_LATE:
+        status = TaskStatus.DONE  # late or not: judged by the report service from the data date
+    label = str(TaskStatus(status).label)
+    if status == TaskStatus.DONE:
+        percent = 100 if percent is None else percent
+        if percent != 100:
+            errors.append(
+                CellError(
+                    row,
+                    names.percent,
+                    _("Trạng thái “%(status)s” thì tỷ lệ phải là 100%%, không phải %(percent)s%%.")
+                    % {"status": label, "percent": percent},
+                )
+            )
+    elif status == TaskStatus.NOT_STARTED:
+        percent = 0 if percent is None else percent
+        if percent != 0:
+            errors.append(
+                CellError(
+                    row,
+                    names.percent,
+                    _("Trạng thái “%(status)s” thì tỷ lệ phải là 0%%, không phải %(percent)s%%.")
+                    % {"status": label, "percent": percent},
+                )
+            )
+    elif percent is None:
+        errors.append(CellError(row, names.percent, _("Hãy ghi tỷ lệ hoàn thành (0–100) của nhiệm vụ %(status)s.")
+                                % {"status": label.lower()}))  # fmt: skip
+    if status == TaskStatus.BLOCKED and not reason:
+        errors.append(CellError(row, names.reason, _("Nhiệm vụ vướng mắc phải ghi lý do.")))
+    elif reason and status not in STATUSES_WITH_REASON:
+        errors.append(
+            CellError(
+                row,
+                names.reason,
+                _("Lý do chỉ ghi cho nhiệm vụ vướng mắc hoặc chưa triển khai, không cho trạng thái “%(status)s”.")
+                % {"status": label},
+            )
+        )
+    if data_date > today:
+        errors.append(
+            CellError(
+                row,
+                names.data_date,
+                _("Ngày số liệu %(date)s chưa đến (hôm nay là %(today)s).")
+                % {"date": f"{data_date:%d/%m/%Y}", "today": f"{today:%d/%m/%Y}"},
+            )
+        )
+    elif task.start_date and data_date < task.start_date:
+        errors.append(
+            CellError(
+                row,
+                names.data_date,
+                _("Ngày số liệu %(date)s trước ngày bắt đầu của nhiệm vụ (%(start)s).")
+                % {"date": f"{data_date:%d/%m/%Y}", "start": f"{task.start_date:%d/%m/%Y}"},
+            )
+        )
+    if len(errors) > before:
+        return None
+    report = PlannedReport(status=status, percent=percent, block_reason=reason, data_date=data_date)
+    if task.pk and _same_state(task, report):
+        return None  # already so (a verified completion re-imported as done included): nothing to write
+    if task.pk and task.completion_verified:
+        errors.append(
+            CellError(
+                row,
+                names.status,
+                _("Nhiệm vụ đã được xác nhận hoàn thành; cần Thường trực mở lại trước khi báo cáo tiếp."),
+            )
+        )
+        return None
+    return report
+
+
+def _same_state(task: Task, report: PlannedReport) -> bool:
+    """Whether the task already stands as the row says (a completion counts whether late or not)."""
+    status = TaskStatus.DONE if task.current_status in DONE_STATUSES else task.current_status
+    return (status, task.current_percent, task.current_block_reason or "") == (
+        report.status,
+        report.percent,
+        report.block_reason,
+    )
+
+
 def plan_task_import(
     *, actor, programme: Programme, unit: AdministrativeUnit, table, lock: bool = False
 ) -> TaskImportPlan:
@@ -224,8 +417,9 @@ def plan_task_import(
     titles = {str(values.get(names.title) or "").casefold() for _row, values in table}
     look = _Lookups(actor, programme, unit, titles, lock=lock)
     seen: dict[tuple, int] = {}
+    today = timezone.localdate()
     for row, values in table:
-        planned = _plan_row(actor, programme, unit, look, names, row, values, plan.errors)
+        planned = _plan_row(actor, programme, unit, look, names, row, values, plan.errors, today)
         if planned is None:
             continue
         key = (planned.task.unit_id, planned.task.title.casefold())
@@ -241,7 +435,7 @@ def plan_task_import(
     return plan
 
 
-def _plan_row(actor, programme, root, look, names, row, values, errors) -> PlannedTask | None:
+def _plan_row(actor, programme, root, look, names, row, values, errors, today) -> PlannedTask | None:
     before = len(errors)
     title = str(values.get(names.title) or "")
     if not title:
@@ -319,9 +513,15 @@ def _plan_row(actor, programme, root, look, names, row, values, errors) -> Plann
             column = str(FIELD_COLUMNS.get(name, ""))
             errors.extend(CellError(row, column, message) for message in messages)
         return None
+    errors_before = len(errors)
+    report = _plan_report(look, names, row, values, task, today, errors)
+    if len(errors) > errors_before:
+        return None
     after = _state(task, [a.pk for a in coordinating])
     changed = [str(_label(name)) for name in before if before[name] != after[name]] if existing else []
-    return PlannedTask(row=row, task=task, coordinating=coordinating, is_new=existing is None, changed_fields=changed)
+    return PlannedTask(
+        row=row, task=task, coordinating=coordinating, is_new=existing is None, changed_fields=changed, report=report
+    )
 
 
 def planned_actions(plan: TaskImportPlan) -> dict[str, list[int]]:

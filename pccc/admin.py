@@ -9,7 +9,7 @@ from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion, Cr
 class CriterionInline(NationalWritesAdminMixin, admin.TabularInline):
     model = Criterion
     extra = 0
-    fields = ["order", "code", "title", "level", "comparator", "target", "aggregation", "is_active"]
+    fields = ["order", "code", "title", "level", "period_kind", "comparator", "target", "aggregation", "is_active"]
     show_change_link = True
 
 
@@ -30,9 +30,27 @@ class CriterionPhaseInline(NationalWritesAdminMixin, admin.TabularInline):
 
 @admin.register(Criterion)
 class CriterionAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "title", "criteria_set", "level", "comparator", "target", "aggregation", "is_active"]
+    list_display = [
+        "code",
+        "title",
+        "criteria_set",
+        "level",
+        "period_kind",
+        "comparator",
+        "target",
+        "aggregation",
+        "is_active",
+    ]
     list_display_links = ["code", "title"]
-    list_filter = ["criteria_set", "level", "comparator", "aggregation", "requires_evidence", "counts_toward_pass"]
+    list_filter = [
+        "criteria_set",
+        "level",
+        "period_kind",
+        "comparator",
+        "aggregation",
+        "requires_evidence",
+        "counts_toward_pass",
+    ]
     search_fields = ["code", "title", "short_title", "description"]
     list_select_related = ["criteria_set"]
     inlines = [CriterionPhaseInline]
@@ -43,6 +61,7 @@ class CriterionAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "level",
+                    "period_kind",
                     "measure",
                     "numerator_label",
                     "denominator_label",

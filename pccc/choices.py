@@ -41,7 +41,13 @@ class PeriodKind(models.TextChoices):
 
     MONTH = "month", _("Tháng")
     QUARTER = "quarter", _("Quý")
+    HALF_YEAR = "half", _("6 tháng")
     YEAR = "year", _("Năm")
+
+    @classmethod
+    def months_in(cls, kind: str) -> int:
+        """How many months a period of ``kind`` spans; periods nest (month ⊂ quarter ⊂ half ⊂ year)."""
+        return {cls.MONTH: 1, cls.QUARTER: 3, cls.HALF_YEAR: 6, cls.YEAR: 12}[kind]
 
 
 # Badge colours beside pass/fail states (Bootstrap classes).

@@ -1,4 +1,5 @@
-"""Demo data: the "Tỉnh an toàn PCCC" model and 12 months of values for Hà Nội and Hải Phòng.
+"""Demo data: the "Tỉnh an toàn PCCC" model and 12 months of values for Hà Nội and Hải Phòng
+(the fire ratio TC3 is yearly: one value per commune and year, the fires of the year's months).
 
 Deterministic (seeded random) and idempotent: criteria are upserted by code, values are
 only added for a province that has none yet. Values are bulk-inserted (~23,000 rows).
@@ -14,9 +15,9 @@ from django.utils import timezone
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
-from .choices import Aggregation, Comparator
+from .choices import Aggregation, Comparator, PeriodKind
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion, CriterionPhase, FacilityCategory
-from .periods import Period
+from .periods import Period, key_of_kind
 
 SET_CODE = "tinh-an-toan-pccc"
 PROVINCES = {"01": "canbo.hanoi", "31": "canbo.haiphong"}
@@ -32,7 +33,7 @@ CRITERIA = [
      Comparator.AT_LEAST_PERCENT, "100", Aggregation.RATIO, {}),
     ("TC3", "Số vụ cháy trong năm không vượt quá 0,01% tổng số cơ sở và hộ gia đình",
      "Vụ cháy ≤ 0,01% (cơ sở + hộ)", "vụ", "Số vụ cháy", "Tổng cơ sở + hộ",
-     Comparator.AT_MOST_PERCENT, "0.01", Aggregation.RATIO, {}),
+     Comparator.AT_MOST_PERCENT, "0.01", Aggregation.RATIO, {"period_kind": PeriodKind.YEAR}),
     ("TC4", "Không để xảy ra cháy đặc biệt nghiêm trọng",
      "Cháy đặc biệt nghiêm trọng", "vụ", "Số vụ", "",
      Comparator.EQUALS_ZERO, None, Aggregation.SUM, {}),
@@ -143,7 +144,8 @@ def _month_values(profile: dict, month: int, rng: random.Random, criteria: dict)
     plans = round(
         establishments * (profile["plans_start"] + (profile["plans_end"] - profile["plans_start"]) * progress)
     )
-    fires = rng.choices([0, 1, 2], weights=[85, 12, 3])[0]
+    # Fires of the month; the demo enters them as a yearly total when TC3 is yearly (``seed_values``).
+    fires = rng.choices([0, 1, 2], weights=[94, 5, 1])[0]
     serious = 1 if rng.random() < 0.004 else 0
     ready = month >= profile["villages_ready_month"]
     groups = round(profile["villages"] * (0.7 + 0.3 * progress)) + (2 if ready else 0)
@@ -167,6 +169,9 @@ def seed_values(criteria_set: CriteriaSet, province: AdministrativeUnit, author,
     rng = random.Random(f"pccc-demo-{province.path}")
     profiles = {unit.pk: _commune_profile(rng) for unit in communes}
     rows = []
+    # A criterion entered by year (TC3, fires in the year): the monthly figures add up into one
+    # value per commune and year, entered with the year's last month of the demo.
+    yearly: dict[tuple, list] = {}
     for index, period in enumerate(months):
         # The profile moves from its start to its end over the months given, however many.
         step = index * (MONTHS - 1) // max(len(months) - 1, 1)
@@ -182,6 +187,11 @@ def seed_values(criteria_set: CriteriaSet, province: AdministrativeUnit, author,
             for criterion, value, denominator, answer, evidence in _month_values(
                 profiles[unit.pk], step, rng, criteria
             ):
+                if criterion.period_kind != PeriodKind.MONTH:
+                    key = (criterion, unit, Period.containing(period.start, criterion.period_kind).key)
+                    total = yearly.setdefault(key, [submission, 0, denominator])
+                    total[0], total[1] = submission, total[1] + value
+                    continue
                 rows.append(
                     Assessment(
                         submission=submission,
@@ -194,6 +204,17 @@ def seed_values(criteria_set: CriteriaSet, province: AdministrativeUnit, author,
                         evidence=evidence,
                     )
                 )
+    rows += [
+        Assessment(
+            submission=submission,
+            criterion=criterion,
+            unit=unit,
+            period=key,
+            value=value,
+            denominator=denominator,
+        )
+        for (criterion, unit, key), (submission, value, denominator) in yearly.items()
+    ]
     Assessment.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -212,9 +233,48 @@ def seed_demo(*, stdout) -> None:
         if Assessment.objects.filter(
             criterion__criteria_set=criteria_set, unit__path__startswith=province.path
         ).exists():
+            _yearly_from_monthly(criteria_set, province, users.get(username), stdout=stdout)
             continue
         written = seed_values(criteria_set, province, users.get(username), months)
         stdout.write(f"PCCC: {province.name}: {written} số liệu mẫu ({months[0].label} – {months[-1].label}).")
+
+
+def _yearly_from_monthly(criteria_set: CriteriaSet, province: AdministrativeUnit, author, *, stdout) -> None:
+    """A demo seeded before TC3 became yearly holds its fires month by month: add the yearly values
+    (fires of the months summed, the largest denominator) once, so that its communes are judged on
+    TC3 again. Idempotent: nothing when the criterion already has values of its own kind there."""
+    for criterion in criteria_set.criteria.exclude(period_kind=PeriodKind.MONTH):
+        values = Assessment.objects.current().filter(criterion=criterion, unit__path__startswith=province.path)
+        if values.filter(key_of_kind(criterion.period_kind)).exists():
+            continue
+        totals = {}
+        for unit_id, key, value, denominator in values.filter(key_of_kind(PeriodKind.MONTH)).values_list(
+            "unit_id", "period", "value", "denominator"
+        ):
+            period = Period.containing(Period.parse(key).start, criterion.period_kind).key
+            total = totals.setdefault((unit_id, period), [0, 0])
+            total[0] += value or 0
+            total[1] = max(total[1], denominator or 0)
+        submissions = {}
+        for _unit_id, period in totals:
+            if period not in submissions:
+                submissions[period] = AssessmentSubmission.objects.create(
+                    criteria_set=criteria_set, unit=province, period=period, entered_by=author, cells_changed=0
+                )
+        Assessment.objects.bulk_create(
+            Assessment(
+                submission=submissions[period],
+                criterion=criterion,
+                unit_id=unit_id,
+                period=period,
+                value=min(value, denominator),
+                denominator=denominator,
+            )
+            for (unit_id, period), (value, denominator) in totals.items()
+        )
+        if totals:
+            kind = criterion.get_period_kind_display().lower()
+            stdout.write(f"PCCC: {province.name}: {criterion.code} theo kỳ {kind}: {len(totals)} số liệu từ tháng.")
 
 
 # Before the reform: the old province Nam Định (now part of Ninh Bình), its communes in 2024.

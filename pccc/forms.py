@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .evaluation import meets
-from .periods import Period, recent_periods
+from .periods import Period, periods_offered, recent_periods
 from .services import CellInput, GridValidationError
 
 # One input per part of a cell: v = value/numerator, d = denominator, a = yes/no, e = evidence.
@@ -25,14 +25,26 @@ def field_name(criterion_id: int, unit_id: int, part: str) -> str:
 
 
 class PeriodForm(forms.Form):
-    """Pick the reporting period shown in the grid or on the results page."""
+    """Pick the reporting period shown in the grid or on the results page.
+
+    Offers every period of the kinds the set's criteria use (months, quarters, half-years,
+    years), grouped by year back to the set's start, and always the period shown: a period
+    reached by URL is never displayed as another one.
+    """
 
     ky = forms.ChoiceField(label=_("Kỳ báo cáo"))
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, kinds=None, first_year=None, selected: Period | None = None, **kwargs):
+        if selected is not None:
+            kwargs.setdefault("initial", {"ky": selected.key})
         super().__init__(*args, **kwargs)
-        periods = recent_periods(today or timezone.localdate())
-        self.fields["ky"].choices = [(p.key, p.label) for p in periods]
+        today = today or timezone.localdate()
+        if kinds is None:
+            periods = recent_periods(today)
+            self.fields["ky"].choices = [(p.key, p.label) for p in periods]
+        else:
+            groups = periods_offered(today, kinds=kinds, first_year=first_year, selected=selected)
+            self.fields["ky"].choices = [(year, [(p.key, p.label) for p in periods]) for year, periods in groups]
         self.fields["ky"].widget.attrs.update({"class": "form-select form-select-sm", "onchange": "this.form.submit()"})
 
 

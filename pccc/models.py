@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from provinces.choices import UnitLevel
 
-from .choices import Aggregation, Comparator
+from .choices import Aggregation, Comparator, PeriodKind
 from .periods import PERIOD_KEY_REGEX, Period
 
 
@@ -89,6 +89,13 @@ class Criterion(models.Model):
         help_text=_("Tỷ lệ % tối thiểu/tối đa, hoặc số lượng tối thiểu N."),
     )
     aggregation = models.CharField(_("cách tổng hợp lên cấp trên"), max_length=15, choices=Aggregation.choices)
+    period_kind = models.CharField(
+        _("kỳ báo cáo"),
+        max_length=10,
+        choices=PeriodKind.choices,
+        default=PeriodKind.MONTH,
+        help_text=_("Số liệu của tiêu chí được nhập theo tháng, quý, 6 tháng hay năm (ví dụ số vụ cháy: theo năm)."),
+    )
     requires_evidence = models.BooleanField(_("“Có” phải kèm minh chứng"), default=False)
     counts_toward_pass = models.BooleanField(
         _("tính vào đánh giá đạt"),
@@ -113,6 +120,9 @@ class Criterion(models.Model):
                 name="pccc_target_when_needed",
             ),
             models.CheckConstraint(condition=models.Q(target__gte=0), name="pccc_target_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(period_kind__in=PeriodKind.values), name="pccc_criterion_period_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +151,10 @@ class Criterion(models.Model):
     @property
     def column_title(self) -> str:
         return self.short_title or self.title
+
+    def takes_period(self, period: Period) -> bool:
+        """Whether values of this criterion are entered for ``period`` (its own kind only)."""
+        return period.kind == self.period_kind
 
 
 class CriterionPhase(models.Model):
@@ -256,3 +270,8 @@ class Assessment(models.Model):
     @property
     def has_data(self) -> bool:
         return self.value is not None or self.answer is not None
+
+    @property
+    def period_label(self) -> str:
+        """ "Năm 2025", "Tháng 11/2026": shown beside a value read from its criterion's own period."""
+        return Period.parse(self.period).label

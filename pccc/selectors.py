@@ -12,12 +12,10 @@ from django.utils import timezone
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
-from .choices import Aggregation
+from .choices import Aggregation, PeriodKind
 from .evaluation import meets, percent, unit_passes, verdict
 from .models import Assessment, CriteriaSet, Criterion, CriterionPhase
-from .periods import Period
-
-MONTH_REGEX = r"^[0-9]{4}-[0-9]{2}$"
+from .periods import KINDS_FINEST_FIRST, Period, key_of_kind
 
 
 def criteria_sets_active() -> QuerySet[CriteriaSet]:
@@ -42,8 +40,22 @@ def criteria_of(criteria_set: CriteriaSet) -> list[Criterion]:
     return list(criteria_set.criteria.filter(is_active=True).order_by("order", "code"))
 
 
-def grid_levels(criteria: list[Criterion]) -> list[int]:
-    return sorted({c.level for c in criteria})
+def grid_levels(criteria: list[Criterion], period: Period | None = None) -> list[int]:
+    """Levels assessed by ``criteria`` (those entered for ``period``'s kind, when given)."""
+    return sorted({c.level for c in criteria if period is None or c.takes_period(period)})
+
+
+def default_entry_period(criteria: list[Criterion], today: date) -> Period:
+    """The period the entry grid opens on: this month, or, when the set has no monthly criterion,
+    the current period of its finest kind (this quarter, this year...)."""
+    kinds = period_kinds(criteria)
+    kind = next((k for k in KINDS_FINEST_FIRST if k in kinds), PeriodKind.MONTH)
+    return Period.containing(today, kind)
+
+
+def period_kinds(criteria: list[Criterion]) -> set[str]:
+    """The kinds of period the criteria are entered by: what the period picker offers."""
+    return {c.period_kind for c in criteria}
 
 
 @dataclass
@@ -62,8 +74,12 @@ def _tree_of(unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
 
 
 def assessment_grid(*, criteria: list[Criterion], root: AdministrativeUnit, period: Period, level: int) -> GridData:
-    """The entry grid under ``root`` (already scope-checked) at one level: two queries."""
-    criteria = [c for c in criteria if c.level == level]
+    """The entry grid under ``root`` (already scope-checked) at one level: two queries.
+
+    Only the criteria entered for ``period``'s kind are columns: a yearly criterion is in the
+    grid of "Năm 2026", not in that of "Tháng 11/2026".
+    """
+    criteria = [c for c in criteria if c.level == level and c.takes_period(period)]
     units = list(_tree_of(root).descendants_of(root, include_self=True).filter(level=level).order_by("name"))
     rows = Assessment.objects.current().filter(
         period=period.key, criterion__in=criteria, unit__path__startswith=root.path, unit__level=level
@@ -162,7 +178,8 @@ class UnitResults:
     own: list[tuple[Criterion, Assessment | None, bool | None]]
     own_passes: bool | None
     levels: list[LevelSummary]
-    months: tuple[str, str] | None = None  # (earliest, latest) month keys the figures come from
+    months: tuple[str, str] | None = None  # (earliest, latest) keys of the finest kind the figures come from
+    criteria: list[Criterion] = field(default_factory=list)  # the set's active criteria, for the period picker
 
     @property
     def months_differ(self) -> bool:
@@ -173,8 +190,25 @@ class UnitResults:
         """ "10/2026", or "09/2026–10/2026" when the units' latest months differ."""
         if self.months is None:
             return ""
-        labels = [f"{key[5:7]}/{key[:4]}" for key in self.months]
+        labels = [short_period_label(key) for key in self.months]
         return labels[1] if labels[0] == labels[1] else "–".join(labels)
+
+
+def short_period_label(key: str) -> str:
+    """ "10/2026" for a month (as the dashboards write it); the full label ("Năm 2026") otherwise."""
+    period = Period.parse(key)
+    return f"{key[5:7]}/{key[:4]}" if period.kind == PeriodKind.MONTH else period.label
+
+
+def finest_period_span(keys) -> tuple[str, str] | None:
+    """(earliest, latest) of the keys of the finest kind among ``keys``: the months when any criterion
+    is monthly, else the quarters, and so on. None when there are none."""
+    periods = [Period.parse(key) for key in keys]
+    for kind in KINDS_FINEST_FIRST:
+        of_kind = sorted(p for p in periods if p.kind == kind)
+        if of_kind:
+            return of_kind[0].key, of_kind[-1].key
+    return None
 
 
 def unit_results(
@@ -182,9 +216,12 @@ def unit_results(
 ) -> UnitResults:
     """Pass/fail of ``unit`` (already scope-checked) and its subtree, in three queries.
 
-    ``period`` None: each unit with its own latest month up to ``today`` (``latest_per_unit``),
-    as the nightly figures on the dashboards count it, so that a commune a month late is
-    counted with its last report rather than as not reported.
+    ``period`` None: each unit with its own latest period (of each criterion's kind) up to
+    ``today`` (``latest_per_unit``), as the nightly figures on the dashboards count it, so that
+    a commune a month late is counted with its last report rather than as not reported.
+    ``period`` given: each criterion read by its own kind (``latest_per_unit(within=period)``):
+    a monthly criterion on "Tháng 11/2026" reads November; a yearly one reads the latest year
+    with data that has begun by then ("Năm 2026" once entered, else "Năm 2025").
 
     A unit "đạt" by ``pccc.evaluation.unit_passes``: it meets every criterion that counts
     toward the model at its own level; one with a missing value does not pass. Only the
@@ -211,9 +248,9 @@ def unit_results(
     if period is None:
         values = latest_per_unit(values, up_to=today or timezone.localdate())
     else:
-        values = values.filter(period=period.key)
+        values = latest_per_unit(values, up_to=period.end, within=period)
     rows = [row for row in values.select_related("unit") if row.unit_id in current_ids]
-    months = (min(r.period for r in rows), max(r.period for r in rows)) if period is None and rows else None
+    months = finest_period_span(r.period for r in rows) if period is None else None
     results = defaultdict(dict)  # unit_id -> criterion_id -> bool | None (meets)
     for row in rows:
         results[row.unit_id][row.criterion_id] = meets(
@@ -228,7 +265,9 @@ def unit_results(
         levels.insert(
             0, _district_summary(units_below[UnitLevel.DISTRICT], units_below[UnitLevel.COMMUNE], criteria, results)
         )
-    return UnitResults(unit=unit, period=period, own=own, own_passes=own_passes, levels=levels, months=months)
+    return UnitResults(
+        unit=unit, period=period, own=own, own_passes=own_passes, levels=levels, months=months, criteria=criteria
+    )
 
 
 def _mark(criterion: Criterion, unit_results_: dict) -> bool | None:
@@ -361,14 +400,31 @@ def roots_and_district(commune: AdministrativeUnit, district_paths: dict[int, st
 HAS_DATA = Q(value__isnull=False) | Q(answer__isnull=False)  # a cleared value is no data
 
 
-def latest_per_unit(assessments: QuerySet[Assessment], *, up_to: date) -> QuerySet[Assessment]:
-    """``assessments`` (current values) narrowed to each unit's latest month with data up to ``up_to``,
-    per criteria set: in the same statement, by a window. The one definition of "each unit's
-    latest period", used by the PCCC pages and the nightly recompute alike.
+def latest_per_unit(
+    assessments: QuerySet[Assessment], *, up_to: date, within: Period | None = None
+) -> QuerySet[Assessment]:
+    """``assessments`` (current values) narrowed to each unit's latest period with data up to ``up_to``,
+    per criteria set and kind of period: in the same statement, by a window. The one definition
+    of "each unit's latest period", used by the PCCC pages and the nightly recompute alike.
+
+    Each criterion is read by its own kind only (a value stored under another kind is never
+    read): the monthly ones from the unit's latest month that has begun by ``up_to``, the yearly
+    ones from its latest year, and so on. Keys are compared within one kind only, where they
+    sort as the periods do. ``within`` (a chosen period) also keeps the criteria of the same or a
+    finer kind inside it: on "Năm 2025" a monthly criterion reads the unit's latest month of 2025.
     """
-    latest = Window(Max("period"), partition_by=[F("criterion__criteria_set_id"), F("unit_id")])
+    by_kind = Q()
+    for kind in KINDS_FINEST_FIRST:
+        of_kind = Q(criterion__period_kind=kind, period__lte=Period.containing(up_to, kind).key) & key_of_kind(kind)
+        if within is not None and within.is_finer_than_or_as(kind):
+            of_kind &= Q(period__gte=Period.containing(within.start, kind).key)
+        by_kind |= of_kind
+    latest = Window(
+        Max("period"), partition_by=[F("criterion__criteria_set_id"), F("unit_id"), F("criterion__period_kind")]
+    )
     return (
-        assessments.filter(HAS_DATA, period__regex=MONTH_REGEX, period__lte=f"{up_to:%Y-%m}")
+        assessments.filter(HAS_DATA)
+        .filter(by_kind)
         .annotate(latest_period=latest)
         .filter(period=F("latest_period"))
         .order_by()  # the model's default order would join the sets and units only to sort

@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -132,18 +132,13 @@ def _check_in_force(root: AdministrativeUnit, period: Period) -> None:
     """Values of a unit that ended on 30/06/2025 are for periods that end by then; a later period
     belongs to the successor, which the message names. The cells are all in ``root``'s subtree,
     which ended with it."""
-    next_start = date(period.year + 1, 1, 1) if period.kind == PeriodKind.YEAR else None
-    if next_start is None:
-        months = 3 if period.kind == PeriodKind.QUARTER else 1
-        first = period.start.month + months
-        next_start = date(period.year + (first - 1) // 12, (first - 1) % 12 + 1, 1)
     try:
-        unit_check_in_force(unit=root, on=next_start - timedelta(days=1))
+        unit_check_in_force(unit=root, on=period.end)
     except ValidationError as exc:
         raise GridValidationError(errors=exc.messages) from None
 
 
-def _validate_cells(cells, criteria, units) -> dict:
+def _validate_cells(cells, criteria, units, period: Period) -> dict:
     """Clean every cell; collect every error before deciding anything."""
     cleaned, errors = {}, defaultdict(list)
     for cell in cells:
@@ -161,6 +156,17 @@ def _validate_cells(cells, criteria, units) -> dict:
             errors[key].append(
                 _("Tiêu chí %(code)s chỉ đánh giá ở %(level)s, không đánh giá ở đơn vị này.")
                 % {"code": criterion.code, "level": str(UnitLevel(criterion.level).label).lower()}
+            )
+        elif not criterion.takes_period(period):
+            # A yearly figure (fires in the year) typed into a monthly grid, or the reverse:
+            # stored under the wrong kind it would never be read.
+            errors[key].append(
+                _("Tiêu chí %(code)s nhập số liệu theo kỳ %(kind)s, không nhập cho %(period)s.")
+                % {
+                    "code": criterion.code,
+                    "kind": str(PeriodKind(criterion.period_kind).label).lower(),
+                    "period": period.label,
+                }
             )
         else:
             try:
@@ -219,7 +225,7 @@ def assessment_grid_save(
     units = {u.pk: u for u in tree.descendants_of(root, include_self=True).only("pk", "level", "path")}
     cells = list(cells)
     _check_cell_count(cells, criteria, units)
-    cleaned = _validate_cells(cells, criteria, units)
+    cleaned = _validate_cells(cells, criteria, units, period)
 
     existing = {
         (row[1], row[2]): row

@@ -49,7 +49,9 @@ def unit_results(request, set_code: str, unit_code: str):
             "criteria_set": criteria_set,
             "unit": unit,
             "period": period,
-            "period_form": PeriodForm(initial={"ky": period.key}),
+            "period_form": PeriodForm(
+                selected=period, kinds=selectors.period_kinds(results.criteria), first_year=_first_year(criteria_set)
+            ),
             "results": results,
             "history": selectors.assessment_history(criteria_set=criteria_set, unit=unit, period=period),
             "breadcrumbs": unit_breadcrumbs(request.user, unit),
@@ -65,9 +67,9 @@ def assessment_grid(request, set_code: str, unit_code: str):
     criteria_set = selectors.criteria_set_or_404(set_code)
     root = unit_visible_to_or_404(request.user, unit_code)
     data = request.POST if request.method == "POST" else request.GET
-    period = period_from_request(data, Period.month_of(timezone.localdate()))
     criteria = selectors.criteria_of(criteria_set)
-    levels = [lvl for lvl in selectors.grid_levels(criteria) if lvl >= root.level]
+    period = period_from_request(data, selectors.default_entry_period(criteria, timezone.localdate()))
+    levels = [lvl for lvl in selectors.grid_levels(criteria, period) if lvl >= root.level]
     level = level_from_request(data, levels)
     typed, cell_errors, errors, status = [], {}, [], 200
     if request.method == "POST":
@@ -97,7 +99,9 @@ def assessment_grid(request, set_code: str, unit_code: str):
             "level": level,
             "levels": levels,
             "level_choices": [(lvl, UnitLevel(lvl).label) for lvl in levels],
-            "period_form": PeriodForm(initial={"ky": period.key}),
+            "period_form": PeriodForm(
+                selected=period, kinds=selectors.period_kinds(criteria), first_year=_first_year(criteria_set)
+            ),
             "grid": grid,
             "rows": grid_rows(grid, typed=typed if status != 200 else None, cell_errors=cell_errors),
             "errors": errors,
@@ -107,6 +111,11 @@ def assessment_grid(request, set_code: str, unit_code: str):
         },
         status=status,
     )
+
+
+def _first_year(criteria_set) -> int | None:
+    """The first year the picker offers: the set's start, when it says."""
+    return criteria_set.starts_on.year if criteria_set.starts_on else None
 
 
 def _off_screen_errors(cell_errors: dict, *, grid, criteria, root) -> list[tuple[str, str, str]]:

@@ -23,6 +23,7 @@ HEADER = [
     "Người chịu trách nhiệm (tên đăng nhập)", "Ngày bắt đầu", "Thời hạn hoàn thành", "Trọng số",
     "Nội dung, cách thức thực hiện", "Sản phẩm đầu ra",
 ]  # fmt: skip
+STATE_HEADER = ["Trạng thái", "Tỷ lệ hoàn thành (%)", "Lý do vướng mắc / chưa triển khai", "Ngày số liệu"]
 GROUP = "Phục vụ phát triển công dân số"
 START, END = datetime.datetime(2026, 2, 1), datetime.datetime(2026, 9, 30)
 
@@ -41,7 +42,7 @@ def upload(client, programme, unit, data, name="nhiem-vu.xlsx"):
 def test_template_lists_the_columns_and_the_choices(client, users, agencies):
     client.force_login(users.coordinator_hanoi)
     workbook = open_xlsx(client.get(reverse("exports:task_template")))
-    assert [c.value for c in workbook["Nhiệm vụ"][1]] == HEADER
+    assert [c.value for c in workbook["Nhiệm vụ"][1]] == HEADER + STATE_HEADER
     lists = workbook["Danh mục"]
     assert GROUP in [c.value for c in lists["A"]]
     assert "Sở Tư pháp" in [c.value for c in lists["B"]]

@@ -27,7 +27,11 @@ def test_seed_demo_adds_the_model_and_a_year_of_values_once(users, tree):
     assert Criterion.objects.filter(criteria_set=criteria_set, counts_toward_pass=True).count() == 5
     assert criteria_set.criteria.get(code="TC2").phases.count() == 2
     communes = 4  # three in Hà Nội, one in Hải Phòng
-    assert Assessment.objects.count() == communes * 8 * 12 == len(first)
+    # Seven monthly criteria × 12 months, and the yearly fire ratio (TC3) for the years the twelve
+    # months touch.
+    years = {str(month.year) for month in demo.demo_months(date.today())}
+    assert Assessment.objects.count() == communes * (7 * 12 + len(years)) == len(first)
+    assert set(Assessment.objects.filter(criterion__code="TC3").values_list("period", flat=True)) == years
     assert AssessmentSubmission.objects.count() == 2 * 12
     assert values() == first
     assert AssessmentSubmission.objects.filter(unit=tree.hanoi).first().entered_by == users.officer_hanoi
@@ -81,3 +85,23 @@ def test_role_groups_get_the_pccc_permissions(group, granted, refused):
     )
     assert granted <= codenames
     assert not refused & codenames
+
+
+def test_a_demo_seeded_with_monthly_fires_gets_its_yearly_values_once(users, tree):
+    """A database seeded before TC3 became yearly: seed_demo adds the yearly values from the months."""
+    from pccc.choices import PeriodKind
+
+    demo.seed_demo(stdout=io.StringIO())
+    fires = Criterion.objects.get(code="TC3")
+    Assessment.objects.filter(criterion=fires).delete()  # as an old demo: TC3 entered by month
+    fires.period_kind = PeriodKind.MONTH
+    fires.save()
+    submission = AssessmentSubmission.objects.first()
+    Assessment.objects.bulk_create(
+        Assessment(submission=submission, criterion=fires, unit=tree.soctson, period=key, value=v, denominator=5000)
+        for key, v in (("2025-12", 1), ("2026-01", 2), ("2026-02", 0))
+    )
+    demo.seed_demo(stdout=io.StringIO())  # TC3 yearly again
+    demo.seed_demo(stdout=io.StringIO())
+    yearly = Assessment.objects.filter(criterion=fires, unit=tree.soctson, period__in=["2025", "2026"])
+    assert sorted(yearly.values_list("period", "value", "denominator")) == [("2025", 1, 5000), ("2026", 2, 5000)]

@@ -38,7 +38,10 @@ def test_each_comparator_judges_a_value(comparator, target, value, denominator, 
 @pytest.mark.parametrize(
     ("key", "label", "start"),
     [
-        ("2026-03", "Tháng 03/2026", date(2026, 3, 1)),
+        ("2026-03", "Tháng 3/2026", date(2026, 3, 1)),
+        ("2026-11", "Tháng 11/2026", date(2026, 11, 1)),
+        ("2026-H1", "6 tháng đầu năm 2026", date(2026, 1, 1)),
+        ("2026-H2", "6 tháng cuối năm 2026", date(2026, 7, 1)),
         ("2026-Q4", "Quý IV/2026", date(2026, 10, 1)),
         ("2025", "Năm 2025", date(2025, 1, 1)),
     ],

@@ -7,6 +7,7 @@ import pytest
 
 from dashboards.models import PcccSnapshot
 from dashboards.services import snapshot_rebuild
+from pccc.choices import PeriodKind
 from pccc.models import Assessment
 from pccc.periods import Period
 from pccc.selectors import unit_results
@@ -103,7 +104,9 @@ def test_values_of_a_legacy_unit_for_a_period_after_30_06_2025_are_refused_namin
 
 
 def test_values_for_june_2025_and_the_second_quarter_are_still_accepted(pccc, nam_dinh, officer_ninh_binh):
-    for period in ("2025-06", "2025-Q2"):
+    for period, kind in (("2025-06", PeriodKind.MONTH), ("2025-Q2", PeriodKind.QUARTER)):
+        # Values are entered for the period kind their criteria declare (issue 15, item 5).
+        pccc.set.criteria.update(period_kind=kind)
         assessment_grid_save(
             user=officer_ninh_binh, criteria_set=pccc.set, root=nam_dinh[1], period=period,
             cells=commune_cells(pccc, "14000"), today=AS_OF,

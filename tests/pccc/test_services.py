@@ -120,7 +120,9 @@ def test_a_future_period_is_rejected(users, tree, pccc):
 
 
 def test_the_current_month_quarter_and_year_are_accepted(users, tree, pccc):
-    for period in ("2026-11", "2026-Q4", "2026"):
+    for period, kind in (("2026-11", "month"), ("2026-Q4", "quarter"), ("2026", "year")):
+        pccc.groups.period_kind = kind  # each criterion is entered for its own kind of period (issue 15)
+        pccc.groups.save()
         save(users.officer_hanoi, pccc, tree.hanoi, [CellInput(pccc.groups.pk, tree.soctson.pk, value=2)], period)
     assert Assessment.objects.current().count() == 3
 
