@@ -68,6 +68,7 @@ def test_rows_with_state_are_written_as_progress_reports_with_history(client, us
     assert ProgressUpdate.objects.count() == 4
     report = ProgressUpdate.objects.get(task__title="Xong")
     assert report.author == users.coordinator_hanoi and "15/09/2026" in report.note
+    assert set(ProgressUpdate.objects.values_list("data_date", flat=True)) == {on}  # the day the row describes
     done = Task.objects.get(title="Xong")
     assert done.history.count() == 2  # created by the import, then its state by the report
     assert done.history.first().history_user == users.coordinator_hanoi
