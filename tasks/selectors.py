@@ -339,3 +339,47 @@ def evidence_visible_to_or_404(user, pk) -> EvidenceFile:
     if evidence is None:
         raise Http404(_("Không tìm thấy tệp minh chứng này hoặc bạn không có quyền tải về."))
     return evidence
+
+
+def days_since(moment, today: datetime.date) -> int:
+    """Whole days between ``moment`` (a datetime) and ``today``, in Vietnam's time zone."""
+    return (today - timezone.localtime(moment).date()).days if moment else 0
+
+
+def verification_queue_with_reports(user) -> list[Task]:
+    """The verification queue with what the coordinator must read before confirming (three queries).
+
+    Each task carries ``pending_report`` (the completion report waiting: reporter, note, evidence)
+    and ``waiting_days`` (days since it was sent), so the queue can be worked without leaving it.
+    """
+    today = timezone.localdate()
+    tasks = list(verification_queue(user))
+    reports = (
+        ProgressUpdate.objects.filter(
+            task__in=[task.pk for task in tasks],
+            kind=UpdateKind.REPORT,
+            created_at=F("task__last_update_at"),
+        )
+        .select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.order_by("id")))
+        .order_by("task_id", "-id")
+    )
+    latest = {}
+    for report in reports if tasks else ():
+        latest.setdefault(report.task_id, report)
+    for task in tasks:
+        task.pending_report = latest.get(task.pk)
+        task.waiting_days = days_since(task.last_update_at, today)
+    return tasks
+
+
+def overdue_by_unit(user) -> list[dict]:
+    """Overdue tasks counted per unit (commune, ward or department's unit), most first, in one query."""
+    return list(
+        tasks_visible_to(user)
+        .filter(overdue_q(timezone.localdate()))
+        .order_by()
+        .values("unit__code", "unit__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "unit__name")
+    )

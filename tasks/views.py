@@ -34,6 +34,9 @@ def my_tasks(request):
         request.GET or None, programmes=selectors.programmes_visible_to(user), default_scope=default_scope
     )
     filter_kwargs = filters.selector_kwargs(default_scope=default_scope)
+    showing_unit_instead = _nothing_assigned(request, user, filter_kwargs)
+    if showing_unit_instead:
+        filter_kwargs["scope"] = "unit"
     tasks = selectors.my_tasks(user, **filter_kwargs)
     counts = selectors.task_counts(tasks)
     paginator = Paginator(tasks, PAGE_SIZE)
@@ -50,8 +53,19 @@ def my_tasks(request):
             "counts": counts,
             "query": query.urlencode(),
             "narrowed_by": selectors.narrowing_filter_labels(user, **filter_kwargs),
+            "showing_unit_instead": showing_unit_instead,
             "returned": selectors.returned_reports_for(user, selectors.my_tasks(user, scope="mine")),
         },
+    )
+
+
+def _nothing_assigned(request, user, filter_kwargs) -> bool:
+    """True when an officer opens "Việc của tôi" without choosing a scope and nothing is assigned to them:
+    the page then shows their unit's tasks with a hint saying so, rather than an empty list."""
+    return (
+        "scope" not in request.GET
+        and filter_kwargs["scope"] == "mine"
+        and not selectors.my_tasks(user, scope="mine").exists()
     )
 
 
