@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from provinces.search import fold
+
 from .choices import DONE_STATUSES, STATUS_BADGES, AgencyKind, BlockReason, TaskGroup, TaskStatus, UpdateKind
 
 PERCENT_VALIDATORS = [
@@ -91,6 +93,29 @@ class Agency(models.Model):
         return self.name
 
 
+def task_search_text(title: str) -> str:
+    """What the task list's search matches: the title folded like unit names (no diacritics, lowercase)."""
+    return fold(title or "")
+
+
+class TaskQuerySet(models.QuerySet):
+    """Keeps ``search_text`` filled on the bulk paths too (imports, copies, demo communes), which skip save()."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for task in objs:
+            task.search_text = task_search_text(task.title)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "title" in fields:
+            for task in objs:
+                task.search_text = task_search_text(task.title)
+            fields = [*fields, "search_text"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class Task(models.Model):
     """A nhiệm vụ of a programme for one unit, with its "5 rõ" fields.
 
@@ -145,8 +170,11 @@ class Task(models.Model):
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now, editable=False)
+    # The title folded for the list's search ("cap phieu" finds "cấp phiếu"), written with the title.
+    search_text = models.CharField(_("từ khoá tìm kiếm"), max_length=500, blank=True, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("lịch sử nhiệm vụ"))
+    objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("lịch sử nhiệm vụ"), excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("nhiệm vụ")
@@ -187,6 +215,14 @@ class Task(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:task_detail", kwargs={"pk": self.pk})
+
+    def save(self, *args, **kwargs):
+        # Derived data, not a rule: the search key always follows the title.
+        self.search_text = task_search_text(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     @property
     def status_badge(self) -> str:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import selectors, services
 from .evidence import download_name, is_size_refusal, max_evidence_bytes
-from .forms import CopyTasksForm, ProgressReportForm, ReasonForm, TaskFilterForm, TaskForm
+from .forms import CopyTasksForm, ProgressReportForm, ReasonForm, TaskForm, TaskListForm
 
 PAGE_SIZE = 50
 
@@ -26,37 +26,61 @@ def _require_coordinator(user) -> None:
 @login_required
 @require_GET
 def my_tasks(request):
-    """ "Việc của tôi": tasks assigned to me, my agency or my unit, sorted by deadline."""
+    """ "Việc của tôi" and every task list: search, commune, status, sort, page size, grouping; all in the URL."""
     user = request.user
     # Leaders have no assignments of their own: they start from every task of their unit.
     default_scope = "mine" if selectors.can_report(user) else "unit"
-    filters = TaskFilterForm(
-        request.GET or None, programmes=selectors.programmes_visible_to(user), default_scope=default_scope
+    filters = TaskListForm(
+        request.GET or None,
+        programmes=selectors.programmes_visible_to(user),
+        units=selectors.units_for_tasks(user),
+        default_scope=default_scope,
     )
     filter_kwargs = filters.selector_kwargs(default_scope=default_scope)
     showing_unit_instead = _nothing_assigned(request, user, filter_kwargs)
     if showing_unit_instead:
         filter_kwargs["scope"] = "unit"
-    tasks = selectors.my_tasks(user, **filter_kwargs)
+    tasks = selectors.task_list(user, **filter_kwargs)
     counts = selectors.task_counts(tasks)
-    paginator = Paginator(tasks, PAGE_SIZE)
-    paginator.count = counts["total"]  # already counted: saves a query
+    if filters.grouped:
+        paginator = Paginator(selectors.task_groups(tasks), filters.page_size)
+    else:
+        paginator = Paginator(tasks, filters.page_size)
+        paginator.count = counts["total"]  # already counted: saves a query
     page = paginator.get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
+    # Status badges link to the same list narrowed to their status.
+    status_query = query.copy()
+    for key in ("status", "overdue"):
+        status_query.pop(key, None)
     return render(
         request,
         "tasks/my_tasks.html",
         {
             "filters": filters,
             "page": page,
+            "grouped": filters.grouped,
             "counts": counts,
             "query": query.urlencode(),
+            "status_query": status_query.urlencode(),
+            "query_items": [(key, value) for key in query for value in query.getlist(key)],
+            "heading": _list_heading(user, filter_kwargs),
             "narrowed_by": selectors.narrowing_filter_labels(user, **filter_kwargs),
             "showing_unit_instead": showing_unit_instead,
             "returned": selectors.returned_reports_for(user, selectors.my_tasks(user, scope="mine")),
         },
     )
+
+
+def _list_heading(user, filter_kwargs) -> str:
+    """The list's heading follows its scope: my work, a unit's tasks, or the whole country's."""
+    if filter_kwargs["scope"] == "mine" and not filter_kwargs.get("unit_code"):
+        return _("Việc của tôi")
+    unit = selectors.unit_visible_to(user, filter_kwargs["unit_code"]) if filter_kwargs.get("unit_code") else user.unit
+    if unit is None:
+        return _("Nhiệm vụ toàn quốc")
+    return _("Nhiệm vụ của %(unit)s") % {"unit": unit.name}
 
 
 def _nothing_assigned(request, user, filter_kwargs) -> bool:
