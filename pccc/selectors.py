@@ -394,8 +394,10 @@ def units_without_values(*, root: AdministrativeUnit | None, period) -> list[Adm
     A unit counts as having entered when any current assessment with data exists in its subtree for
     the period, so a province whose communes entered is not listed at national level. One query.
     """
-    entered = Assessment.objects.current().filter(
-        period=period.key, unit__path__startswith=OuterRef("path")
-    ).filter(Q(value__isnull=False) | Q(answer__isnull=False))
+    entered = (
+        Assessment.objects.current()
+        .filter(period=period.key, unit__path__startswith=OuterRef("path"))
+        .filter(Q(value__isnull=False) | Q(answer__isnull=False))
+    )
     units = AdministrativeUnit.objects.current().filter(parent=root)
     return list(units.filter(~Exists(entered)).order_by("name"))

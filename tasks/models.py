@@ -213,9 +213,6 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("tasks:task_detail", kwargs={"pk": self.pk})
-
     def save(self, *args, **kwargs):
         # Derived data, not a rule: the search key always follows the title.
         self.search_text = task_search_text(self.title)
@@ -223,6 +220,9 @@ class Task(models.Model):
         if update_fields is not None and "title" in update_fields and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:task_detail", kwargs={"pk": self.pk})
 
     @property
     def status_badge(self) -> str:

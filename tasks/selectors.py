@@ -347,17 +347,19 @@ def days_since(moment, today: datetime.date) -> int:
     return (today - timezone.localtime(moment).date()).days if moment else 0
 
 
-def verification_queue_with_reports(user) -> list[Task]:
-    """The verification queue with what the coordinator must read before confirming (three queries).
+def pending_completion_reports(task_ids) -> dict[int, ProgressUpdate]:
+    """``{task id: the completion report awaiting verification}`` with author and evidence (two queries).
 
-    Each task carries ``pending_report`` (the completion report waiting: reporter, note, evidence)
-    and ``waiting_days`` (days since it was sent), so the queue can be worked without leaving it.
+    The report awaiting verification is the task's latest entry, a report made when the task moved
+    to awaiting verification: the one the verify service checks for four eyes.
     """
-    today = timezone.localdate()
-    tasks = list(verification_queue(user))
+    task_ids = list(task_ids)
+    if not task_ids:
+        return {}
     reports = (
         ProgressUpdate.objects.filter(
-            task__in=[task.pk for task in tasks],
+            task__in=task_ids,
+            task__awaiting_verification=True,
             kind=UpdateKind.REPORT,
             created_at=F("task__last_update_at"),
         )
@@ -366,10 +368,22 @@ def verification_queue_with_reports(user) -> list[Task]:
         .order_by("task_id", "-id")
     )
     latest = {}
-    for report in reports if tasks else ():
+    for report in reports:
         latest.setdefault(report.task_id, report)
+    return latest
+
+
+def verification_queue_with_reports(user) -> list[Task]:
+    """The verification queue with what the coordinator must read before confirming (three queries).
+
+    Each task carries ``pending_report`` (the completion report waiting: reporter, note, evidence)
+    and ``waiting_days`` (days since it was sent), so the queue can be worked without leaving it.
+    """
+    today = timezone.localdate()
+    tasks = list(verification_queue(user))
+    reports = pending_completion_reports(task.pk for task in tasks)
     for task in tasks:
-        task.pending_report = latest.get(task.pk)
+        task.pending_report = reports.get(task.pk)
         task.waiting_days = days_since(task.last_update_at, today)
     return tasks
 
@@ -408,9 +422,7 @@ def task_list(user, *, search: str = "", title: str = "", sort: str = "han", **f
         tasks = tasks.filter(title=title)
     ordering = TASK_LIST_ORDERINGS.get(sort, TASK_LIST_ORDERINGS["han"])
     if "-is_overdue_now" in ordering:
-        tasks = tasks.alias(
-            is_overdue_now=Case(When(overdue_q(timezone.localdate()), then=Value(1)), default=Value(0))
-        )
+        tasks = tasks.alias(is_overdue_now=Case(When(overdue_q(timezone.localdate()), then=Value(1)), default=Value(0)))
     return tasks.order_by(*ordering)
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -243,11 +244,88 @@ def task_edit(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def verification_queue(request):
-    """Completion reports waiting for the coordinator's confirmation."""
+    """Completion reports waiting for the coordinator, each shown in full (reporter, note, evidence, days
+    waiting) and confirmed or returned from here; a POST comes back to the queue."""
     _require_coordinator(request.user)
-    return render(request, "tasks/verification_queue.html", {"tasks": selectors.verification_queue(request.user)})
+    if request.method == "POST":
+        _queue_decide(request)
+        return redirect("tasks:verification_queue")
+    return render(
+        request, "tasks/verification_queue.html", {"tasks": selectors.verification_queue_with_reports(request.user)}
+    )
+
+
+def _posted_task_ids(values) -> list[int]:
+    """Task ids of the queue's buttons and checkboxes; anything that is not a sane id is dropped."""
+    ids = []
+    for value in values:
+        value = (value or "").strip()
+        if value.isdecimal() and len(value) <= 18:
+            ids.append(int(value))
+    return ids
+
+
+def _queue_decide(request) -> None:
+    """Return one report with a reason, or confirm one or several (checked) reports in one transaction.
+
+    Each confirmation goes through ``progress_completion_verify`` (timeline, history, four eyes). The
+    form carries the id of the report that was on screen; a report replaced since then is not
+    confirmed unread.
+    """
+    user = request.user
+    if returned := _posted_task_ids([request.POST.get("return")]):
+        task = selectors.verification_queue(user).filter(pk=returned[0]).first()
+        if task is None:
+            messages.error(request, _("Báo cáo này không còn chờ xác nhận hoặc ngoài phạm vi của bạn."))
+            return
+        try:
+            services.progress_completion_return(
+                actor=user, task=task, reason=request.POST.get(f"reason-{task.pk}", "")[:2000]
+            )
+        except ValidationError as error:
+            messages.error(
+                request, _("“%(title)s”: %(error)s") % {"title": task.title, "error": " ".join(error.messages)}
+            )
+        else:
+            messages.success(request, _("Đã trả lại báo cáo của nhiệm vụ “%(title)s”.") % {"title": task.title})
+        return
+    if "confirm_selected" in request.POST:
+        ids = _posted_task_ids(request.POST.getlist("selected"))
+    else:
+        ids = _posted_task_ids([request.POST.get("confirm")])
+    if not ids:
+        messages.error(request, _("Hãy chọn ít nhất một báo cáo để xác nhận."))
+        return
+    tasks = list(selectors.verification_queue(user).filter(pk__in=ids))
+    if len(tasks) != len(set(ids)):
+        messages.error(
+            request, _("Có báo cáo không còn chờ xác nhận hoặc ngoài phạm vi của bạn; chưa xác nhận báo cáo nào.")
+        )
+        return
+    reports = selectors.pending_completion_reports(task.pk for task in tasks)
+    try:
+        with transaction.atomic():
+            for task in tasks:
+                report = reports.get(task.pk)
+                if report is None or str(report.pk) != request.POST.get(f"report-{task.pk}"):
+                    raise ValidationError(
+                        _("Báo cáo của nhiệm vụ “%(title)s” đã thay đổi sau khi bạn mở trang; hãy đọc lại.")
+                        % {"title": task.title}
+                    )
+                try:
+                    services.progress_completion_verify(
+                        actor=user, task=task, note=request.POST.get(f"note-{task.pk}", "")[:2000]
+                    )
+                except ValidationError as error:
+                    raise ValidationError(
+                        _("“%(title)s”: %(error)s") % {"title": task.title, "error": " ".join(error.messages)}
+                    ) from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + " " + _("Chưa xác nhận báo cáo nào."))
+        return
+    messages.success(request, _("Đã xác nhận %(count)s báo cáo hoàn thành.") % {"count": len(tasks)})
 
 
 @login_required

@@ -97,9 +97,15 @@ def test_an_officer_with_assigned_work_sees_only_it_and_no_hint(client, users, t
 
 def _completion_report(task, author, *, days_ago):
     moment = timezone.now() - datetime.timedelta(days=days_ago)
-    ProgressUpdate.objects.create(task=task, author=author, percent=100, status=TaskStatus.DONE, note="Đã xong", created_at=moment)
+    ProgressUpdate.objects.create(
+        task=task, author=author, percent=100, status=TaskStatus.DONE, note="Đã xong", created_at=moment
+    )
     Task.objects.filter(pk=task.pk).update(
-        awaiting_verification=True, current_status=TaskStatus.DONE, current_percent=100, last_update_at=moment, last_update_kind=UpdateKind.REPORT
+        awaiting_verification=True,
+        current_status=TaskStatus.DONE,
+        current_percent=100,
+        last_update_at=moment,
+        last_update_kind=UpdateKind.REPORT,
     )
 
 
@@ -114,7 +120,9 @@ def test_the_board_lists_awaiting_reports_with_their_age_and_overdue_by_unit(cli
     assert response.status_code == 200
     html = response.content.decode()
     assert "Chờ xác nhận đã lâu" in html and "Chờ 5 ngày" in html
-    assert response.context["overdue_by_unit"] == [{"unit__code": "00070", "unit__name": "Phường Hoàn Kiếm", "count": 2}]
+    assert response.context["overdue_by_unit"] == [
+        {"unit__code": "00070", "unit__name": "Phường Hoàn Kiếm", "count": 2}
+    ]
     assert response.context["counts"]["awaiting"] == 1
     assert response.context["counts"]["overdue"] == 2
 

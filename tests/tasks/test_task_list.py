@@ -27,7 +27,9 @@ def test_search_ignores_diacritics_and_case(client, users, make_task):
     make_task(title="Thí điểm cấp phiếu lý lịch tư pháp trên VNeID")
     make_task(title="Cung cấp 25 dịch vụ công thiết yếu")
     client.force_login(users.coordinator_hanoi)
-    assert titles(listed(client, scope="unit", q="cap phieu LY LICH")) == ["Thí điểm cấp phiếu lý lịch tư pháp trên VNeID"]
+    assert titles(listed(client, scope="unit", q="cap phieu LY LICH")) == [
+        "Thí điểm cấp phiếu lý lịch tư pháp trên VNeID"
+    ]
     assert titles(listed(client, scope="unit", q="dịch vụ công")) == ["Cung cấp 25 dịch vụ công thiết yếu"]
 
 
@@ -55,7 +57,7 @@ def test_commune_filter_keeps_that_communes_tasks(client, users, make_task, tree
     response = listed(client, scope="unit", commune="00070")
     assert titles(response) == ["Ở Hoàn Kiếm"]
     assert response.context["heading"] == "Nhiệm vụ của Phường Hoàn Kiếm"
-    assert 'data-unit-chooser' in response.content.decode()
+    assert "data-unit-chooser" in response.content.decode()
 
 
 def test_another_provinces_commune_in_the_url_shows_nothing_of_it(client, users, haiphong_task, task):
@@ -71,8 +73,16 @@ def test_sort_by_days_overdue_puts_the_longest_overdue_first(client, users, make
     make_task(title="Quá hạn 3 ngày", deadline=today - datetime.timedelta(days=3))
     make_task(title="Quá hạn 10 ngày", deadline=today - datetime.timedelta(days=10))
     client.force_login(users.coordinator_hanoi)
-    assert titles(listed(client, scope="unit", sort="qua-han-nhieu-nhat")) == ["Quá hạn 10 ngày", "Quá hạn 3 ngày", "Còn hạn"]
-    assert titles(listed(client, scope="unit", sort="han-muon-nhat")) == ["Còn hạn", "Quá hạn 3 ngày", "Quá hạn 10 ngày"]
+    assert titles(listed(client, scope="unit", sort="qua-han-nhieu-nhat")) == [
+        "Quá hạn 10 ngày",
+        "Quá hạn 3 ngày",
+        "Còn hạn",
+    ]
+    assert titles(listed(client, scope="unit", sort="han-muon-nhat")) == [
+        "Còn hạn",
+        "Quá hạn 3 ngày",
+        "Quá hạn 10 ngày",
+    ]
 
 
 def test_page_size_and_jump_to_page(client, users, make_task):
@@ -88,7 +98,12 @@ def test_page_size_and_jump_to_page(client, users, make_task):
 def test_grouping_counts_the_same_task_across_communes(client, users, make_task, tree, agencies):
     today = timezone.localdate()
     for unit in (tree.hoankiem, tree.badinh, tree.soctson):
-        make_task(title="Rà soát hộ gia đình", unit=unit, lead_agency=agencies.hoankiem, deadline=today - datetime.timedelta(days=1) if unit != tree.soctson else today + datetime.timedelta(days=5))
+        make_task(
+            title="Rà soát hộ gia đình",
+            unit=unit,
+            lead_agency=agencies.hoankiem,
+            deadline=today - datetime.timedelta(days=1) if unit != tree.soctson else today + datetime.timedelta(days=5),
+        )
     make_task(title="Việc riêng của thành phố")
     client.force_login(users.coordinator_hanoi)
     response = listed(client, scope="unit", group="on")
