@@ -352,3 +352,48 @@ class TaskListForm(TaskFilterForm):
     @property
     def grouped(self) -> bool:
         return bool(self.is_valid() and self.cleaned_data.get("group"))
+
+
+class TaskCommentForm(forms.Form):
+    """A message of the task's discussion [trao đổi]."""
+
+    body = forms.CharField(
+        label=_("Nội dung trao đổi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Hãy nhập nội dung trao đổi."), "max_length": _("Tối đa %(limit_value)d ký tự.")},
+    )
+
+
+class ExtensionRequestForm(forms.Form):
+    """An officer's request for a new deadline, with a reason [đề nghị gia hạn]."""
+
+    requested_deadline = forms.DateField(
+        label=_("Thời hạn đề nghị"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": REQUIRED,
+            "invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2026."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Lý do đề nghị gia hạn"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Hãy nêu lý do đề nghị gia hạn.")},
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    """The coordinator's answer to a request for a new deadline; a refusal needs a reason (checked by the service)."""
+
+    decision = forms.ChoiceField(
+        choices=[("dong-y", _("Đồng ý gia hạn")), ("tu-choi", _("Không đồng ý"))],
+        error_messages={"required": REQUIRED, "invalid_choice": _("Lựa chọn không hợp lệ.")},
+    )
+    decision_note = forms.CharField(label=_("Ý kiến"), required=False, max_length=2000)
+
+    @property
+    def approves(self) -> bool:
+        return self.cleaned_data.get("decision") == "dong-y"

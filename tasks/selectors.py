@@ -13,8 +13,8 @@ from provinces.models import AdministrativeUnit
 from provinces.search import fold
 from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
 
-from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
-from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
+from .choices import DONE_STATUSES, BlockReason, ExtensionStatus, TaskGroup, TaskStatus, UpdateKind
+from .models import Agency, DeadlineExtensionRequest, EvidenceFile, Programme, ProgressUpdate, Task, TaskComment
 
 # Fields whose edits are shown in the task's audit log, in display order.
 AUDITED_FIELDS = [
@@ -445,4 +445,37 @@ def task_groups(tasks: QuerySet[Task]):
             unit_name=Min("unit__name"),
         )
         .order_by("-overdue", "-units", "title", "programme_id")
+    )
+
+
+def task_comments(task: Task) -> list[TaskComment]:
+    """The task's discussion, oldest first, with authors (one query)."""
+    return list(task.comments.select_related("author").order_by("created_at", "id"))
+
+
+def task_extension_requests(task: Task) -> list[DeadlineExtensionRequest]:
+    """Every request for a new deadline of the task and its decision, newest first (one query)."""
+    return list(task.extension_requests.select_related("requested_by", "decided_by").order_by("-requested_at", "-id"))
+
+
+def extension_request_visible_to_or_404(user, pk) -> DeadlineExtensionRequest:
+    """A request for a new deadline whose task the user may see; the same 404 otherwise."""
+    extension = (
+        DeadlineExtensionRequest.objects.filter(pk=pk, task__in=tasks_visible_to(user).values("pk"))
+        .select_related("task__unit")
+        .first()
+    )
+    if extension is None:
+        raise Http404(_("Không tìm thấy đề nghị gia hạn này hoặc bạn không có quyền xem."))
+    return extension
+
+
+def pending_extension_requests(user) -> QuerySet[DeadlineExtensionRequest]:
+    """Requests for a new deadline waiting for the coordinator, oldest first."""
+    return (
+        DeadlineExtensionRequest.objects.filter(
+            status=ExtensionStatus.PENDING, task__in=tasks_visible_to(user).values("pk")
+        )
+        .select_related("task", "task__unit", "requested_by")
+        .order_by("requested_at", "id")
     )

@@ -14,7 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import selectors, services
 from .evidence import download_name, is_size_refusal, max_evidence_bytes
-from .forms import CopyTasksForm, ProgressReportForm, ReasonForm, TaskForm, TaskListForm
+from .forms import (
+    CopyTasksForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ProgressReportForm,
+    ReasonForm,
+    TaskCommentForm,
+    TaskForm,
+    TaskListForm,
+)
 
 PAGE_SIZE = 50
 
@@ -108,6 +117,7 @@ def _detail_context(request, task, **forms) -> dict:
         "return_form": forms.get("return_form") or ReasonForm(prefix="tra-lai"),
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="mo-lai"),
     }
+    context.update(_discussion_context(user, task, **forms))
     if selectors.can_report(user) and not task.completion_verified:
         context["report_form"] = forms.get("report_form") or ProgressReportForm(
             action=reverse("tasks:task_detail", kwargs={"pk": task.pk}),
@@ -360,3 +370,88 @@ def evidence_download(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- discussion and deadline extensions (issue 19) ---------------------------
+
+
+def _discussion_context(user, task, **forms) -> dict:
+    """The task page's discussion thread and requests for a new deadline, with their forms."""
+    extensions = selectors.task_extension_requests(task)
+    can_request = (
+        selectors.can_report(user) and not task.is_done and not any(extension.is_pending for extension in extensions)
+    )
+    return {
+        "can_report": selectors.can_report(user),
+        "comments": selectors.task_comments(task),
+        "comment_form": forms.get("comment_form") or TaskCommentForm(),
+        "extension_requests": extensions,
+        "extension_form": forms.get("extension_form") or (ExtensionRequestForm() if can_request else None),
+        "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
+    }
+
+
+def _render_detail_with_errors(request, task, **forms):
+    messages.error(request, _("Chưa thực hiện được. Hãy xem lỗi bên dưới."))
+    return render(request, "tasks/task_detail.html", _detail_context(request, task, **forms), status=400)
+
+
+@login_required
+@require_POST
+def task_comment_add(request, pk: int):
+    """Post a message to the task's discussion [trao đổi]; back to the thread."""
+    task = selectors.task_visible_to_or_404(request.user, pk)
+    form = TaskCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_comment_add(actor=request.user, task=task, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Đã gửi trao đổi."))
+            return redirect(task.get_absolute_url() + "#trao-doi")
+    return _render_detail_with_errors(request, task, comment_form=form)
+
+
+@login_required
+@require_POST
+def deadline_extension_request(request, pk: int):
+    """An officer asks for a new deadline with a reason; the coordinator decides on the same page."""
+    task = selectors.task_visible_to_or_404(request.user, pk)
+    form = ExtensionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deadline_extension_request(actor=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Đã gửi đề nghị gia hạn; Thường trực sẽ xem xét."))
+            return redirect(task.get_absolute_url() + "#gia-han")
+    return _render_detail_with_errors(request, task, extension_form=form)
+
+
+@login_required
+@require_POST
+def deadline_extension_decide(request, pk: int):
+    """The coordinator approves (the deadline moves through the task service) or refuses with a reason."""
+    extension = selectors.extension_request_visible_to_or_404(request.user, pk)
+    _require_coordinator(request.user)
+    task = selectors.task_visible_to_or_404(request.user, extension.task_id)
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deadline_extension_decide(
+                actor=request.user,
+                extension=extension,
+                approve=form.approves,
+                note=form.cleaned_data["decision_note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            if form.approves:
+                messages.success(request, _("Đã đồng ý gia hạn; thời hạn mới đã ghi vào lịch sử thay đổi."))
+            else:
+                messages.success(request, _("Đã trả lời không đồng ý gia hạn."))
+            return redirect(task.get_absolute_url() + "#gia-han")
+    return _render_detail_with_errors(request, task, decision_form=form)
