@@ -84,7 +84,9 @@ def coordinator_board(request):
     awaiting = task_selectors.verification_queue_with_reports(user)
     overdue = task_selectors.overdue_by_unit(user)
     missing = units_without_values(root=user.unit, period=period)
+    extensions = list(task_selectors.pending_extension_requests(user))
     context = {
+        "extension_requests": extensions[:BOARD_ROWS],
         "awaiting": awaiting[:BOARD_ROWS],
         "overdue_by_unit": overdue[:BOARD_ROWS],
         "missing_units": missing[:BOARD_ROWS],
@@ -94,6 +96,7 @@ def coordinator_board(request):
             "overdue": sum(row["count"] for row in overdue),
             "overdue_units": len(overdue),
             "missing": len(missing),
+            "extensions": len(extensions),
         },
     }
     return render(request, "portal/coordinator_board.html", context)

@@ -166,3 +166,20 @@ def test_the_board_runs_a_fixed_number_of_queries(client, users, tree, django_as
     with django_assert_max_num_queries(12):
         response = client.get(reverse("coordinator_board"))
     assert response.status_code == 200
+
+
+def test_the_board_lists_pending_deadline_extension_requests(client, users, tree):
+    from tasks import services
+
+    agency = Agency.objects.create(name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, unit=tree.hanoi)
+    task = _task(tree.hanoi, agency, title="Cần gia hạn", accountable_person=users.officer_hanoi)
+    services.deadline_extension_request(
+        actor=users.officer_hanoi,
+        task=task,
+        requested_deadline=task.deadline + datetime.timedelta(days=10),
+        reason="Chờ dữ liệu",
+    )
+    client.force_login(users.coordinator_hanoi)
+    response = client.get(reverse("coordinator_board"))
+    assert response.context["counts"]["extensions"] == 1
+    assert "Cần gia hạn" in response.content.decode()
