@@ -331,6 +331,11 @@ class TaskListForm(TaskFilterForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("per_page"):
+            # The select must show the size the list really uses, not its first option.
+            self.data = self.data.copy()
+            self.data["per_page"] = str(DEFAULT_PAGE_SIZE)
+        self.fields["per_page"].initial = DEFAULT_PAGE_SIZE
         self.fields["commune"].queryset = units
         self.fields["commune"].widget.attrs["data-filter-placeholder"] = _("Gõ tên xã, phường để lọc")
 

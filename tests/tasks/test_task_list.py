@@ -167,3 +167,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
         response = client.get(LIST, params)
     assert response.status_code == 200
     assert response.context["page"].object_list
+
+
+def test_the_page_size_select_shows_the_size_in_use(client, users, task):
+    client.force_login(users.coordinator_hanoi)
+    html = listed(client, scope="unit").content.decode()
+    assert '<option value="50" selected>' in html
