@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.roles import Role, has_role
+from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from provinces.search import fold
 from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
@@ -479,3 +480,21 @@ def pending_extension_requests(user) -> QuerySet[DeadlineExtensionRequest]:
         .select_related("task", "task__unit", "requested_by")
         .order_by("requested_at", "id")
     )
+
+
+def units_for_task_list(user, chosen_code: str = "") -> QuerySet[AdministrativeUnit]:
+    """The units offered by the task list's commune chooser.
+
+    A provincial user gets every current unit of their scope (one province: a few hundred). A national
+    user would get all 3,355 on every list page, so they get the provinces, plus the communes of the
+    province of the unit already chosen: choose a province, then a commune in it.
+    """
+    units = units_for_tasks(user)
+    if user.unit_id is not None:
+        return units
+    chosen = units.filter(code=chosen_code).only("path").first() if chosen_code else None
+    narrowing = Q(level=UnitLevel.PROVINCE)
+    if chosen is not None:
+        province_path = "/".join(chosen.path.split("/")[:2]) + "/"
+        narrowing |= Q(path__startswith=province_path)
+    return units.filter(narrowing)

@@ -43,7 +43,7 @@ def my_tasks(request):
     filters = TaskListForm(
         request.GET or None,
         programmes=selectors.programmes_visible_to(user),
-        units=selectors.units_for_tasks(user),
+        units=selectors.units_for_task_list(user, request.GET.get("commune", "")[:20]),
         default_scope=default_scope,
     )
     filter_kwargs = filters.selector_kwargs(default_scope=default_scope)

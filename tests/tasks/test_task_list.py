@@ -173,3 +173,17 @@ def test_the_page_size_select_shows_the_size_in_use(client, users, task):
     client.force_login(users.coordinator_hanoi)
     html = listed(client, scope="unit").content.decode()
     assert '<option value="50" selected>' in html
+
+
+def test_a_national_users_commune_chooser_offers_provinces_then_that_provinces_communes(client, users, tree):
+    client.force_login(users.national)
+    first = listed(client, scope="unit").context["filters"].fields["commune"].queryset
+    assert sorted(unit.code for unit in first) == ["01", "31"]
+    chosen = listed(client, scope="unit", commune="00070").context["filters"].fields["commune"].queryset
+    assert sorted(unit.code for unit in chosen) == ["00004", "00070", "01", "08974", "31"]
+
+
+def test_a_provincial_users_commune_chooser_offers_the_whole_province(client, users, tree):
+    client.force_login(users.coordinator_hanoi)
+    units = listed(client, scope="unit").context["filters"].fields["commune"].queryset
+    assert sorted(unit.code for unit in units) == ["00004", "00070", "01", "08974"]
