@@ -25,8 +25,6 @@ from .forms import (
     TaskListForm,
 )
 
-PAGE_SIZE = 50
-
 
 def _require_coordinator(user) -> None:
     if not selectors.can_coordinate(user):
