@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -442,3 +442,18 @@ def assessment_history(*, criteria_set: CriteriaSet, unit: AdministrativeUnit, p
         .select_related("criterion", "submission__entered_by")
         .order_by("-submission__entered_at", "-pk")[:HISTORY_LIMIT]
     )
+
+
+def units_without_values(*, root: AdministrativeUnit | None, period) -> list[AdministrativeUnit]:
+    """The current units directly under ``root`` (provinces when None) with no value entered for ``period``.
+
+    A unit counts as having entered when any current assessment with data exists in its subtree for
+    the period, so a province whose communes entered is not listed at national level. One query.
+    """
+    entered = (
+        Assessment.objects.current()
+        .filter(period=period.key, unit__path__startswith=OuterRef("path"))
+        .filter(Q(value__isnull=False) | Q(answer__isnull=False))
+    )
+    units = AdministrativeUnit.objects.current().filter(parent=root)
+    return list(units.filter(~Exists(entered)).order_by("name"))

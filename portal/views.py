@@ -2,15 +2,23 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from provinces.selectors import unit_children_with_counts
 
 from .health import NOT_CONFIGURED, broker_state, database_state
+from .roles import Role, has_role
 from .security import LAST_ACTIVITY_KEY
+
+# Rows of each list on the coordinator board; the counts cover every row.
+BOARD_ROWS = 20
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -21,8 +29,32 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
+def landing_url_for(user) -> str:
+    """Where a signed-in user starts: the page of their daily work, by role (issue 19, "land on the work").
+
+    A coordinator lands on their board, an officer on "Việc của tôi", a leader on their dashboard,
+    an administrator on Django admin; anyone else on the unit tree. Someone holding several roles
+    gets the most hands-on one first: the work they must do before the figures they read.
+    """
+    if has_role(user, Role.COORDINATOR):
+        return reverse("coordinator_board")
+    if has_role(user, Role.OFFICER):
+        return reverse("tasks:my_tasks")
+    if has_role(user, Role.LEADER):
+        return reverse("dashboards:home")
+    if user.is_staff or has_role(user, Role.ADMIN, Role.PROVINCE_ADMIN):
+        return reverse("admin:index")
+    return reverse("unit_tree")
+
+
 @login_required
 def home(request):
+    """The portal's front door and the page after sign-in: each role lands on its work."""
+    return redirect(landing_url_for(request.user))
+
+
+@login_required
+def unit_tree(request):
     """The user's unit and its children; a national user starts at the list of provinces."""
     if request.user.unit is not None:
         return redirect(request.user.unit)
@@ -31,6 +63,43 @@ def home(request):
         "provinces/unit_detail.html",
         {"unit": None, "children": unit_children_with_counts(None), "breadcrumbs": []},
     )
+
+
+@login_required
+@require_GET
+def coordinator_board(request):
+    """The coordinator's board [bảng điều phối]: what waits on them today, each list linking to the work.
+
+    Reports awaiting verification with their age in days, overdue tasks by unit, and the units that
+    have not entered this month's criterion values; the section menu carries the three counts.
+    """
+    from pccc.periods import Period
+    from pccc.selectors import units_without_values
+    from tasks import selectors as task_selectors
+
+    user = request.user
+    if not task_selectors.can_coordinate(user):
+        raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
+    period = Period.month_of(timezone.localdate())
+    awaiting = task_selectors.verification_queue_with_reports(user)
+    overdue = task_selectors.overdue_by_unit(user)
+    missing = units_without_values(root=user.unit, period=period)
+    extensions = list(task_selectors.pending_extension_requests(user))
+    context = {
+        "extension_requests": extensions[:BOARD_ROWS],
+        "awaiting": awaiting[:BOARD_ROWS],
+        "overdue_by_unit": overdue[:BOARD_ROWS],
+        "missing_units": missing[:BOARD_ROWS],
+        "period": period,
+        "counts": {
+            "awaiting": len(awaiting),
+            "overdue": sum(row["count"] for row in overdue),
+            "overdue_units": len(overdue),
+            "missing": len(missing),
+            "extensions": len(extensions),
+        },
+    }
+    return render(request, "portal/coordinator_board.html", context)
 
 
 @require_POST

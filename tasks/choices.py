@@ -69,3 +69,18 @@ class AgencyKind(models.TextChoices):
     DEPARTMENT = "so_nganh", _("Sở, ban, ngành")
     PEOPLES_COMMITTEE = "ubnd", _("Ủy ban nhân dân")
     OTHER = "khac", _("Cơ quan, đơn vị khác")
+
+
+class ExtensionStatus(models.TextChoices):
+    """Where a request for a new deadline [đề nghị gia hạn] stands."""
+
+    PENDING = "cho_duyet", _("Chờ duyệt")
+    APPROVED = "da_duyet", _("Đã đồng ý")
+    REFUSED = "tu_choi", _("Không đồng ý")
+
+
+EXTENSION_BADGES = {
+    ExtensionStatus.PENDING: "info",
+    ExtensionStatus.APPROVED: "success",
+    ExtensionStatus.REFUSED: "secondary",
+}

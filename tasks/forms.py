@@ -309,3 +309,117 @@ class TaskFilterForm(forms.Form):
             "block_reason": data.get("block_reason") or "",
             "bottleneck": data.get("bottleneck") or "",
         }
+
+
+# Task list (issue 19, "find any task"): the values of the sort and page-size selects.
+SORT_DEADLINE = "han"
+SORT_DEADLINE_LATEST = "han-muon-nhat"
+SORT_MOST_OVERDUE = "qua-han-nhieu-nhat"
+PAGE_SIZES = [20, 50, 100, 200]
+DEFAULT_PAGE_SIZE = 50
+
+
+class TaskListForm(TaskFilterForm):
+    """The task list's filters: those of "Việc của tôi" plus search, commune, sort, page size and grouping.
+
+    A GET form: every filter lives in the URL, so a list can be shared and the back button works.
+    The commune chooser offers only the user's scope; another province's code is an invalid choice.
+    """
+
+    q = forms.CharField(label=_("Tìm nhiệm vụ"), required=False, max_length=200)
+    commune = UnitChoiceField(
+        label=_("Xã, phường, đơn vị"), queryset=None, required=False, to_field_name="code", empty_label=_("Tất cả")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        choices=[
+            (SORT_DEADLINE, _("Thời hạn gần nhất trước")),
+            (SORT_DEADLINE_LATEST, _("Thời hạn xa nhất trước")),
+            (SORT_MOST_OVERDUE, _("Quá hạn nhiều ngày nhất trước")),
+        ],
+        required=False,
+    )
+    per_page = forms.TypedChoiceField(
+        label=_("Số dòng mỗi trang"),
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_PAGE_SIZE,
+    )
+    group = forms.BooleanField(label=_("Gộp nhiệm vụ giống nhau giữa các đơn vị"), required=False)
+    # Set by a group's link: the tasks of one title across units.
+    title = forms.CharField(label=_("Nhiệm vụ"), required=False, max_length=500, widget=forms.HiddenInput)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("per_page"):
+            # The select must show the size the list really uses, not its first option.
+            self.data = self.data.copy()
+            self.data["per_page"] = str(DEFAULT_PAGE_SIZE)
+        self.fields["per_page"].initial = DEFAULT_PAGE_SIZE
+        self.fields["commune"].queryset = units
+        self.fields["commune"].widget.attrs["data-filter-placeholder"] = _("Gõ tên xã, phường để lọc")
+
+    def selector_kwargs(self, *, default_scope: str) -> dict:
+        kwargs = super().selector_kwargs(default_scope=default_scope)
+        data = self.cleaned_data if self.is_valid() else {}
+        commune = data.get("commune")
+        if commune is not None:
+            kwargs["unit_code"] = commune.code
+        kwargs["search"] = data.get("q") or ""
+        kwargs["title"] = data.get("title") or ""
+        kwargs["sort"] = data.get("sort") or SORT_DEADLINE
+        return kwargs
+
+    @property
+    def page_size(self) -> int:
+        return (self.cleaned_data.get("per_page") if self.is_valid() else None) or DEFAULT_PAGE_SIZE
+
+    @property
+    def grouped(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("group"))
+
+
+class TaskCommentForm(forms.Form):
+    """A message of the task's discussion [trao đổi]."""
+
+    body = forms.CharField(
+        label=_("Nội dung trao đổi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Hãy nhập nội dung trao đổi."), "max_length": _("Tối đa %(limit_value)d ký tự.")},
+    )
+
+
+class ExtensionRequestForm(forms.Form):
+    """An officer's request for a new deadline, with a reason [đề nghị gia hạn]."""
+
+    requested_deadline = forms.DateField(
+        label=_("Thời hạn đề nghị"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": REQUIRED,
+            "invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2026."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Lý do đề nghị gia hạn"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Hãy nêu lý do đề nghị gia hạn.")},
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    """The coordinator's answer to a request for a new deadline; a refusal needs a reason (checked by the service)."""
+
+    decision = forms.ChoiceField(
+        choices=[("dong-y", _("Đồng ý gia hạn")), ("tu-choi", _("Không đồng ý"))],
+        error_messages={"required": REQUIRED, "invalid_choice": _("Lựa chọn không hợp lệ.")},
+    )
+    decision_note = forms.CharField(label=_("Ý kiến"), required=False, max_length=2000)
+
+    @property
+    def approves(self) -> bool:
+        return self.cleaned_data.get("decision") == "dong-y"

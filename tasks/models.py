@@ -10,7 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import DONE_STATUSES, STATUS_BADGES, AgencyKind, BlockReason, TaskGroup, TaskStatus, UpdateKind
+from provinces.search import fold
+
+from .choices import (
+    DONE_STATUSES,
+    EXTENSION_BADGES,
+    STATUS_BADGES,
+    AgencyKind,
+    BlockReason,
+    ExtensionStatus,
+    TaskGroup,
+    TaskStatus,
+    UpdateKind,
+)
 
 PERCENT_VALIDATORS = [
     MinValueValidator(0, _("Tỷ lệ hoàn thành không được nhỏ hơn 0%%.")),
@@ -91,6 +103,29 @@ class Agency(models.Model):
         return self.name
 
 
+def task_search_text(title: str) -> str:
+    """What the task list's search matches: the title folded like unit names (no diacritics, lowercase)."""
+    return fold(title or "")
+
+
+class TaskQuerySet(models.QuerySet):
+    """Keeps ``search_text`` filled on the bulk paths too (imports, copies, demo communes), which skip save()."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for task in objs:
+            task.search_text = task_search_text(task.title)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "title" in fields:
+            for task in objs:
+                task.search_text = task_search_text(task.title)
+            fields = [*fields, "search_text"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class Task(models.Model):
     """A nhiệm vụ of a programme for one unit, with its "5 rõ" fields.
 
@@ -145,8 +180,11 @@ class Task(models.Model):
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now, editable=False)
+    # The title folded for the list's search ("cap phieu" finds "cấp phiếu"), written with the title.
+    search_text = models.CharField(_("từ khoá tìm kiếm"), max_length=500, blank=True, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("lịch sử nhiệm vụ"))
+    objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("lịch sử nhiệm vụ"), excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("nhiệm vụ")
@@ -184,6 +222,14 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Derived data, not a rule: the search key always follows the title.
+        self.search_text = task_search_text(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:task_detail", kwargs={"pk": self.pk})
@@ -310,3 +356,98 @@ class EvidenceFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:evidence_download", kwargs={"pk": self.pk})
+
+
+class TaskComment(models.Model):
+    """One message of a task's discussion [trao đổi] between officers and the coordinator.
+
+    Apart from the progress reports: a comment never changes the task's state or its figures.
+    Never edited or deleted, like the timeline, so the discussion stays a record.
+    """
+
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người viết"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("nội dung"), max_length=5000)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("trao đổi về nhiệm vụ")
+        verbose_name_plural = _("trao đổi về nhiệm vụ")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["task", "created_at"], name="comment_task_created")]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.author_id} · {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class DeadlineExtensionRequest(models.Model):
+    """An officer's request for a new deadline [đề nghị gia hạn], with a reason, and the coordinator's decision.
+
+    ``current_deadline`` is the deadline when the request was made, so the history reads
+    "31/10 → 30/11" even after the task moved. An approval changes the task's deadline through
+    ``tasks.services.task_update`` (audit log, version), never by editing the task here. At most
+    one request per task waits for a decision.
+    """
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người đề nghị"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("thời điểm đề nghị"), default=timezone.now)
+    current_deadline = models.DateField(_("thời hạn khi đề nghị"))
+    requested_deadline = models.DateField(_("thời hạn đề nghị"))
+    reason = models.TextField(_("lý do"), max_length=2000)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("thời điểm quyết định"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến của Thường trực"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ExtensionStatus.values), name="extension_status_valid"),
+            models.CheckConstraint(
+                condition=Q(requested_deadline__gt=models.F("current_deadline")),
+                name="extension_later_deadline",
+                violation_error_message=_("Thời hạn đề nghị phải sau thời hạn hiện tại."),
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="extension_reason_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status=ExtensionStatus.PENDING, decided_at__isnull=True)
+                | Q(~Q(status=ExtensionStatus.PENDING), decided_at__isnull=False),
+                name="extension_decided_when_not_pending",
+            ),
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(status=ExtensionStatus.PENDING),
+                name="extension_one_pending_per_task",
+                violation_error_message=_("Nhiệm vụ này đã có một đề nghị gia hạn đang chờ duyệt."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.current_deadline:%d/%m/%Y} → {self.requested_deadline:%d/%m/%Y}"
+
+    @property
+    def status_badge(self) -> str:
+        return EXTENSION_BADGES[self.status]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ExtensionStatus.PENDING

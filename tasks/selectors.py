@@ -3,17 +3,19 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.roles import Role, has_role
+from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
+from provinces.search import fold
 from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
 
-from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
-from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
+from .choices import DONE_STATUSES, BlockReason, ExtensionStatus, TaskGroup, TaskStatus, UpdateKind
+from .models import Agency, DeadlineExtensionRequest, EvidenceFile, Programme, ProgressUpdate, Task, TaskComment
 
 # Fields whose edits are shown in the task's audit log, in display order.
 AUDITED_FIELDS = [
@@ -339,3 +341,160 @@ def evidence_visible_to_or_404(user, pk) -> EvidenceFile:
     if evidence is None:
         raise Http404(_("Không tìm thấy tệp minh chứng này hoặc bạn không có quyền tải về."))
     return evidence
+
+
+def days_since(moment, today: datetime.date) -> int:
+    """Whole days between ``moment`` (a datetime) and ``today``, in Vietnam's time zone."""
+    return (today - timezone.localtime(moment).date()).days if moment else 0
+
+
+def pending_completion_reports(task_ids) -> dict[int, ProgressUpdate]:
+    """``{task id: the completion report awaiting verification}`` with author and evidence (two queries).
+
+    The report awaiting verification is the task's latest entry, a report made when the task moved
+    to awaiting verification: the one the verify service checks for four eyes.
+    """
+    task_ids = list(task_ids)
+    if not task_ids:
+        return {}
+    reports = (
+        ProgressUpdate.objects.filter(
+            task__in=task_ids,
+            task__awaiting_verification=True,
+            kind=UpdateKind.REPORT,
+            created_at=F("task__last_update_at"),
+        )
+        .select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.order_by("id")))
+        .order_by("task_id", "-id")
+    )
+    latest = {}
+    for report in reports:
+        latest.setdefault(report.task_id, report)
+    return latest
+
+
+def verification_queue_with_reports(user) -> list[Task]:
+    """The verification queue with what the coordinator must read before confirming (three queries).
+
+    Each task carries ``pending_report`` (the completion report waiting: reporter, note, evidence)
+    and ``waiting_days`` (days since it was sent), so the queue can be worked without leaving it.
+    """
+    today = timezone.localdate()
+    tasks = list(verification_queue(user))
+    reports = pending_completion_reports(task.pk for task in tasks)
+    for task in tasks:
+        task.pending_report = reports.get(task.pk)
+        task.waiting_days = days_since(task.last_update_at, today)
+    return tasks
+
+
+def overdue_by_unit(user) -> list[dict]:
+    """Overdue tasks counted per unit (commune, ward or department's unit), most first, in one query."""
+    return list(
+        tasks_visible_to(user)
+        .filter(overdue_q(timezone.localdate()))
+        .order_by()
+        .values("unit__code", "unit__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "unit__name")
+    )
+
+
+# Orderings of the task list (values of tasks.forms.TaskListForm.sort).
+TASK_LIST_ORDERINGS = {
+    "han": ("deadline", "id"),
+    "han-muon-nhat": ("-deadline", "-id"),
+    # Overdue first, the longest overdue (earliest deadline) at the top; then the rest by deadline.
+    "qua-han-nhieu-nhat": ("-is_overdue_now", "deadline", "id"),
+}
+
+
+def task_list(user, *, search: str = "", title: str = "", sort: str = "han", **filters) -> QuerySet[Task]:
+    """The task list: ``my_tasks`` with a diacritic-insensitive search, an exact title and a sort order.
+
+    Every word of ``search`` must appear in the folded title ("cap phieu ly lich" finds "Cấp phiếu
+    lý lịch tư pháp"); ``title`` keeps one task copied across units (a group's link).
+    """
+    tasks = my_tasks(user, **filters)
+    for word in fold(search).split():
+        tasks = tasks.filter(search_text__contains=word)
+    if title:
+        tasks = tasks.filter(title=title)
+    ordering = TASK_LIST_ORDERINGS.get(sort, TASK_LIST_ORDERINGS["han"])
+    if "-is_overdue_now" in ordering:
+        tasks = tasks.alias(is_overdue_now=Case(When(overdue_q(timezone.localdate()), then=Value(1)), default=Value(0)))
+    return tasks.order_by(*ordering)
+
+
+def task_groups(tasks: QuerySet[Task]):
+    """The same task across units, one row per (programme, title): "126 xã, phường · 98 quá hạn".
+
+    Rows carry ``units`` (how many units hold it), ``overdue``, ``done``, ``total``, the earliest
+    deadline and, for a single unit, its name; most overdue first. One query (plus the pager's count).
+    """
+    today = timezone.localdate()
+    return (
+        tasks.order_by()
+        .values("programme_id", "programme__name", "title")
+        .annotate(
+            units=Count("unit_id", distinct=True),
+            total=Count("pk"),
+            overdue=Count("pk", filter=overdue_q(today)),
+            done=Count("pk", filter=Q(current_status__in=DONE_STATUSES)),
+            first_deadline=Min("deadline"),
+            unit_name=Min("unit__name"),
+        )
+        .order_by("-overdue", "-units", "title", "programme_id")
+    )
+
+
+def task_comments(task: Task) -> list[TaskComment]:
+    """The task's discussion, oldest first, with authors (one query)."""
+    return list(task.comments.select_related("author").order_by("created_at", "id"))
+
+
+def task_extension_requests(task: Task) -> list[DeadlineExtensionRequest]:
+    """Every request for a new deadline of the task and its decision, newest first (one query)."""
+    return list(task.extension_requests.select_related("requested_by", "decided_by").order_by("-requested_at", "-id"))
+
+
+def extension_request_visible_to_or_404(user, pk) -> DeadlineExtensionRequest:
+    """A request for a new deadline whose task the user may see; the same 404 otherwise."""
+    extension = (
+        DeadlineExtensionRequest.objects.filter(pk=pk, task__in=tasks_visible_to(user).values("pk"))
+        .select_related("task__unit")
+        .first()
+    )
+    if extension is None:
+        raise Http404(_("Không tìm thấy đề nghị gia hạn này hoặc bạn không có quyền xem."))
+    return extension
+
+
+def pending_extension_requests(user) -> QuerySet[DeadlineExtensionRequest]:
+    """Requests for a new deadline waiting for the coordinator, oldest first."""
+    return (
+        DeadlineExtensionRequest.objects.filter(
+            status=ExtensionStatus.PENDING, task__in=tasks_visible_to(user).values("pk")
+        )
+        .select_related("task", "task__unit", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def units_for_task_list(user, chosen_code: str = "") -> QuerySet[AdministrativeUnit]:
+    """The units offered by the task list's commune chooser.
+
+    A provincial user gets every current unit of their scope (one province: a few hundred). A national
+    user would get all 3,355 on every list page, so they get the provinces, plus the communes of the
+    province of the unit already chosen: choose a province, then a commune in it.
+    """
+    units = units_for_tasks(user)
+    if user.unit_id is not None:
+        return units
+    chosen = units.filter(code=chosen_code).only("path").first() if chosen_code else None
+    narrowing = Q(level=UnitLevel.PROVINCE)
+    if chosen is not None:
+        province_path = "/".join(chosen.path.split("/")[:2]) + "/"
+        narrowing |= Q(path__startswith=province_path)
+    return units.filter(narrowing)

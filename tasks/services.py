@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,9 +25,9 @@ from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 from provinces.services import unit_check_in_force
 
-from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, TaskStatus, UpdateKind
+from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, ExtensionStatus, TaskStatus, UpdateKind
 from .evidence import check_evidence_file, check_evidence_quota, evidence_names
-from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
+from .models import Agency, DeadlineExtensionRequest, EvidenceFile, Programme, ProgressUpdate, Task, TaskComment
 from .selectors import can_coordinate, can_report
 
 EDITABLE_FIELDS = (
@@ -602,3 +602,87 @@ def programme_tasks_copy(
         batch_size=COPY_BATCH,
     )
     return created
+
+
+# --- discussion and deadline extensions (issue 19) ---------------------------
+
+
+def task_comment_add(*, actor, task: Task, body: str) -> TaskComment:
+    """Add a message to the task's discussion [trao đổi]; officers and coordinators of its scope only.
+
+    A comment is apart from the progress reports: it changes neither the task's state nor its figures.
+    """
+    _require_reporter(actor, task)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Hãy nhập nội dung trao đổi.")})
+    comment = TaskComment(task=task, author=actor, body=body)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def deadline_extension_request(
+    *, actor, task: Task, requested_deadline: datetime.date, reason: str
+) -> DeadlineExtensionRequest:
+    """An officer asks for a new deadline with a reason [đề nghị gia hạn]; the deadline itself does not move.
+
+    Only for a task not yet done, to a date after its current deadline, one waiting request at a time.
+    """
+    _require_reporter(actor, task)
+    locked = _lock(task)
+    errors = {}
+    if locked.current_status in DONE_STATUSES:
+        errors[NON_FIELD_ERRORS] = _("Nhiệm vụ đã hoàn thành: không cần gia hạn.")
+    if requested_deadline is None or requested_deadline <= locked.deadline:
+        errors["requested_deadline"] = _("Thời hạn đề nghị phải sau thời hạn hiện tại (%(deadline)s).") % {
+            "deadline": locked.deadline.strftime("%d/%m/%Y")
+        }
+    if not (reason or "").strip():
+        errors["reason"] = _("Hãy nêu lý do đề nghị gia hạn.")
+    if locked.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        errors[NON_FIELD_ERRORS] = _("Nhiệm vụ này đã có một đề nghị gia hạn đang chờ duyệt.")
+    if errors:
+        raise ValidationError(errors)
+    request = DeadlineExtensionRequest(
+        task=locked,
+        requested_by=actor,
+        current_deadline=locked.deadline,
+        requested_deadline=requested_deadline,
+        reason=reason.strip(),
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def deadline_extension_decide(
+    *, actor, extension: DeadlineExtensionRequest, approve: bool, note: str = ""
+) -> DeadlineExtensionRequest:
+    """The coordinator approves or refuses a request for a new deadline; a refusal needs a reason.
+
+    An approval moves the task's deadline through ``task_update`` (scope, links, version, audit log),
+    so no deadline ever changes without a trace.
+    """
+    task = extension.task
+    _require_coordinator(actor, task.unit)
+    locked = DeadlineExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if locked.status != ExtensionStatus.PENDING:
+        raise ValidationError(_("Đề nghị gia hạn này đã được quyết định."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"decision_note": _("Hãy nêu lý do không đồng ý gia hạn.")})
+    if approve:
+        current = Task.objects.get(pk=task.pk)
+        task_update(actor=actor, task=current, expected_version=current.version, deadline=locked.requested_deadline)
+        task.deadline = current.deadline
+        task.version = current.version
+    locked.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_note = note
+    locked.full_clean()
+    locked.save()
+    return locked

@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:pk>/xac-nhan/", views.task_verify, name="task_verify"),
     path("<int:pk>/tra-lai/", views.task_return, name="task_return"),
     path("<int:pk>/mo-lai/", views.task_reopen, name="task_reopen"),
+    path("<int:pk>/trao-doi/", views.task_comment_add, name="task_comment_add"),
+    path("<int:pk>/gia-han/", views.deadline_extension_request, name="deadline_extension_request"),
+    path("gia-han/<int:pk>/quyet-dinh/", views.deadline_extension_decide, name="deadline_extension_decide"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -13,9 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import selectors, services
 from .evidence import download_name, is_size_refusal, max_evidence_bytes
-from .forms import CopyTasksForm, ProgressReportForm, ReasonForm, TaskFilterForm, TaskForm
-
-PAGE_SIZE = 50
+from .forms import (
+    CopyTasksForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ProgressReportForm,
+    ReasonForm,
+    TaskCommentForm,
+    TaskForm,
+    TaskListForm,
+)
 
 
 def _require_coordinator(user) -> None:
@@ -26,32 +34,70 @@ def _require_coordinator(user) -> None:
 @login_required
 @require_GET
 def my_tasks(request):
-    """ "Việc của tôi": tasks assigned to me, my agency or my unit, sorted by deadline."""
+    """ "Việc của tôi" and every task list: search, commune, status, sort, page size, grouping; all in the URL."""
     user = request.user
     # Leaders have no assignments of their own: they start from every task of their unit.
     default_scope = "mine" if selectors.can_report(user) else "unit"
-    filters = TaskFilterForm(
-        request.GET or None, programmes=selectors.programmes_visible_to(user), default_scope=default_scope
+    filters = TaskListForm(
+        request.GET or None,
+        programmes=selectors.programmes_visible_to(user),
+        units=selectors.units_for_task_list(user, request.GET.get("commune", "")[:20]),
+        default_scope=default_scope,
     )
     filter_kwargs = filters.selector_kwargs(default_scope=default_scope)
-    tasks = selectors.my_tasks(user, **filter_kwargs)
+    showing_unit_instead = _nothing_assigned(request, user, filter_kwargs)
+    if showing_unit_instead:
+        filter_kwargs["scope"] = "unit"
+    tasks = selectors.task_list(user, **filter_kwargs)
     counts = selectors.task_counts(tasks)
-    paginator = Paginator(tasks, PAGE_SIZE)
-    paginator.count = counts["total"]  # already counted: saves a query
+    if filters.grouped:
+        paginator = Paginator(selectors.task_groups(tasks), filters.page_size)
+    else:
+        paginator = Paginator(tasks, filters.page_size)
+        paginator.count = counts["total"]  # already counted: saves a query
     page = paginator.get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
+    # Status badges link to the same list narrowed to their status.
+    status_query = query.copy()
+    for key in ("status", "overdue"):
+        status_query.pop(key, None)
     return render(
         request,
         "tasks/my_tasks.html",
         {
             "filters": filters,
             "page": page,
+            "grouped": filters.grouped,
             "counts": counts,
             "query": query.urlencode(),
+            "status_query": status_query.urlencode(),
+            "query_items": [(key, value) for key in query for value in query.getlist(key)],
+            "heading": _list_heading(user, filter_kwargs),
             "narrowed_by": selectors.narrowing_filter_labels(user, **filter_kwargs),
+            "showing_unit_instead": showing_unit_instead,
             "returned": selectors.returned_reports_for(user, selectors.my_tasks(user, scope="mine")),
         },
+    )
+
+
+def _list_heading(user, filter_kwargs) -> str:
+    """The list's heading follows its scope: my work, a unit's tasks, or the whole country's."""
+    if filter_kwargs["scope"] == "mine" and not filter_kwargs.get("unit_code"):
+        return _("Việc của tôi")
+    unit = selectors.unit_visible_to(user, filter_kwargs["unit_code"]) if filter_kwargs.get("unit_code") else user.unit
+    if unit is None:
+        return _("Nhiệm vụ toàn quốc")
+    return _("Nhiệm vụ của %(unit)s") % {"unit": unit.name}
+
+
+def _nothing_assigned(request, user, filter_kwargs) -> bool:
+    """True when an officer opens "Việc của tôi" without choosing a scope and nothing is assigned to them:
+    the page then shows their unit's tasks with a hint saying so, rather than an empty list."""
+    return (
+        "scope" not in request.GET
+        and filter_kwargs["scope"] == "mine"
+        and not selectors.my_tasks(user, scope="mine").exists()
     )
 
 
@@ -69,6 +115,7 @@ def _detail_context(request, task, **forms) -> dict:
         "return_form": forms.get("return_form") or ReasonForm(prefix="tra-lai"),
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="mo-lai"),
     }
+    context.update(_discussion_context(user, task, **forms))
     if selectors.can_report(user) and not task.completion_verified:
         context["report_form"] = forms.get("report_form") or ProgressReportForm(
             action=reverse("tasks:task_detail", kwargs={"pk": task.pk}),
@@ -206,11 +253,88 @@ def task_edit(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def verification_queue(request):
-    """Completion reports waiting for the coordinator's confirmation."""
+    """Completion reports waiting for the coordinator, each shown in full (reporter, note, evidence, days
+    waiting) and confirmed or returned from here; a POST comes back to the queue."""
     _require_coordinator(request.user)
-    return render(request, "tasks/verification_queue.html", {"tasks": selectors.verification_queue(request.user)})
+    if request.method == "POST":
+        _queue_decide(request)
+        return redirect("tasks:verification_queue")
+    return render(
+        request, "tasks/verification_queue.html", {"tasks": selectors.verification_queue_with_reports(request.user)}
+    )
+
+
+def _posted_task_ids(values) -> list[int]:
+    """Task ids of the queue's buttons and checkboxes; anything that is not a sane id is dropped."""
+    ids = []
+    for value in values:
+        value = (value or "").strip()
+        if value.isdecimal() and len(value) <= 18:
+            ids.append(int(value))
+    return ids
+
+
+def _queue_decide(request) -> None:
+    """Return one report with a reason, or confirm one or several (checked) reports in one transaction.
+
+    Each confirmation goes through ``progress_completion_verify`` (timeline, history, four eyes). The
+    form carries the id of the report that was on screen; a report replaced since then is not
+    confirmed unread.
+    """
+    user = request.user
+    if returned := _posted_task_ids([request.POST.get("return")]):
+        task = selectors.verification_queue(user).filter(pk=returned[0]).first()
+        if task is None:
+            messages.error(request, _("Báo cáo này không còn chờ xác nhận hoặc ngoài phạm vi của bạn."))
+            return
+        try:
+            services.progress_completion_return(
+                actor=user, task=task, reason=request.POST.get(f"reason-{task.pk}", "")[:2000]
+            )
+        except ValidationError as error:
+            messages.error(
+                request, _("“%(title)s”: %(error)s") % {"title": task.title, "error": " ".join(error.messages)}
+            )
+        else:
+            messages.success(request, _("Đã trả lại báo cáo của nhiệm vụ “%(title)s”.") % {"title": task.title})
+        return
+    if "confirm_selected" in request.POST:
+        ids = _posted_task_ids(request.POST.getlist("selected"))
+    else:
+        ids = _posted_task_ids([request.POST.get("confirm")])
+    if not ids:
+        messages.error(request, _("Hãy chọn ít nhất một báo cáo để xác nhận."))
+        return
+    tasks = list(selectors.verification_queue(user).filter(pk__in=ids))
+    if len(tasks) != len(set(ids)):
+        messages.error(
+            request, _("Có báo cáo không còn chờ xác nhận hoặc ngoài phạm vi của bạn; chưa xác nhận báo cáo nào.")
+        )
+        return
+    reports = selectors.pending_completion_reports(task.pk for task in tasks)
+    try:
+        with transaction.atomic():
+            for task in tasks:
+                report = reports.get(task.pk)
+                if report is None or str(report.pk) != request.POST.get(f"report-{task.pk}"):
+                    raise ValidationError(
+                        _("Báo cáo của nhiệm vụ “%(title)s” đã thay đổi sau khi bạn mở trang; hãy đọc lại.")
+                        % {"title": task.title}
+                    )
+                try:
+                    services.progress_completion_verify(
+                        actor=user, task=task, note=request.POST.get(f"note-{task.pk}", "")[:2000]
+                    )
+                except ValidationError as error:
+                    raise ValidationError(
+                        _("“%(title)s”: %(error)s") % {"title": task.title, "error": " ".join(error.messages)}
+                    ) from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + " " + _("Chưa xác nhận báo cáo nào."))
+        return
+    messages.success(request, _("Đã xác nhận %(count)s báo cáo hoàn thành.") % {"count": len(tasks)})
 
 
 @login_required
@@ -245,3 +369,88 @@ def evidence_download(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- discussion and deadline extensions (issue 19) ---------------------------
+
+
+def _discussion_context(user, task, **forms) -> dict:
+    """The task page's discussion thread and requests for a new deadline, with their forms."""
+    extensions = selectors.task_extension_requests(task)
+    can_request = (
+        selectors.can_report(user) and not task.is_done and not any(extension.is_pending for extension in extensions)
+    )
+    return {
+        "can_report": selectors.can_report(user),
+        "comments": selectors.task_comments(task),
+        "comment_form": forms.get("comment_form") or TaskCommentForm(),
+        "extension_requests": extensions,
+        "extension_form": forms.get("extension_form") or (ExtensionRequestForm() if can_request else None),
+        "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
+    }
+
+
+def _render_detail_with_errors(request, task, **forms):
+    messages.error(request, _("Chưa thực hiện được. Hãy xem lỗi bên dưới."))
+    return render(request, "tasks/task_detail.html", _detail_context(request, task, **forms), status=400)
+
+
+@login_required
+@require_POST
+def task_comment_add(request, pk: int):
+    """Post a message to the task's discussion [trao đổi]; back to the thread."""
+    task = selectors.task_visible_to_or_404(request.user, pk)
+    form = TaskCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_comment_add(actor=request.user, task=task, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Đã gửi trao đổi."))
+            return redirect(task.get_absolute_url() + "#trao-doi")
+    return _render_detail_with_errors(request, task, comment_form=form)
+
+
+@login_required
+@require_POST
+def deadline_extension_request(request, pk: int):
+    """An officer asks for a new deadline with a reason; the coordinator decides on the same page."""
+    task = selectors.task_visible_to_or_404(request.user, pk)
+    form = ExtensionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deadline_extension_request(actor=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Đã gửi đề nghị gia hạn; Thường trực sẽ xem xét."))
+            return redirect(task.get_absolute_url() + "#gia-han")
+    return _render_detail_with_errors(request, task, extension_form=form)
+
+
+@login_required
+@require_POST
+def deadline_extension_decide(request, pk: int):
+    """The coordinator approves (the deadline moves through the task service) or refuses with a reason."""
+    extension = selectors.extension_request_visible_to_or_404(request.user, pk)
+    _require_coordinator(request.user)
+    task = selectors.task_visible_to_or_404(request.user, extension.task_id)
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deadline_extension_decide(
+                actor=request.user,
+                extension=extension,
+                approve=form.approves,
+                note=form.cleaned_data["decision_note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            if form.approves:
+                messages.success(request, _("Đã đồng ý gia hạn; thời hạn mới đã ghi vào lịch sử thay đổi."))
+            else:
+                messages.success(request, _("Đã trả lời không đồng ý gia hạn."))
+            return redirect(task.get_absolute_url() + "#gia-han")
+    return _render_detail_with_errors(request, task, decision_form=form)

@@ -9,9 +9,9 @@ def unit_url(code):
     return reverse("provinces:unit_detail", kwargs={"code": code})
 
 
-def test_home_sends_a_provincial_user_to_their_unit(client, users):
+def test_unit_tree_sends_a_provincial_user_to_their_unit(client, users):
     client.force_login(users.officer_hanoi)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("unit_tree"))
     assert response.status_code == 302
     assert response.url == unit_url("01")
 
@@ -29,7 +29,7 @@ def test_unit_page_lists_children_with_counts_and_the_users_name(client, users, 
 
 def test_national_home_lists_provinces_with_their_commune_counts(client, users, tree):
     client.force_login(users.national)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("unit_tree"))
     counts = {c.code: c.child_count for c in response.context["children"]}
     assert counts == {"01": 3, "31": 1}
 
@@ -74,7 +74,7 @@ def test_navigation_depends_on_role(client, users):
     client.force_login(users.officer_hanoi)
     assert reverse("admin:index") not in client.get(unit_url("01")).content.decode()
     client.force_login(users.admin)
-    assert reverse("admin:index") in client.get(reverse("home")).content.decode()
+    assert reverse("admin:index") in client.get(reverse("unit_tree")).content.decode()
 
 
 def test_role_groups_exist_with_permissions():

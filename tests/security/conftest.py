@@ -12,7 +12,15 @@ from pccc.models import Assessment, AssessmentSubmission, CriteriaSet
 from pccc.services import CellInput, assessment_grid_save
 from portal.roles import Role
 from tasks.choices import AgencyKind, TaskGroup, TaskStatus
-from tasks.models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
+from tasks.models import (
+    Agency,
+    DeadlineExtensionRequest,
+    EvidenceFile,
+    Programme,
+    ProgressUpdate,
+    Task,
+    TaskComment,
+)
 from tests.factories import make_user
 from tests.pccc.conftest import make_criterion
 
@@ -65,13 +73,20 @@ def _province_objects(*, province, commune, officer, criteria_set, marker):
         today=datetime.date(2026, 11, 29),
     )  # fmt: skip
     assessment = Assessment.objects.get(unit=commune)
+    comment = TaskComment.objects.create(task=task, author=officer, body=f"Trao đổi {marker}")
+    extension = DeadlineExtensionRequest.objects.create(
+        task=task, requested_by=officer, current_deadline=task.deadline,
+        requested_deadline=task.deadline + datetime.timedelta(days=30), reason=f"Xin gia hạn {marker}",
+    )  # fmt: skip
     return SimpleNamespace(
+        comment=comment, extension=extension,
         unit=province, commune=commune, user=officer, programme=programme, agency=agency, task=task,
         update=update, evidence=evidence, criteria_set=criteria_set, criterion=criterion,
         assessment=assessment, submission=AssessmentSubmission.objects.get(unit=province),
         # What a page of another province must never show.
         secrets=[province.name, commune.name, programme.name, agency.name, task.title, update.note,
-                 evidence.original_name, assessment.evidence, marker, officer.get_full_name()],
+                 evidence.original_name, assessment.evidence, marker, officer.get_full_name(), comment.body,
+                 extension.reason],
     )  # fmt: skip
 
 

@@ -130,6 +130,9 @@ ROUTE_PARAMS = {
     "tasks:task_verify": {"pk": lambda o: o.task.pk},
     "tasks:task_return": {"pk": lambda o: o.task.pk},
     "tasks:task_reopen": {"pk": lambda o: o.task.pk},
+    "tasks:task_comment_add": {"pk": lambda o: o.task.pk},
+    "tasks:deadline_extension_request": {"pk": lambda o: o.task.pk},
+    "tasks:deadline_extension_decide": {"pk": lambda o: o.extension.pk},
     "pccc:unit_results": {
         "set_code": lambda o: o.criteria_set.code,
         "unit_code": lambda o: [o.unit.code, o.commune.code],
@@ -234,6 +237,10 @@ def plausible_body(route, o) -> dict:
         "percent": "100", "status": "hoan_thanh", "note": "Đã xong", "reason": "Sai số liệu",
         "tra-lai-reason": "Sai số liệu", "mo-lai-reason": "Sai số liệu", "next": "queue",
         "scope": "unit", "don_vi": o.unit.code, "trang": "2",
+        # tasks: discussion, deadline extensions, the queue worked in place, the list's filters
+        "body": "Chen ngang", "requested_deadline": "31/12/2027", "decision": "dong-y", "decision_note": "x",
+        "confirm": o.task.pk, "return": o.task.pk, "selected": o.task.pk, "confirm_selected": "1",
+        f"report-{o.task.pk}": o.update.pk, f"reason-{o.task.pk}": "x", "commune": o.commune.code, "q": "x",
         # pccc grid and imports, report
         "ky": "2026-10", "cap": "3", "criteria_set": o.criteria_set.code, "so_van_ban": "12/BC",
         f"c{criterion}_u{commune}_v": "7", f"c{criterion}_u{commune}_e": "Biên bản",
