@@ -66,7 +66,10 @@ class _RoleHolders:
     """Active coordinators and leaders by the path of their unit (one query), for scope look-ups."""
 
     def __init__(self):
-        self.by_role: dict[str, dict[str | None, set[int]]] = {Role.COORDINATOR: defaultdict(set), Role.LEADER: defaultdict(set)}
+        self.by_role: dict[str, dict[str | None, set[int]]] = {
+            Role.COORDINATOR: defaultdict(set),
+            Role.LEADER: defaultdict(set),
+        }
         rows = (
             get_user_model()
             .objects.filter(is_active=True, groups__name__in=[Role.COORDINATOR, Role.LEADER])

@@ -25,7 +25,7 @@ def send_reminders_job(day: str | None = None, dry_run: bool = False, triggered_
     Safe to run twice: a redelivered message stores and sends nothing new (unique notifications).
     """
     when = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    run, created = reminders_run(day=when, dry_run=dry_run, triggered_by=triggered_by)
+    run, _created = reminders_run(day=when, dry_run=dry_run, triggered_by=triggered_by)
     return {"run": run.pk, "created": run.notifications_created, "counts": run.counts, "emails_sent": run.emails_sent}
 
 

@@ -126,7 +126,7 @@ def _queue_quietly(job) -> None:
     """Queue the sending job; a broker that is down only delays the email to the next periodic pass."""
     try:
         job.delay()
-    except Exception as error:  # noqa: BLE001 - the user's action succeeded; the 15-minute pass sends it
+    except Exception as error:
         logger.warning("could not queue the email job: %s", error)
 
 
@@ -156,7 +156,9 @@ def notify_task_changed(*, task, actor) -> None:
     Compares the last two history records (one query); a task without a previous record
     (bulk-inserted) tells nobody.
     """
-    records = list(task.history.order_by("-history_date", "-history_id").values("accountable_person_id", "deadline")[:2])
+    records = list(
+        task.history.order_by("-history_date", "-history_id").values("accountable_person_id", "deadline")[:2]
+    )
     if len(records) < 2:
         return
     new, old = records
@@ -194,9 +196,11 @@ def notify_report_returned(*, task, returned, actor) -> None:
     """The return's reason is in the message: the officer learns what to fix without opening the task."""
     from tasks.choices import UpdateKind
 
-    report = task.updates.filter(kind=UpdateKind.REPORT, created_at__lte=returned.created_at).order_by(
-        "-created_at", "-id"
-    ).first()
+    report = (
+        task.updates.filter(kind=UpdateKind.REPORT, created_at__lte=returned.created_at)
+        .order_by("-created_at", "-id")
+        .first()
+    )
     names = {**_task_names(task), "reason": returned.note}
     for person in sorted(_report_people(task, report, actor)):
         notify(PlannedNotification(

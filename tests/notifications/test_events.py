@@ -109,7 +109,9 @@ def test_the_leaders_digest_lists_what_changed_in_their_scope_only(make_task, pe
             day=today - datetime.timedelta(days=1))  # fmt: skip
     done = make_task(title="Việc đã xong")
     _report(done, people.officer_hoankiem, status=TaskStatus.DONE, day=today - datetime.timedelta(days=2))
-    _report(done, people.coordinator_hanoi, status=TaskStatus.DONE, kind="xac_nhan", day=today - datetime.timedelta(days=1))
+    _report(
+        done, people.coordinator_hanoi, status=TaskStatus.DONE, kind="xac_nhan", day=today - datetime.timedelta(days=1)
+    )
     waiting = make_task(title="Việc chờ xác nhận")
     _report(waiting, people.officer_hoankiem, status=TaskStatus.DONE, day=today - datetime.timedelta(days=1))
     make_task(unit=tree.hongbang, deadline_in=-1, title="Việc của Hải Phòng")

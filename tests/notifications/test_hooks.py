@@ -82,13 +82,17 @@ def test_a_verified_report_tells_its_author(created_task, people):
 
 def test_a_returned_report_tells_its_author_with_the_reason(created_task, people):
     _report_completion(created_task, people)
-    services.progress_completion_return(actor=people.coordinator_hanoi, task=created_task, reason="Thiếu biên bản nghiệm thu")
+    services.progress_completion_return(
+        actor=people.coordinator_hanoi, task=created_task, reason="Thiếu biên bản nghiệm thu"
+    )
     notification = Notification.objects.get(recipient=people.officer_hanoi)
     assert notification.event == EventType.REPORT_RETURNED
     assert "Thiếu biên bản nghiệm thu" in notification.body
 
 
-def test_a_returned_report_queues_its_email_which_is_on_by_default(created_task, people, django_capture_on_commit_callbacks, mailoutbox, settings):
+def test_a_returned_report_queues_its_email_which_is_on_by_default(
+    created_task, people, django_capture_on_commit_callbacks, mailoutbox, settings
+):
     settings.NOTIFY_QUIET_HOURS = ("00:00", "00:00")  # never quiet: the test may run at night
     _report_completion(created_task, people)
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,7 +101,9 @@ def test_a_returned_report_queues_its_email_which_is_on_by_default(created_task,
     assert "Thiếu số liệu" in mailoutbox[0].body
 
 
-def test_a_verification_sends_no_email_by_default(created_task, people, django_capture_on_commit_callbacks, mailoutbox, settings):
+def test_a_verification_sends_no_email_by_default(
+    created_task, people, django_capture_on_commit_callbacks, mailoutbox, settings
+):
     settings.NOTIFY_QUIET_HOURS = ("00:00", "00:00")
     _report_completion(created_task, people)
     with django_capture_on_commit_callbacks(execute=True):

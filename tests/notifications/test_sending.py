@@ -72,7 +72,9 @@ def test_email_on_for_an_event_that_is_off_by_default(make_task, people, today, 
     make_task(deadline_in=5)
     task = make_task(deadline_in=-3)  # escalated to the coordinator: email on by default; switch off
     preferences_save(user=people.coordinator_hanoi, email_events=[EventType.AWAITING_VERIFICATION])
-    assert NotificationPreference.objects.get(user=people.coordinator_hanoi, event=EventType.AWAITING_VERIFICATION).email
+    assert NotificationPreference.objects.get(
+        user=people.coordinator_hanoi, event=EventType.AWAITING_VERIFICATION
+    ).email
     reminders_run(day=today)
     assert Notification.objects.filter(recipient=people.coordinator_hanoi, task=task).exists()
     assert mailoutbox == []
@@ -104,7 +106,9 @@ def test_email_in_quiet_hours_is_queued_until_the_morning(overdue, people, today
 # --- content --------------------------------------------------------------------------------
 
 
-def test_the_email_is_vietnamese_plain_text_and_html_with_the_five_clear_summary_and_link(overdue, today, awake, mailoutbox, settings):
+def test_the_email_is_vietnamese_plain_text_and_html_with_the_five_clear_summary_and_link(
+    overdue, today, awake, mailoutbox, settings
+):
     settings.PORTAL_BASE_URL = "https://theodoi.example.gov.vn"
     reminders_run(day=today)
     message = mailoutbox[0]
@@ -121,7 +125,9 @@ def test_the_email_is_vietnamese_plain_text_and_html_with_the_five_clear_summary
 # --- failures -------------------------------------------------------------------------------
 
 
-def test_an_invalid_address_is_skipped_with_a_warning_and_the_others_are_sent(make_task, people, today, awake, mailoutbox):
+def test_an_invalid_address_is_skipped_with_a_warning_and_the_others_are_sent(
+    make_task, people, today, awake, mailoutbox
+):
     make_task(deadline_in=-1, accountable_person=people.officer_hanoi)
     make_task(deadline_in=-1, accountable_person=people.officer_hoankiem)
     people.officer_hoankiem.email = "không-phải-địa-chỉ"
@@ -171,13 +177,20 @@ def test_after_the_last_attempt_the_delivery_is_failed_and_not_tried_again(overd
     deliveries_send(now=later)
     assert Delivery.objects.get().status == DeliveryStatus.FAILED
     assert deliveries_send(now=later + datetime.timedelta(days=1)) == {
-        "sent": 0, "failed": 0, "skipped": 0, "queued": 0, "warnings": []
+        "sent": 0,
+        "failed": 0,
+        "skipped": 0,
+        "queued": 0,
+        "warnings": [],
     }
 
 
 def test_a_delivery_claimed_by_another_worker_is_not_sent_again(overdue, today, awake, mailoutbox):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("notifications.services.deliveries_send", lambda **kw: {"sent": 0, "failed": 0, "skipped": 0, "queued": 0, "warnings": []})
+        patch.setattr(
+            "notifications.services.deliveries_send",
+            lambda **kw: {"sent": 0, "failed": 0, "skipped": 0, "queued": 0, "warnings": []},
+        )
         reminders_run(day=today)
     Delivery.objects.update(status=DeliveryStatus.SENDING)  # another worker holds it
     assert deliveries_send()["sent"] == 0
@@ -223,7 +236,10 @@ def test_reminders_go_through_a_real_smtp_server(make_task, people, today, awake
     make_task(deadline_in=7, accountable_person=people.officer_hoankiem, title="Kích hoạt định danh mức 2")
     run, _created = reminders_run(day=today)
     assert run.emails_sent == 2
-    received = {tuple(e.rcpt_tos): email.message_from_bytes(e.content, policy=email.policy.default) for e in smtp_server.envelopes}
+    received = {
+        tuple(e.rcpt_tos): email.message_from_bytes(e.content, policy=email.policy.default)
+        for e in smtp_server.envelopes
+    }
     assert set(received) == {(people.officer_hanoi.email,), (people.officer_hoankiem.email,)}
     message = received[(people.officer_hanoi.email,)]
     assert "Cấp căn cước gắn chip" in message["Subject"]
@@ -233,7 +249,9 @@ def test_reminders_go_through_a_real_smtp_server(make_task, people, today, awake
     assert "<table" in html and f"/nhiem-vu/{first.pk}/" in html
 
 
-def test_smtp_down_then_up_the_run_records_failures_and_the_retry_sends_each_once(overdue, people, today, awake, settings):
+def test_smtp_down_then_up_the_run_records_failures_and_the_retry_sends_each_once(
+    overdue, people, today, awake, settings
+):
     from aiosmtpd.controller import Controller
 
     port = _free_port()
