@@ -202,6 +202,9 @@ def daily_events(day: datetime.date) -> list[PlannedNotification]:
     return planned
 
 
+# Lines of each section of a leader's digest; the rest is counted.
+DIGEST_LINES = 20
+
 _DIGEST_SECTIONS = (
     ("newly_overdue", EventType.DEADLINE_PASSED),
     ("newly_blocked", EventType.TASK_BLOCKED),
@@ -219,6 +222,15 @@ def digest_section_titles() -> dict[str, str]:
     }
 
 
+def _digest_lines(rows: list[dict]) -> list[dict]:
+    """A digest is read, not searched: the first DIGEST_LINES tasks of a section, then how many more."""
+    lines = [{"title": r["title"], "unit": r["unit__name"], "link": task_link(r["pk"])} for r in rows[:DIGEST_LINES]]
+    if len(rows) > DIGEST_LINES:
+        more = _("… và %(count)s nhiệm vụ khác") % {"count": len(rows) - DIGEST_LINES}
+        lines.append({"title": more, "unit": "", "link": reverse("tasks:my_tasks")})
+    return lines
+
+
 def _digests(day, holders: _RoleHolders, **sections: list[dict]) -> list[PlannedNotification]:
     """One digest per leader whose scope had any change since yesterday (matched in Python: no query)."""
     titles = digest_section_titles()
@@ -228,13 +240,15 @@ def _digests(day, holders: _RoleHolders, **sections: list[dict]) -> list[Planned
         for name, _event in _DIGEST_SECTIONS:
             rows = [r for r in sections[name] if path is None or (_scope_path(r) or "").startswith(path)]
             if rows:
-                lines[name] = [{"title": r["title"], "unit": r["unit__name"], "link": task_link(r["pk"])} for r in rows]
+                lines[name] = rows
         if not lines:
             continue
         counts = ", ".join(f"{titles[name]}: {len(rows)}" for name, rows in lines.items())
+        lines = {name: _digest_lines(rows) for name, rows in lines.items()}
         title = _("Tổng hợp ngày %(day)s: %(counts)s") % {"day": day.strftime("%d/%m/%Y"), "counts": counts}
         body = "\n".join(
-            f"{titles[name]}:\n" + "\n".join(f"- {line['title']} ({line['unit']})" for line in rows)
+            f"{titles[name]}:\n"
+            + "\n".join(f"- {line['title']}" + (f" ({line['unit']})" if line["unit"] else "") for line in rows)
             for name, rows in lines.items()
         )
         details = {"sections": [{"title": titles[name], "lines": rows} for name, rows in lines.items()]}

@@ -145,3 +145,17 @@ def test_the_events_take_a_fixed_number_of_queries(make_task, people, today, dja
         planned = daily_events(today)
     assert len(planned) > 40
     assert few
+
+
+def test_a_long_digest_section_lists_the_first_tasks_and_counts_the_rest(make_task, people, today, settings):
+    from notifications import events
+
+    for i in range(events.DIGEST_LINES + 5):
+        make_task(deadline_in=-1, title=f"Việc {i}")
+    digest = next(
+        p for p in daily_events(today) if p.event == EventType.DAILY_DIGEST and p.recipient_id == people.leader_hanoi.pk
+    )
+    lines = digest.details["sections"][0]["lines"]
+    assert len(lines) == events.DIGEST_LINES + 1
+    assert lines[-1]["title"] == "… và 5 nhiệm vụ khác"
+    assert f"Mới quá hạn: {events.DIGEST_LINES + 5}" in digest.title
