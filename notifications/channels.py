@@ -14,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .models import Notification
 
@@ -48,8 +49,6 @@ def five_clear_summary(task) -> list[tuple[str, str]]:
     """The task's "5 rõ": clear task, person, responsibility, schedule, result."""
     if task is None:
         return []
-    from django.utils.translation import gettext as _
-
     person = task.accountable_person.get_full_name() if task.accountable_person_id else "—"
     return [
         (_("Rõ việc"), task.title),

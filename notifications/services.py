@@ -7,13 +7,14 @@ conditional UPDATE before sending, and never sent again once sent.
 """
 
 import datetime
+import functools
 import logging
 from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .channels import CHANNELS, ChannelResult
@@ -133,10 +134,22 @@ def _queue_quietly(job) -> None:
 # --- the events of a person's action (called from tasks.services) --------------
 
 
+def in_vietnamese(service):
+    """Messages are stored in Vietnamese whatever language the acting user's pages are in."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return service(*args, **kwargs)
+
+    return wrapper
+
+
 def _task_names(task) -> dict:
     return {"title": task.title, "unit": task.unit.name, "deadline": task.deadline.strftime("%d/%m/%Y")}
 
 
+@in_vietnamese
 def notify_task_assigned(*, task, actor) -> None:
     """The accountable person of a new task (or a task newly given to them) is told; not the actor themself."""
     person_id = task.accountable_person_id
@@ -150,6 +163,7 @@ def notify_task_assigned(*, task, actor) -> None:
     ))  # fmt: skip
 
 
+@in_vietnamese
 def notify_task_changed(*, task, actor) -> None:
     """After an edit: a new accountable person is told of the assignment, the person of a new deadline.
 
@@ -182,6 +196,7 @@ def _report_people(task, report, actor) -> set[int]:
     return people - {None, actor.pk}
 
 
+@in_vietnamese
 def notify_report_verified(*, task, report, actor) -> None:
     names = _task_names(task)
     for person in sorted(_report_people(task, report, actor)):
@@ -192,6 +207,7 @@ def notify_report_verified(*, task, report, actor) -> None:
         ))  # fmt: skip
 
 
+@in_vietnamese
 def notify_report_returned(*, task, returned, actor) -> None:
     """The return's reason is in the message: the officer learns what to fix without opening the task."""
     from tasks.choices import UpdateKind

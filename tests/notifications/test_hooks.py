@@ -110,3 +110,23 @@ def test_a_verification_sends_no_email_by_default(
         services.progress_completion_verify(actor=people.coordinator_hanoi, task=created_task)
     assert mailoutbox == []
     assert _of(people.officer_hanoi) == [EventType.REPORT_VERIFIED]
+
+
+def test_the_message_is_written_in_vietnamese_when_the_actor_reads_the_portal_in_english(
+    created_task, people, monkeypatch
+):
+    from django.utils import translation
+
+    from notifications import services as notification_services
+
+    languages = []
+    real_notify = notification_services.notify
+    monkeypatch.setattr(
+        notification_services,
+        "notify",
+        lambda planned: languages.append(translation.get_language()) or real_notify(planned),
+    )
+    _report_completion(created_task, people)
+    with translation.override("en"):
+        services.progress_completion_return(actor=people.coordinator_hanoi, task=created_task, reason="Thiếu số liệu")
+    assert languages == ["vi"]
