@@ -18,6 +18,7 @@ class EventType(models.TextChoices):
     AWAITING_VERIFICATION = "cho_xac_nhan", _("Báo cáo hoàn thành chờ xác nhận")
     TASK_BLOCKED = "vuong_mac", _("Nhiệm vụ gặp vướng mắc")
     DAILY_DIGEST = "tong_hop_ngay", _("Tổng hợp hằng ngày cho Lãnh đạo")
+    CRITERIA_GRID_EMPTY = "chua_nhap_tieu_chi", _("Chưa nhập số liệu tiêu chí của kỳ")
 
 
 # Email is on by default for reminders and returns; the rest only in the portal unless chosen.
@@ -28,6 +29,7 @@ EMAIL_ON_BY_DEFAULT = frozenset(
         EventType.ESCALATED_TO_COORDINATOR,
         EventType.ESCALATED_TO_LEADER,
         EventType.REPORT_RETURNED,
+        EventType.CRITERIA_GRID_EMPTY,
     }
 )
 

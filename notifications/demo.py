@@ -69,7 +69,7 @@ def _examples(users: dict, today) -> list[PlannedNotification]:
         if sections:
             planned.append(PlannedNotification(
                 leader.pk, EventType.DAILY_DIGEST, "digest", f"Tổng hợp ngày {today:%d/%m/%Y} (dữ liệu mẫu)",
-                "", "/thong-bao/", None, {"sections": sections},
+                "", "/thong-bao/", details={"sections": sections},
             ))  # fmt: skip
     return planned
 

@@ -35,6 +35,7 @@ class PlannedNotification:
     body: str = ""
     link: str = ""
     task_id: int | None = None
+    unit_id: int | None = None
     details: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -197,8 +198,61 @@ def daily_events(day: datetime.date) -> list[PlannedNotification]:
             ).values("task_id")
         ).values(*_TASK_FIELDS)
     )
+    planned += _empty_criteria_grids(day)  # 0 queries, or 3 on the reminder day
     planned += _digests(day, holders, newly_overdue=newly_overdue, newly_blocked=blocked_rows,
                         completed=completed_rows, awaiting=awaiting_rows)  # fmt: skip
+    return planned
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    first_of_next = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return first_of_next - datetime.timedelta(days=1)
+
+
+def _empty_criteria_grids(day: datetime.date) -> list[PlannedNotification]:
+    """NOTIFY_EMPTY_GRID_DAYS_BEFORE days before a month ends: each officer whose unit (and everything
+    below it) has no current value of an active criteria set for that month."""
+    from pccc.models import Assessment, CriteriaSet
+    from pccc.periods import Period
+
+    if (_month_end(day) - day).days != settings.NOTIFY_EMPTY_GRID_DAYS_BEFORE:
+        return []
+    period = Period.month_of(day)
+    sets = list(CriteriaSet.objects.filter(is_active=True).values_list("pk", "code", "name"))
+    if not sets:
+        return []
+    filled = set()  # (set id, path of a unit with a value, or of one of its ancestors)
+    rows = (
+        Assessment.objects.current()
+        .filter(period=period.key, criterion__criteria_set__is_active=True)
+        .values_list("criterion__criteria_set_id", "unit__path")
+        .distinct()
+    )
+    for set_id, path in rows:
+        filled.update((set_id, p) for p in _paths_up(path))
+    officers = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.OFFICER, unit__isnull=False, unit__valid_to__isnull=True)
+        .values_list("pk", "unit_id", "unit__code", "unit__name", "unit__path")
+    )
+    planned = []
+    for user_id, unit_id, code, unit_name, path in officers:
+        for set_id, set_code, set_name in sets:
+            if (set_id, path) in filled:
+                continue
+            names = {
+                "set": set_name,
+                "unit": unit_name,
+                "period": period.label,
+                "end": _month_end(day).strftime("%d/%m/%Y"),
+            }
+            link = reverse("pccc:grid", kwargs={"set_code": set_code, "unit_code": code}) + f"?ky={period.key}"
+            planned.append(PlannedNotification(
+                user_id, EventType.CRITERIA_GRID_EMPTY, f"grid:{set_id}:{unit_id}:{period.key}",
+                _("Chưa nhập số liệu %(set)s: %(unit)s, %(period)s") % names,
+                _("%(unit)s chưa có số liệu nào của “%(set)s” cho %(period)s; kỳ kết thúc ngày %(end)s.") % names,
+                link, unit_id=unit_id,
+            ))  # fmt: skip
     return planned
 
 
@@ -254,5 +308,5 @@ def _digests(day, holders: _RoleHolders, **sections: list[dict]) -> list[Planned
         details = {"sections": [{"title": titles[name], "lines": rows} for name, rows in lines.items()]}
         for leader in sorted(leader_ids):
             digests.append(PlannedNotification(leader, EventType.DAILY_DIGEST, "digest", title[:300], body,
-                                               reverse("notifications:list"), None, details))  # fmt: skip
+                                               reverse("notifications:list"), details=details))  # fmt: skip
     return digests

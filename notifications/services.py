@@ -62,7 +62,7 @@ def quiet_until(now: datetime.datetime) -> datetime.datetime | None:
 def _row(planned: PlannedNotification, *, day: datetime.date, run: NotificationRun | None, now) -> Notification:
     return Notification(
         recipient_id=planned.recipient_id, event=planned.event, object_key=planned.object_key,
-        task_id=planned.task_id, day=day, title=planned.title[:TITLE_MAX], body=planned.body,
+        task_id=planned.task_id, unit_id=planned.unit_id, day=day, title=planned.title[:TITLE_MAX], body=planned.body,
         link=planned.link, details=planned.details, created_at=now, run=run,
     )  # fmt: skip
 

@@ -309,6 +309,8 @@ NOTIFY_ESCALATION_DAYS = {
     "coordinator": env_int("NOTIFY_ESCALATE_COORDINATOR_DAYS", 3),
     "leader": env_int("NOTIFY_ESCALATE_LEADER_DAYS", 7),
 }
+# Officers whose unit has no criterion value yet for the month are reminded this many days before it ends.
+NOTIFY_EMPTY_GRID_DAYS_BEFORE = env_int("NOTIFY_EMPTY_GRID_DAYS_BEFORE", 5)
 # No email in quiet hours (Asia/Ho_Chi_Minh): queued until they end.
 NOTIFY_QUIET_HOURS = (os.environ.get("NOTIFY_QUIET_START", "21:00"), os.environ.get("NOTIFY_QUIET_END", "07:00"))
 NOTIFY_EMAIL_MAX_ATTEMPTS = env_int("NOTIFY_EMAIL_MAX_ATTEMPTS", 6)

@@ -135,7 +135,8 @@ def test_no_digest_for_a_leader_whose_scope_did_not_change(make_task, people, to
     assert not [p for p in daily_events(today) if p.event == EventType.DAILY_DIGEST]
 
 
-def test_the_events_take_a_fixed_number_of_queries(make_task, people, today, django_assert_num_queries):
+def test_the_events_take_a_fixed_number_of_queries(make_task, people, today, django_assert_num_queries, settings):
+    settings.NOTIFY_EMPTY_GRID_DAYS_BEFORE = -1  # not the criteria reminder's day (3 queries more on that day)
     make_task(deadline_in=-1, accountable_person=people.officer_hanoi)
     with django_assert_num_queries(5) as few:
         daily_events(today)
@@ -159,3 +160,44 @@ def test_a_long_digest_section_lists_the_first_tasks_and_counts_the_rest(make_ta
     assert len(lines) == events.DIGEST_LINES + 1
     assert lines[-1]["title"] == "… và 5 nhiệm vụ khác"
     assert f"Mới quá hạn: {events.DIGEST_LINES + 5}" in digest.title
+
+
+def _five_days_before_month_end(today):
+    from notifications.events import _month_end
+
+    end = _month_end(today)
+    return end - datetime.timedelta(days=5)
+
+
+def _criteria_set():
+    from pccc.choices import Aggregation, Comparator
+    from pccc.models import CriteriaSet, Criterion
+
+    criteria_set = CriteriaSet.objects.create(code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC")
+    criterion = Criterion.objects.create(
+        criteria_set=criteria_set, code="TC4", title="Số vụ cháy nghiêm trọng", level=3,
+        comparator=Comparator.EQUALS_ZERO, aggregation=Aggregation.SUM,
+    )  # fmt: skip
+    return criteria_set, criterion
+
+
+def test_an_officer_whose_unit_has_no_criterion_value_is_reminded_before_the_month_ends(people, tree, today):
+    from pccc.models import Assessment, AssessmentSubmission
+
+    day = _five_days_before_month_end(today)
+    criteria_set, criterion = _criteria_set()
+    key = f"{day:%Y-%m}"
+    submission = AssessmentSubmission.objects.create(
+        criteria_set=criteria_set, unit=tree.badinh, period=key, entered_by=people.officer_hanoi
+    )
+    # Ba Đình entered a value: Hà Nội's officer is not reminded; Hoàn Kiếm's and Hải Phòng's are.
+    Assessment.objects.create(submission=submission, criterion=criterion, unit=tree.badinh, period=key, value=0)
+    reminded = {p.recipient_id: p for p in daily_events(day) if p.event == EventType.CRITERIA_GRID_EMPTY}
+    assert set(reminded) == {people.officer_hoankiem.pk, people.officer_haiphong.pk}
+    assert reminded[people.officer_hoankiem.pk].link == f"/pccc/tinh-an-toan-pccc/nhap-lieu/00070/?ky={key}"
+
+
+def test_no_empty_grid_reminder_on_other_days(people, today):
+    _criteria_set()
+    day = _five_days_before_month_end(today) - datetime.timedelta(days=1)
+    assert not [p for p in daily_events(day) if p.event == EventType.CRITERIA_GRID_EMPTY]
