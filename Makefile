@@ -66,6 +66,7 @@ bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is 
 	  DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.dashboards_load
 	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.exports
 	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.task_list
+	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.reminders
 
 BACKUP_DIR ?= var/backups
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dashboards",
     "exports",
     "audit",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -291,6 +293,49 @@ CELERY_BEAT_SCHEDULE["daily-prune-audit-events"] = {
     "options": {"expires": 6 * 60 * 60},
 }
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+
+# Reminders and notifications (notifications/): the daily job at 07:00 Asia/Ho_Chi_Minh, and the
+# email that could not go out (quiet hours, SMTP down) retried every 15 minutes.
+CELERY_BEAT_SCHEDULE["daily-send-reminders"] = {
+    "task": "notifications.send_reminders",
+    "schedule": crontab(hour=os.environ.get("REMINDERS_HOUR", "7"), minute=os.environ.get("REMINDERS_MINUTE", "0")),
+    "options": {"expires": 6 * 60 * 60},
+}
+CELERY_BEAT_SCHEDULE["send-pending-emails"] = {
+    "task": "notifications.send_pending_emails",
+    "schedule": crontab(minute="*/15"),
+    "options": {"expires": 14 * 60},
+}
+# Days before a deadline that the accountable officer is reminded; days after it that the overdue
+# task climbs the ladder: the officer, the unit's coordinators (Thường trực), its leaders (Lãnh đạo).
+NOTIFY_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("NOTIFY_REMINDER_DAYS_BEFORE", "7,1")]
+NOTIFY_ESCALATION_DAYS = {
+    "officer": env_int("NOTIFY_ESCALATE_OFFICER_DAYS", 1),
+    "coordinator": env_int("NOTIFY_ESCALATE_COORDINATOR_DAYS", 3),
+    "leader": env_int("NOTIFY_ESCALATE_LEADER_DAYS", 7),
+}
+# Officers whose unit has no criterion value yet for the month are reminded this many days before it ends.
+NOTIFY_EMPTY_GRID_DAYS_BEFORE = env_int("NOTIFY_EMPTY_GRID_DAYS_BEFORE", 5)
+# No email in quiet hours (Asia/Ho_Chi_Minh): queued until they end.
+NOTIFY_QUIET_HOURS = (os.environ.get("NOTIFY_QUIET_START", "21:00"), os.environ.get("NOTIFY_QUIET_END", "07:00"))
+NOTIFY_EMAIL_MAX_ATTEMPTS = env_int("NOTIFY_EMAIL_MAX_ATTEMPTS", 6)
+NOTIFY_EMAIL_RETRY_MINUTES = env_int("NOTIFY_EMAIL_RETRY_MINUTES", 5)  # doubled at each failure
+# The address links in emails start with (emails are read outside the portal).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Email: SMTP from the environment in production; printed on the console when no host is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng theo dõi Đề án 06 <khong-tra-loi@localhost>")
 # A run takes seconds; the lock outlives a killed worker by at most this long.
 RECOMPUTE_LOCK_TTL = int(os.environ.get("RECOMPUTE_LOCK_TTL", "300"))
 # Seconds to wait inside the recompute transaction before commit: only the worker-kill tests set it.

@@ -37,6 +37,7 @@ urlpatterns = [
     path("pccc/", include("pccc.urls")),
     path("bang-dieu-khien/", include("dashboards.urls")),
     path("xuat-nhap/", include("exports.urls")),
+    path("thong-bao/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

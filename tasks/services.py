@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications import services as notifications
 from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
@@ -180,6 +181,7 @@ def task_create(
     task._history_user = actor
     task.save()
     task.coordinating_agencies.set(coordinating_agencies)
+    notifications.notify_task_assigned(task=task, actor=actor)
     return task
 
 
@@ -211,6 +213,7 @@ def task_update(
     task.save(update_fields=[*EDITABLE_FIELDS])
     if coordinating_agencies is not None:
         task.coordinating_agencies.set(agencies)
+    notifications.notify_task_changed(task=task, actor=actor)
     return task
 
 
@@ -423,6 +426,7 @@ def progress_completion_verify(
         locked, actor=actor, kind=UpdateKind.VERIFIED, percent=locked.current_percent, status=locked.current_status,
         note=note.strip(), at=at, data_date=completion.data_date if completion is not None else None,
     )  # fmt: skip
+    notifications.notify_report_verified(task=locked, report=completion, actor=actor)
     _copy_state(locked, task)
     return update
 
@@ -440,6 +444,7 @@ def progress_completion_return(*, actor, task: Task, reason: str) -> ProgressUpd
         locked, actor=actor, kind=UpdateKind.RETURNED, percent=_percent_before_completion(locked),
         status=TaskStatus.IN_PROGRESS, note=reason.strip(),
     )  # fmt: skip
+    notifications.notify_report_returned(task=locked, returned=update, actor=actor)
     _copy_state(locked, task)
     return update
 

@@ -42,6 +42,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.regex_helper import normalize
 
 from dashboards.models import CompletionSnapshot, PcccSnapshot
+from notifications.models import Notification
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from provinces.models import AdministrativeUnit
 from tasks.models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
@@ -147,6 +148,10 @@ ROUTE_PARAMS = {
     # The crosswalk's historical version (no legacy units in the walk's world: a made-up id).
     "admin:provinces_unitcrosswalk_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},
     # simple_history's page of one historical version: positional (object, history id).
+    # A notification of the other province's user (the world's tasks are made without the services: a made-up id).
+    "notifications:mark_read": {
+        "pk": lambda o: Notification.objects.filter(recipient=o.user).values_list("pk", flat=True).first() or 999_999
+    },
     "admin:tasks_task_simple_history": {
         "_0": lambda o: o.task.pk,
         "_1": lambda o: o.task.history.order_by("history_id").values_list("history_id", flat=True).first(),
@@ -163,7 +168,12 @@ def _device_of(user) -> int:
 
 # Writes a route may make on the actor's own behalf: opening the two-factor enrolment page
 # creates the actor's own pending device (shown as a QR code until confirmed).
-OWN_WRITES = {"mfa_setup": {"otp_totp.TOTPDevice"}}
+OWN_WRITES = {
+    "mfa_setup": {"otp_totp.TOTPDevice"},
+    # One's own email choices and one's own notifications marked read.
+    "notifications:preferences": {"notifications.NotificationPreference"},
+    "notifications:mark_all_read": {"notifications.Notification"},
+}
 
 
 def _admin_object(route, o):
