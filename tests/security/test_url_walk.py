@@ -140,6 +140,7 @@ ROUTE_PARAMS = {
     },
     "pccc:grid": {"set_code": lambda o: o.criteria_set.code, "unit_code": lambda o: [o.unit.code, o.commune.code]},
     "dashboards:unit_dashboard": {"programme_id": lambda o: o.programme.pk, "code": lambda o: o.unit.code},
+    "dashboards:compute_day": {"programme_id": lambda o: o.programme.pk, "code": lambda o: o.unit.code},
     "exports:pccc_grid_xlsx": {"set_code": lambda o: o.criteria_set.code, "unit_code": lambda o: o.unit.code},
     "exports:ranking_xlsx": {"programme_id": lambda o: o.programme.pk, "code": lambda o: o.unit.code},
     # django-otp's device pages: a device of the other province's user (or a made-up id).
