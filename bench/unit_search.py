@@ -2,7 +2,8 @@
 
 Run with a database holding both structures (``load_units`` then ``load_units --legacy``)::
 
-    DJANGO_DEBUG=1 DATABASE_URL=sqlite:///var/search_bench.sqlite3 .venv/bin/python manage.py shell < bench/unit_search.py
+    export DJANGO_DEBUG=1 DATABASE_URL=sqlite:///var/search_bench.sqlite3
+    .venv/bin/python manage.py shell < bench/unit_search.py
 
 Prints the median, the 95th percentile and the maximum of 600 searches: 15 typed texts
 (spelling variants, short prefixes that match a thousand units, a code) × a national user and a

@@ -66,7 +66,9 @@ def test_the_word_starts_are_backfilled_for_units_that_existed_before():
     try:
         Unit = executor.loader.project_state(before).apps.get_model("provinces", "AdministrativeUnit")
         hanoi = Unit.objects.create(code="01", name="Thành phố Hà Nội", kind="thanh_pho_tw", level=1, path="/01/")
-        Unit.objects.create(code="00004", name="Phường Ba Đình", kind="phuong", level=3, parent=hanoi, path="/01/00004/")
+        Unit.objects.create(
+            code="00004", name="Phường Ba Đình", kind="phuong", level=3, parent=hanoi, path="/01/00004/"
+        )
 
         executor = MigrationExecutor(connection)
         executor.migrate(after)
