@@ -164,14 +164,21 @@ def units_matching(user, text: str, *, limit: int = UNIT_SEARCH_LIMIT) -> list[A
     units = AdministrativeUnit.objects.filter(found)
     if scope is not None:
         units = units.filter(scope)
-    # A name that starts with what was typed ("Thủy Nguyên" for "thuy") before one where it is a
-    # later word ("Giao Thủy").
+    return list(unit_search_ordered(units.select_related(*UNIT_LABEL_RELATED), text)[:limit])
+
+
+# What a unit's label in a search or picker reads besides the unit: "Xã A · Huyện B · Tỉnh C (cũ) → Xã D · Tỉnh E".
+UNIT_LABEL_RELATED = ("parent__parent", "successor__parent")
+
+
+def unit_search_ordered(units: QuerySet[AdministrativeUnit], text: str) -> QuerySet[AdministrativeUnit]:
+    """Search results in the order a person scans them: current units first, then names that start
+    with the text ("Thủy Nguyên" for "thuy") before names where it is a later word ("Giao Thủy"),
+    then the higher levels, then by name."""
     key = search_key(text)
     name_start = Case(When(_prefix_of("search_name", key), then=Value(0)), default=Value(1)) if key else Value(0)
-    return list(
-        units.select_related("parent__parent", "successor__parent")
-        .annotate(name_start=name_start)
-        .order_by(F("valid_to").asc(nulls_first=True), "name_start", "level", "name", "pk")[:limit]
+    return units.annotate(name_start=name_start).order_by(
+        F("valid_to").asc(nulls_first=True), "name_start", "level", "name", "pk"
     )
 
 

@@ -136,7 +136,7 @@ def test_admin_autocomplete_finds_units_without_diacritics(client, old, users):
         {"app_label": "provinces", "model_name": "unitcrosswalk", "field_name": "legacy_unit", "term": "hai duong"},
     )
 
-    assert "Tỉnh Hải Dương (cũ)" in {r["text"] for r in response.json()["results"]}
+    assert "Tỉnh Hải Dương (cũ) → Thành phố Hải Phòng" in {r["text"] for r in response.json()["results"]}
 
 
 def test_the_search_name_follows_a_renamed_unit(tree, users):
