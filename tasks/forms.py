@@ -8,7 +8,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.numbers import NumberField, decimal_field_range
-from provinces.widgets import UnitChoiceField
+from provinces.selectors import units_visible_to
+from provinces.widgets import UnitChoiceField, UnitOrLegacyUnitChoiceField
 
 from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
 from .evidence import check_evidence_count, check_evidence_file
@@ -164,7 +165,8 @@ class TaskForm(forms.ModelForm):
             "parent",
         ]
         # One pass over the scope's units, grouped by province (a national user has 3,355 of them).
-        field_classes = {"unit": UnitChoiceField, "coordinating_agencies": IdsMultipleChoiceField}
+        # A task of before 1 July 2025 (a 2023 plan) may be on a legacy unit, found by typing its name.
+        field_classes = {"unit": UnitOrLegacyUnitChoiceField, "coordinating_agencies": IdsMultipleChoiceField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -176,7 +178,9 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, user, submit_label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_visible_to(user)
-        self.fields["unit"].queryset = units_for_tasks(user)
+        # Current units are listed; legacy ones in scope are accepted (the services refuse one for a
+        # task due after 30/06/2025, naming the unit that took it over).
+        self.fields["unit"].queryset = units_visible_to(user).order_by("path")
         self.fields["lead_agency"].queryset = agencies_visible_to(user)
         self.fields["coordinating_agencies"].queryset = agencies_visible_to(user)
         self.fields["accountable_person"].queryset = people_visible_to(user)
