@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import DayMonthYearInput
 from portal.numbers import NumberField, decimal_field_range
 from provinces.selectors import units_visible_to
 from provinces.widgets import UnitChoiceField, UnitOrLegacyUnitChoiceField
@@ -67,6 +68,8 @@ class ProgressReportForm(forms.Form):
         label=_("Tỷ lệ hoàn thành (%)"),
         min_value=0,
         max_value=100,
+        # A text box: a browser's number box drops or rewrites what it cannot read in its own locale.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "3", "autocomplete": "off"}),
         error_messages={
             "required": _("Hãy nhập tỷ lệ hoàn thành."),
             "invalid": _("Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100."),
@@ -168,8 +171,9 @@ class TaskForm(forms.ModelForm):
         # A task of before 1 July 2025 (a 2023 plan) may be on a legacy unit, found by typing its name.
         field_classes = {"unit": UnitOrLegacyUnitChoiceField, "coordinating_agencies": IdsMultipleChoiceField}
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            # dd/mm/yyyy typed as text, never the browser's localised date box (issue 19 item 9).
+            "start_date": DayMonthYearInput,
+            "deadline": DayMonthYearInput,
             "description": forms.Textarea(attrs={"rows": 3}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
             "coordinating_agencies": forms.SelectMultiple(attrs={"size": 6}),
