@@ -27,9 +27,8 @@ def test_a_date_typed_dd_mm_yyyy_is_that_day_whatever_the_language(client, users
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     client.force_login(users.coordinator_hanoi)
 
-    response = client.post(
-        reverse("tasks:task_create"), task_data(programme, tree, agencies, start_date="01/12/2026", deadline="10/12/2026")
-    )
+    data = task_data(programme, tree, agencies, start_date="01/12/2026", deadline="10/12/2026")
+    response = client.post(reverse("tasks:task_create"), data)
 
     assert response.status_code == 302
     assert Task.objects.get().deadline == datetime.date(2026, 12, 10)
@@ -62,7 +61,9 @@ def test_a_date_in_another_order_gets_the_portals_message(client, users, program
 def test_a_weight_is_read_as_vietnamese_write_it(client, users, programme, tree, agencies, typed, stored):
     client.force_login(users.coordinator_hanoi)
 
-    assert client.post(reverse("tasks:task_create"), task_data(programme, tree, agencies, weight=typed)).status_code == 302
+    response = client.post(reverse("tasks:task_create"), task_data(programme, tree, agencies, weight=typed))
+
+    assert response.status_code == 302
     assert Task.objects.get().weight == stored
 
 
