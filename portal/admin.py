@@ -1,11 +1,13 @@
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scope import NationalOnlyAdminMixin, UnitScopedAdminMixin
+from .admin_scope import NationalOnlyAdminMixin, UnitScopedAdminMixin, is_national_admin
+from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .mfa_admin import reset_two_factor
 from .models import User
 from .roles import roles_grantable_by
@@ -22,6 +24,8 @@ class UserAdmin(UnitScopedAdminMixin, DjangoUserAdmin):
     manages only accounts whose every role is below their own (never a superuser): the
     password form of any other account answers 403, of an account outside the subtree 404."""
 
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
     list_display = ["username", "full_name", "unit", "position", "is_active", "is_staff"]
     list_filter = ["groups", "is_active", "is_staff", "unit__kind"]
     search_fields = ["username", "full_name", "email", "unit__name", "unit__code"]
@@ -31,25 +35,45 @@ class UserAdmin(UnitScopedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Thông tin cá nhân"), {"fields": ("full_name", "position", "email", "phone")}),
-        (_("Phạm vi và vai trò"), {"fields": ("unit", "groups", "is_active", "is_staff", "is_superuser")}),
+        (_("Phạm vi và vai trò"), {"fields": ("national", "unit", "groups", "is_active", "is_staff", "is_superuser")}),
         (_("Quyền riêng"), {"classes": ("collapse",), "fields": ("user_permissions",)}),
         (_("Mốc thời gian"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "unit", "groups", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "national", "unit", "groups", "password1", "password2"),
+            },
+        ),
     )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return fieldsets
-        # The form is built from these fieldsets, so a posted is_superuser=on is not even read.
+        # The form is built from these fieldsets, so a posted is_superuser=on is not even read; only
+        # a national admin makes a national user (the box is not offered to a provincial admin).
+        # On one's own account the unit is read-only, and so the box that stands for "no unit" goes.
+        own_account = obj is not None and obj.pk == request.user.pk
+        hidden = (
+            *SUPERUSER_ONLY_FIELDS,
+            *(() if is_national_admin(request.user) and not own_account else ("national",)),
+        )
         kept = []
         for name, options in fieldsets:
-            fields = [field for field in options["fields"] if field not in SUPERUSER_ONLY_FIELDS]
+            fields = [field for field in options["fields"] if field not in hidden]
             if fields:
                 kept.append((name, {**options, "fields": fields}))
         return kept
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A declared field stays in the form whatever the fieldsets say: drop the box where it is not shown.
+        if "national" not in flatten_fieldsets(self.get_fieldsets(request, obj)):
+            form.base_fields.pop("national", None)
+        return form
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)

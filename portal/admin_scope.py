@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from portal.numbers import grouped
 from provinces.selectors import units_visible_to
+from provinces.widgets import label_units_by_chain
 from tasks.selectors import _unit_scope
 
 
@@ -299,7 +300,8 @@ class UnitScopedAdminMixin(SummarisedDeleteAdminMixin):
         if db_field.name == self.unit_path_field and not request.user.is_superuser and request.user.unit_id:
             # Empty means national: out of reach of anyone bounded by a subtree.
             kwargs["required"] = True
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Every unit picker names the units above the unit ("Phường Ba Đình · Thành phố Hà Nội").
+        return label_units_by_chain(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         self._bounded_choices(db_field, request, kwargs)

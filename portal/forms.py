@@ -1,8 +1,27 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordChangeForm, UserChangeForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+# How every date is typed and shown, whatever the browser's or the page's language (issue 19 item 9).
+DATE_INPUT_FORMAT = "%d/%m/%Y"
+
+
+class DayMonthYearInput(forms.DateInput):
+    """A date typed as dd/mm/yyyy in a plain text box.
+
+    Not ``<input type="date">``: the browser shows and reads that one in its own language's order,
+    so an English browser took "10/12/2026" as 12 October. The server reads the text with
+    ``DATE_INPUT_FORMATS`` (dd/mm/yyyy first, in every language: ``portal/formats``).
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": "dd/mm/yyyy", "autocomplete": "off", "maxlength": "10", "data-date-input": ""}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_INPUT_FORMAT)
 
 
 class LoginForm(AuthenticationForm):
@@ -28,3 +47,49 @@ class PortalPasswordChangeForm(PasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Đổi mật khẩu")))
+
+
+class NationalOrUnitForm(forms.Form):
+    """The admin's user forms: a unit is required unless "Cấp Trung ương" is ticked (issue 19 item 11).
+
+    An empty unit means the whole country (``User.is_national``); before this box an admin who forgot
+    the unit made a national user without meaning to. Both are checked only when the form carries
+    both fields (a provincial admin's form has no box: the unit is required there anyway; an admin's
+    own account has the unit read-only).
+    """
+
+    national = forms.BooleanField(
+        label=_("Cấp Trung ương"),
+        required=False,
+        help_text=_("Người dùng cấp Trung ương xem được toàn quốc và không gắn với đơn vị nào."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if "national" in self.fields and instance is not None and instance.pk is not None:
+            self.fields["national"].initial = instance.unit_id is None
+
+    def clean(self):
+        data = super().clean()
+        if "national" not in self.fields or "unit" not in self.fields:
+            return data
+        if data.get("national") and data.get("unit") is not None:
+            self.add_error(
+                "unit",
+                _("Người dùng cấp Trung ương không gắn với đơn vị: hãy bỏ chọn đơn vị hoặc bỏ dấu “Cấp Trung ương”."),
+            )
+        elif not data.get("national") and data.get("unit") is None and "unit" not in self.errors:
+            self.add_error(
+                "unit",
+                _("Hãy chọn đơn vị của người dùng, hoặc đánh dấu “Cấp Trung ương” nếu người này xem được toàn quốc."),
+            )
+        return data
+
+
+class UserAdminChangeForm(NationalOrUnitForm, UserChangeForm):
+    pass
+
+
+class UserAdminCreationForm(NationalOrUnitForm, AdminUserCreationForm):
+    pass

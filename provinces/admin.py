@@ -1,13 +1,17 @@
+from types import MethodType
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_scope import UnitScopedAdminMixin, units_in_scope
 
 from .models import AdministrativeUnit, UnitCrosswalk
-from .selectors import unit_search_filter, units_visible_to
+from .selectors import UNIT_LABEL_RELATED, unit_search_filter, unit_search_ordered, units_visible_to
 from .services import crosswalk_save
+from .widgets import unit_chain_label
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -79,13 +83,44 @@ class CrosswalkTargetsInline(admin.TabularInline):
 
 
 class UnitNameSearchMixin:
-    """Admin search (and autocomplete) by name ignoring diacritics and tone-mark placement, or by code."""
+    """Admin search (and autocomplete) by any word of the name ignoring diacritics and tone-mark
+    placement, or by code: the search of the portal's pages (``unit_search_filter``), in its order."""
 
     def get_search_results(self, request, queryset, search_term):
         found = unit_search_filter(search_term)
         if found is None:
             return queryset, False
-        return queryset.filter(found), False
+        # The change list sorts again by its own columns; the autocomplete keeps this order.
+        return unit_search_ordered(queryset.filter(found), search_term), False
+
+
+class UnitAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete endpoint, with units labelled by their parent chain.
+
+    "Phường Ba Đình · Thành phố Hà Nội"; a legacy unit "… (cũ) → its successor". The parents and
+    the successor come in the page's one query (``select_related``). Other models are unchanged.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if queryset.model is AdministrativeUnit:
+            queryset = queryset.select_related(*UNIT_LABEL_RELATED)
+        return queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, AdministrativeUnit):
+            result["text"] = unit_chain_label(obj)
+        return result
+
+
+def _unit_autocomplete_view(self, request):
+    return UnitAutocompleteJsonView.as_view(admin_site=self)(request)
+
+
+# Every autocomplete of a unit field (users, tasks, criterion values, the crosswalk) goes through
+# the site's one endpoint: set before the site's URLs are built (admin modules load first).
+admin.site.autocomplete_view = MethodType(_unit_autocomplete_view, admin.site)
 
 
 @admin.register(AdministrativeUnit)

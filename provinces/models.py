@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import KINDS_BY_LEVEL, PARENT_LEVELS, UnitKind, UnitLevel
-from .search import search_key
+from .search import search_key, search_terms
 
 PATH_SEPARATOR = "/"
 
@@ -197,7 +197,12 @@ class AdministrativeUnit(models.Model):
         if update_fields is not None and "name" in update_fields:
             update_fields = kwargs["update_fields"] = {*update_fields, "search_name"}
         if update_fields is not None and not {"code", "parent", "parent_id", "path", "valid_to"} & set(update_fields):
-            return super().save(*args, **kwargs)
+            using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+            with transaction.atomic(using=using):
+                super().save(*args, **kwargs)
+                if "name" in update_fields:
+                    UnitSearchTerm.store_for([self], using=using)
+            return None
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "path"}
         if self.parent_id is not None and self._parent_chain_contains_self():
@@ -211,6 +216,8 @@ class AdministrativeUnit(models.Model):
                 else type(self)._base_manager.using(using).filter(pk=self.pk).values_list("path", flat=True).first()
             )
             super().save(*args, **kwargs)
+            # The word-start search reads these rows: they follow the name whatever saved it.
+            UnitSearchTerm.store_for([self], using=using)
             if stored_path is not None and stored_path != self.path:
                 self._rewrite_paths_below(using)
 
@@ -394,6 +401,42 @@ class AdministrativeUnit(models.Model):
         if not self.has_valid_path():
             return False
         return other is None or (other.has_valid_path() and self.path.startswith(other.path))
+
+
+class UnitSearchTerm(models.Model):
+    """One word start of a unit's folded name: "Huyện Giao Thủy" has "huyen giao thuy", "giao thuy", "thuy".
+
+    The unit search is one indexed prefix match on ``term`` (``selectors.unit_search_filter``), so
+    "thuy" finds "Giao Thủy" as fast as "giao" does. Derived data: ``AdministrativeUnit.save``
+    and the loaders rewrite a unit's rows whenever its name is written.
+    """
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="search_terms"
+    )
+    term = models.CharField(_("từ khóa tìm kiếm"), max_length=200)
+
+    class Meta:
+        verbose_name = _("từ khóa tìm đơn vị")
+        verbose_name_plural = _("từ khóa tìm đơn vị")
+        constraints = [models.UniqueConstraint(fields=["unit", "term"], name="unit_search_term_unique")]
+        indexes = [models.Index(fields=["term"], name="unit_search_term_prefix", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @classmethod
+    def store_for(cls, units, *, using: str | None = None) -> None:
+        """Replace the terms of ``units`` (saved, with ``pk`` and ``name``) by those of their names."""
+        manager = cls.objects.db_manager(using) if using else cls.objects
+        units = [unit for unit in units if unit.pk is not None]
+        for start in range(0, len(units), 500):
+            batch = units[start : start + 500]
+            manager.filter(unit_id__in=[unit.pk for unit in batch]).delete()
+            manager.bulk_create(
+                [cls(unit_id=unit.pk, term=term) for unit in batch for term in search_terms(unit.name)],
+                batch_size=1000,
+            )
 
 
 class UnitCrosswalk(models.Model):

@@ -6,7 +6,11 @@
 kind word in front ("Tỉnh", "Huyện", "Phường"…) so that a prefix match on the stored key
 finds a unit by the start of its proper name.
 
-Migration 0004 carries a copy of this rule (migrations import no app code): change both.
+A unit is also found from any word of its name ("thuy" finds "Huyện Giao Thủy", "dinh" finds
+"Phường Ba Đình"): ``search_terms`` are the folded name from each of its words on, one row each
+in ``UnitSearchTerm``, so a word-start match is an indexed prefix match on that table.
+
+Migrations 0004 and 0008 carry copies of these rules (migrations import no app code): change all.
 """
 
 import re
@@ -37,3 +41,21 @@ def search_key(name: str) -> str:
         if folded.startswith(word + " "):
             return folded[len(word) + 1 :]
     return folded
+
+
+def search_terms(name: str) -> list[str]:
+    """The stored terms of a unit name: the folded name from each word on, kind word included.
+
+    "Huyện Giao Thủy" → ["huyen giao thuy", "giao thuy", "thuy"]: a prefix of any term is a
+    match at a word start.
+    """
+    words = fold(name or "").split()
+    return list(dict.fromkeys(" ".join(words[start:]) for start in range(len(words))))
+
+
+def query_keys(text: str) -> list[str]:
+    """What a typed text is looked up as: folded, and folded without a leading kind word.
+
+    "Huyện Giao Thủy" looks up "huyen giao thuy" (the district) and "giao thuy" (every Giao Thủy).
+    """
+    return [key for key in dict.fromkeys((fold(text or ""), search_key(text or ""))) if key]

@@ -1,12 +1,12 @@
 """Reads of the unit tree, always scoped to what a user may see."""
 
 from django.db import connections, router
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import AdministrativeUnit
-from .search import search_key
+from .models import AdministrativeUnit, UnitSearchTerm
+from .search import query_keys, search_key
 
 # A legacy unit's code may be a current unit's ("01" is Hà Nội in both): in a URL, a legacy unit is
 # written "~01" (``~`` can never be a code), so one code in a URL names exactly one unit.
@@ -106,29 +106,33 @@ UNIT_SEARCH_LIMIT = 20
 
 
 def unit_search_filter(text: str) -> Q | None:
-    """The rows a typed text finds: a prefix of the folded name, or the exact code; None for nothing to look for.
+    """The rows a typed text finds: a word start of the folded name, or the exact code; None for nothing to look for.
 
-    "Giao Thủy", "Giao Thuỷ" and "giao thuy" fold to the same key, and so do "Huyện Giao Thủy"
-    (the kind word is dropped on both sides). Both halves use an index (``unit_search_name_prefix``,
-    ``unit_code``).
+    "Giao Thủy", "Giao Thuỷ" and "giao thuy" fold to the same key; "thuy" finds "Huyện Giao Thủy"
+    and "ba dinh" finds "Phường Ba Đình" (any word start, ``UnitSearchTerm``); "Huyện Giao Thủy"
+    also finds every Giao Thủy (the kind word is optional). One SQL statement: an indexed prefix
+    match on ``unit_search_term_prefix`` in a subquery, or the ``unit_code`` index.
     """
     text = (text or "").strip()
-    key = search_key(text)
-    if not key:
+    keys = query_keys(text)
+    if not keys:
         return None
-    return _prefix_of_search_name(key) | Q(code=text)
+    terms = Q()
+    for key in keys:
+        terms |= _prefix_of("term", key)
+    return Q(pk__in=UnitSearchTerm.objects.filter(terms).values("unit_id")) | Q(code=text)
 
 
-def _prefix_of_search_name(key: str) -> Q:
-    """``search_name`` starting with ``key``, written so that each database uses its index.
+def _prefix_of(field: str, key: str) -> Q:
+    """``field`` starting with ``key``, written so that each database uses its index.
 
     PostgreSQL: ``LIKE 'key%'`` on the ``varchar_pattern_ops`` index. SQLite's LIKE ignores case
     and so no ordinary index serves it; a range on the (binary-ordered) column does, and is exact
     because a key holds only a-z, 0-9 and spaces, all below "~".
     """
     if connections[router.db_for_read(AdministrativeUnit)].vendor == "sqlite":
-        return Q(search_name__gte=key, search_name__lt=key + "~")
-    return Q(search_name__startswith=key)
+        return Q(**{f"{field}__gte": key, f"{field}__lt": key + "~"})
+    return Q(**{f"{field}__startswith": key})
 
 
 def unit_search_scope(user) -> Q | None:
@@ -151,7 +155,7 @@ def units_matching(user, text: str, *, limit: int = UNIT_SEARCH_LIMIT) -> list[A
 
     Each carries its parent chain (``parent``, ``parent.parent``) and, for a legacy unit, its
     ``successor`` with the successor's parent, for "Xã A, Huyện B, Tỉnh C (cũ) → Xã D, Tỉnh E".
-    Current units come first, then the higher levels.
+    Current units come first, then names that start with the text, then the higher levels.
     """
     found = unit_search_filter(text)
     if found is None:
@@ -160,10 +164,21 @@ def units_matching(user, text: str, *, limit: int = UNIT_SEARCH_LIMIT) -> list[A
     units = AdministrativeUnit.objects.filter(found)
     if scope is not None:
         units = units.filter(scope)
-    return list(
-        units.select_related("parent__parent", "successor__parent").order_by(
-            F("valid_to").asc(nulls_first=True), "level", "name", "pk"
-        )[:limit]
+    return list(unit_search_ordered(units.select_related(*UNIT_LABEL_RELATED), text)[:limit])
+
+
+# What a unit's label in a search or picker reads besides the unit: "Xã A · Huyện B · Tỉnh C (cũ) → Xã D · Tỉnh E".
+UNIT_LABEL_RELATED = ("parent__parent", "successor__parent")
+
+
+def unit_search_ordered(units: QuerySet[AdministrativeUnit], text: str) -> QuerySet[AdministrativeUnit]:
+    """Search results in the order a person scans them: current units first, then names that start
+    with the text ("Thủy Nguyên" for "thuy") before names where it is a later word ("Giao Thủy"),
+    then the higher levels, then by name."""
+    key = search_key(text)
+    name_start = Case(When(_prefix_of("search_name", key), then=Value(0)), default=Value(1)) if key else Value(0)
+    return units.annotate(name_start=name_start).order_by(
+        F("valid_to").asc(nulls_first=True), "name_start", "level", "name", "pk"
     )
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .choices import KINDS_BY_LEVEL, UnitKind, UnitLevel
-from .models import LEGACY_ROOT_SEGMENT, PATH_SEPARATOR, AdministrativeUnit, UnitCrosswalk
+from .models import LEGACY_ROOT_SEGMENT, PATH_SEPARATOR, AdministrativeUnit, UnitCrosswalk, UnitSearchTerm
 from .search import fold, search_key
 from .selectors import current_unit_for
 
@@ -173,6 +173,7 @@ def units_load_current(*, records: Iterable[UnitRecord] | None = None) -> LoadRe
     communes = [r for r in records if r.parent_code is not None]
 
     created = updated = unchanged = 0
+    named = set()  # codes of units created or renamed: their search terms are rewritten
     for level_records, level in ((provinces, UnitLevel.PROVINCE), (communes, UnitLevel.COMMUNE)):
         to_create, to_update = [], []
         for record in level_records:
@@ -187,6 +188,8 @@ def units_load_current(*, records: Iterable[UnitRecord] | None = None) -> LoadRe
                 "search_name": search_key(record.name),
             }
             unit = existing.get(record.code)
+            if unit is None or unit.name != record.name:
+                named.add(record.code)
             if unit is None:
                 to_create.append(AdministrativeUnit(code=record.code, valid_from=CURRENT_STRUCTURE_FROM, **wanted))
             elif any(getattr(unit, field) != value for field, value in wanted.items()):
@@ -202,6 +205,7 @@ def units_load_current(*, records: Iterable[UnitRecord] | None = None) -> LoadRe
         if to_create:
             # Re-read so that the next level sees primary keys on every database.
             existing = {u.code: u for u in AdministrativeUnit.objects.current()}
+    UnitSearchTerm.store_for([existing[code] for code in sorted(named)])
     return LoadResult(created=created, updated=updated, unchanged=unchanged)
 
 
@@ -514,6 +518,7 @@ def units_load_legacy(*, data: LegacyData | None = None) -> LegacyLoadResult:
 
     existing = {u.code: u for u in AdministrativeUnit.objects.legacy()}
     created = updated = unchanged = 0
+    named = set()  # codes of units created or renamed: their search terms are rewritten
     for level in (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE):
         to_create, to_update = [], []
         for record in (r for r in data.units if r.level == level):
@@ -529,6 +534,8 @@ def units_load_legacy(*, data: LegacyData | None = None) -> LegacyLoadResult:
                 "valid_to": LEGACY_STRUCTURE_UNTIL,
             }
             unit = existing.get(record.code)
+            if unit is None or unit.name != record.name:
+                named.add(record.code)
             if unit is None:
                 to_create.append(AdministrativeUnit(code=record.code, **wanted))
             elif any(getattr(unit, field) != value for field, value in wanted.items()):
@@ -544,6 +551,7 @@ def units_load_legacy(*, data: LegacyData | None = None) -> LegacyLoadResult:
         if to_create:
             existing = {u.code: u for u in AdministrativeUnit.objects.legacy()}
 
+    UnitSearchTerm.store_for([existing[code] for code in sorted(named)])
     counts = _crosswalk_sync(data.crosswalk, legacy=existing, current=current)
     return LegacyLoadResult(created, updated, unchanged, *counts)
 

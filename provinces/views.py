@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from .selectors import (
     UNIT_SEARCH_LIMIT,
@@ -9,6 +11,7 @@ from .selectors import (
     unit_visible_to_or_404,
     units_matching,
 )
+from .widgets import unit_chain_label
 
 
 @login_required
@@ -35,4 +38,23 @@ def unit_search(request):
         request,
         "provinces/unit_search.html",
         {"query": text, "results": units_matching(request.user, text), "limit": UNIT_SEARCH_LIMIT},
+    )
+
+
+@login_required
+@require_GET
+def unit_suggest(request):
+    """The unit search for the form choosers, as JSON: ``{"results": [{"id", "text", "legacy"}]}``.
+
+    The same search and scope as the search page (``units_matching``); the label names the parent
+    chain and, for a legacy unit, "(cũ) → its successor".
+    """
+    text = request.GET.get("q", "").strip()[:100]
+    return JsonResponse(
+        {
+            "results": [
+                {"id": unit.pk, "text": f"{unit_chain_label(unit)} ({unit.code})", "legacy": unit.is_legacy}
+                for unit in units_matching(request.user, text)
+            ]
+        }
     )

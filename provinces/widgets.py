@@ -3,17 +3,20 @@
 A national user's scope is all 3,355 current units. Django's Select renders each <option> through
 its own template (``django/forms/widgets/select_option.html``): 1-3 s and ~380 KB per field on the
 shared machine. ``UnitSelect`` writes the same options in one pass with ``format_html_join``,
-grouped in one <optgroup> per province, and ``UnitChoiceField`` reads only the four columns it
-shows. Validation is ModelChoiceField's own: the field's queryset is the user's scope, so a unit
-outside it is refused whatever the page offered.
+grouped in one <optgroup> per province, and ``UnitChoiceField`` reads only the columns it
+shows. Each option names the units above it ("Phường Ba Đình · Thành phố Hà Nội (00004)") and a
+legacy unit says "(cũ)" and which unit took it over. Validation is ModelChoiceField's own: the
+field's queryset is the user's scope, so a unit outside it is refused whatever the page offered.
 
 Without JavaScript the chooser is an ordinary <select>; ``static/js/unit-chooser.js`` adds a
 text box above it that narrows the options as one types (diacritics ignored).
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -21,33 +24,81 @@ from django.utils.translation import gettext_lazy as _
 from .choices import UnitLevel
 
 SELECTED = mark_safe(" selected")
+# The group of legacy units a chooser found by search (and of a chosen one, when the form comes back).
+LEGACY_GROUP_LABEL = _("Đơn vị trước 01/07/2025 (cũ)")
 NOT_SELECTED = mark_safe("")
 
 
-def unit_label(name: str, code: str) -> str:
-    """How a unit reads in a chooser: "Xã Tân Lập (12345)"."""
-    return f"{name} ({code})"
+# Between a unit and the units above it: "Phường Ba Đình · Thành phố Hà Nội".
+CHAIN_SEPARATOR = " · "
+
+
+def chain_label(names, *, legacy: bool = False, successor: str | None = None) -> str:
+    """A unit and the units above it, nearest first; a legacy unit with "(cũ)" and the unit that took it over.
+
+    ``names`` is the unit's name then its parents' (missing ones skipped): "Phường Ba Đình · Thành
+    phố Hà Nội"; legacy: "Phường Trúc Bạch · Quận Ba Đình · Thành phố Hà Nội (cũ) → Phường Ba Đình".
+    """
+    label = CHAIN_SEPARATOR.join(name for name in names if name)
+    if not legacy:
+        return label
+    label = str(_("%(unit)s (cũ)") % {"unit": label})
+    if successor:
+        label = str(_("%(unit)s → %(successor)s") % {"unit": label, "successor": successor})
+    return label
+
+
+def unit_chain_label(unit) -> str:
+    """``chain_label`` of a unit instance, as far as its parents and successor were loaded (no query).
+
+    Load them with ``select_related("parent__parent", "successor__parent")``.
+    """
+    successor = None
+    if unit.is_legacy and unit.successor_id is not None and type(unit).successor.is_cached(unit):
+        successor = CHAIN_SEPARATOR.join(
+            [unit.successor.name, *(parent.name for parent in unit.successor.parent_chain())]
+        )
+    return chain_label(
+        [unit.name, *(parent.name for parent in unit.parent_chain())], legacy=unit.is_legacy, successor=successor
+    )
+
+
+def unit_label(names, code: str, *, legacy: bool = False, successor: str | None = None) -> str:
+    """How a unit reads in a chooser: "Xã Tân Lập · Tỉnh Phú Thọ (12345)"."""
+    return f"{chain_label(names, legacy=legacy, successor=successor)} ({code})"
+
+
+# What a chooser reads per unit: its name, its parents' and its successor's (one query, no instance).
+CHOICE_COLUMNS = (
+    "name", "code", "level", "valid_to", "parent__name", "parent__parent__name", "successor__name",
+    "successor__parent__name",
+)  # fmt: skip
 
 
 class UnitChoiceIterator(ModelChoiceIterator):
     """The empty choice, then (province name, [(value, label), ...]) groups in tree order.
 
-    Units above any province (none in the current tree) come first, ungrouped. One query of four
-    columns; no model instance is built.
+    Units above any province (none in the current tree) come first, ungrouped. One query (the
+    parents and the successor joined); no model instance is built.
     """
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         key = self.field.to_field_name or "pk"
-        rows = self.queryset.order_by("path").values_list(key, "name", "code", "level")
+        queryset = self.queryset
+        if self.field.legacy_by_search:
+            queryset = queryset.filter(valid_to__isnull=True)  # legacy units come from the search
+        rows = queryset.order_by("path").values_list(key, *CHOICE_COLUMNS)
         group_name, group = None, None
-        for value, name, code, level in rows.iterator():
+        for value, name, code, level, valid_to, parent, grandparent, *successor in rows.iterator():
+            legacy = valid_to is not None
+            successor = CHAIN_SEPARATOR.join(filter(None, successor))
             if level == UnitLevel.PROVINCE:
                 if group is not None:
                     yield (group_name, group)
-                group_name, group = name, []
-            choice = (value, unit_label(name, code))
+                group_name, group = chain_label([name], legacy=legacy), []
+            choice = (value, unit_label([name, parent, grandparent], code, legacy=legacy, successor=successor))
             if group is None:
                 yield choice
             else:
@@ -75,7 +126,40 @@ class UnitSelect(forms.Select):
                 )
             else:
                 parts.append(self._options([(value_or_group, label)], selected))
+        missing = self._selected_outside_the_options(selected)
+        if missing:
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', LEGACY_GROUP_LABEL, self._options(missing, selected))
+            )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(parts)))
+
+    def _selected_outside_the_options(self, selected: set[str]) -> list:
+        """The chosen units that the options leave out (a legacy unit found by the search): kept chosen.
+
+        One query, only when the chooser offers legacy units by search and one of them is chosen.
+        """
+        field = getattr(self.choices, "field", None)
+        if not selected or field is None or not field.legacy_by_search:
+            return []
+        key = field.to_field_name or "pk"
+        values = [value for value in selected if value]
+        try:
+            rows = field.queryset.filter(valid_to__isnull=False, **{f"{key}__in": values})
+            rows = list(rows.values_list(key, *CHOICE_COLUMNS))
+        except (ValueError, TypeError, ValidationError):
+            return []  # a forged value: not a unit, nothing to show
+        return [
+            (
+                value,
+                unit_label(
+                    [name, parent, grandparent],
+                    code,
+                    legacy=True,
+                    successor=CHAIN_SEPARATOR.join(filter(None, successor)),
+                ),
+            )
+            for value, name, code, _level, _valid_to, parent, grandparent, *successor in rows
+        ]
 
     @staticmethod
     def _options(choices, selected: set[str]):
@@ -87,10 +171,45 @@ class UnitSelect(forms.Select):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    """A unit of ``queryset`` (the user's scope), offered through ``UnitSelect``."""
+    """A unit of ``queryset`` (the user's scope), offered through ``UnitSelect``.
+
+    With ``legacy_by_search`` the list offers the current units only and the legacy units of
+    ``queryset`` (10,794 for a national user) are found by typing: the chooser asks the unit search
+    (``provinces:unit_suggest``) and adds what it finds. A legacy unit is accepted whatever the list
+    showed, as long as it is in ``queryset``; the date rules are the services'.
+    """
 
     widget = UnitSelect
     iterator = UnitChoiceIterator
 
+    def __init__(self, *args, legacy_by_search: bool = False, **kwargs):
+        self.legacy_by_search = legacy_by_search
+        super().__init__(*args, **kwargs)
+        if legacy_by_search:
+            self.widget.attrs["data-search-url"] = reverse_lazy("provinces:unit_suggest")
+            self.widget.attrs["data-legacy-group"] = LEGACY_GROUP_LABEL
+
     def label_from_instance(self, obj):
-        return unit_label(obj.name, obj.code)
+        return f"{unit_chain_label(obj)} ({obj.code})"
+
+
+class UnitOrLegacyUnitChoiceField(UnitChoiceField):
+    """``UnitChoiceField`` that also takes the legacy units of its queryset, found by search.
+
+    For records that may belong to the structure before 1 July 2025 (a 2023 plan's tasks).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, legacy_by_search=True, **kwargs)
+
+
+def label_units_by_chain(field):
+    """Make a form field that picks a unit (admin's foreign keys) read "Xã A · Tỉnh B", legacy "(cũ) → …".
+
+    Anything else is returned unchanged. The parents and the successor are joined to the field's
+    query, so the labels cost no query per unit.
+    """
+    if isinstance(field, forms.ModelChoiceField) and field.queryset.model._meta.label == "provinces.AdministrativeUnit":
+        field.queryset = field.queryset.select_related("parent__parent", "successor__parent")
+        field.label_from_instance = unit_chain_label
+    return field

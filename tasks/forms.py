@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import DayMonthYearInput
 from portal.numbers import NumberField, decimal_field_range
-from provinces.widgets import UnitChoiceField
+from provinces.selectors import units_visible_to
+from provinces.widgets import UnitChoiceField, UnitOrLegacyUnitChoiceField
 
 from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
 from .evidence import check_evidence_count, check_evidence_file
@@ -67,6 +69,8 @@ class ProgressReportForm(forms.Form):
         label=_("Tỷ lệ hoàn thành (%)"),
         min_value=0,
         max_value=100,
+        # A text box: a browser's number box drops or rewrites what it cannot read in its own locale.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "3", "autocomplete": "off"}),
         error_messages={
             "required": _("Hãy nhập tỷ lệ hoàn thành."),
             "invalid": _("Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100."),
@@ -174,10 +178,12 @@ class TaskForm(forms.ModelForm):
             "parent",
         ]
         # One pass over the scope's units, grouped by province (a national user has 3,355 of them).
-        field_classes = {"unit": UnitChoiceField, "coordinating_agencies": IdsMultipleChoiceField}
+        # A task of before 1 July 2025 (a 2023 plan) may be on a legacy unit, found by typing its name.
+        field_classes = {"unit": UnitOrLegacyUnitChoiceField, "coordinating_agencies": IdsMultipleChoiceField}
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            # dd/mm/yyyy typed as text, never the browser's localised date box (issue 19 item 9).
+            "start_date": DayMonthYearInput,
+            "deadline": DayMonthYearInput,
             "description": forms.Textarea(attrs={"rows": 3}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
             "coordinating_agencies": forms.SelectMultiple(attrs={"size": 6}),
@@ -186,7 +192,9 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, user, submit_label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_visible_to(user)
-        self.fields["unit"].queryset = units_for_tasks(user)
+        # Current units are listed; legacy ones in scope are accepted (the services refuse one for a
+        # task due after 30/06/2025, naming the unit that took it over).
+        self.fields["unit"].queryset = units_visible_to(user).order_by("path")
         self.fields["lead_agency"].queryset = agencies_visible_to(user)
         self.fields["coordinating_agencies"].queryset = agencies_visible_to(user)
         self.fields["accountable_person"].queryset = people_visible_to(user)

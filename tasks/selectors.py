@@ -124,8 +124,8 @@ def units_for_tasks(user):
 
     Legacy units in scope (tasks of before 1 July 2025) are left out of these full-list selects: a
     national user would get 10,794 more options. Such tasks come through the import
-    (``import_tasks --unit ~30``) and the services; choosing one in a form waits for the unit
-    search chooser.
+    (``import_tasks --unit ~30``), the services, or the task form, whose chooser finds legacy
+    units by search (``provinces.widgets.UnitOrLegacyUnitChoiceField``).
     """
     return units_visible_to(user).filter(valid_to__isnull=True).order_by("path")
 

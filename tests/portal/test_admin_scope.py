@@ -283,7 +283,7 @@ def test_unit_autocomplete_answers_only_inside_the_subtree(client, tree, provinc
         )
         return [row["text"] for row in response.json()["results"]]
 
-    assert search("Hoàn Kiếm") == ["Phường Hoàn Kiếm"]
+    assert search("Hoàn Kiếm") == ["Phường Hoàn Kiếm · Thành phố Hà Nội"]
     assert search("Hồng Bàng") == []
     assert search("Hải Phòng") == []
 

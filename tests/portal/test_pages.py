@@ -94,7 +94,7 @@ def test_admin_user_form_uses_an_autocomplete_for_the_unit(client, users):
         reverse("admin:autocomplete"),
         {"app_label": "portal", "model_name": "user", "field_name": "unit", "term": "Hoàn Kiếm"},
     )
-    assert [r["text"] for r in search.json()["results"]] == ["Phường Hoàn Kiếm"]
+    assert [r["text"] for r in search.json()["results"]] == ["Phường Hoàn Kiếm · Thành phố Hà Nội"]
 
 
 def test_admin_unit_list_searches_and_filters_by_province(client, users):

@@ -55,3 +55,35 @@ def test_the_search_name_is_backfilled_for_units_that_existed_before():
         executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert search_names == {"01": "ha noi", "00070": "hoan kiem", "13972": "giao thuy"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_word_starts_are_backfilled_for_units_that_existed_before():
+    before = [("provinces", "0007_grant_crosswalk_permissions")]
+    after = [("provinces", "0008_unit_search_terms_by_word_start")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        Unit = executor.loader.project_state(before).apps.get_model("provinces", "AdministrativeUnit")
+        hanoi = Unit.objects.create(code="01", name="Thành phố Hà Nội", kind="thanh_pho_tw", level=1, path="/01/")
+        Unit.objects.create(
+            code="00004", name="Phường Ba Đình", kind="phuong", level=3, parent=hanoi, path="/01/00004/"
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        Term = executor.loader.project_state(after).apps.get_model("provinces", "UnitSearchTerm")
+        terms = sorted(Term.objects.values_list("unit__code", "term"))
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert terms == [
+        ("00004", "ba dinh"),
+        ("00004", "dinh"),
+        ("00004", "phuong ba dinh"),
+        ("01", "ha noi"),
+        ("01", "noi"),
+        ("01", "pho ha noi"),
+        ("01", "thanh pho ha noi"),
+    ]

@@ -136,7 +136,7 @@ def test_admin_autocomplete_finds_units_without_diacritics(client, old, users):
         {"app_label": "provinces", "model_name": "unitcrosswalk", "field_name": "legacy_unit", "term": "hai duong"},
     )
 
-    assert "Tỉnh Hải Dương (cũ)" in {r["text"] for r in response.json()["results"]}
+    assert "Tỉnh Hải Dương (cũ) → Thành phố Hải Phòng" in {r["text"] for r in response.json()["results"]}
 
 
 def test_the_search_name_follows_a_renamed_unit(tree, users):
@@ -174,3 +174,46 @@ def test_a_current_units_page_names_the_old_units_it_was_formed_from(client, old
     assert "Trước 01/07/2025 gồm:" in page
     assert "Tỉnh Hải Dương</a> (cũ)" in page and "Thành phố Hải Phòng</a> (cũ)" in page
     assert "Quận Hồng Bàng" not in page  # districts map to the whole province: not listed
+
+
+def test_any_word_start_of_the_name_finds_the_unit(old, users):
+    found = names(users.national, "thuy")
+
+    assert ("Huyện Giao Thủy", True) in found
+    assert ("Xã Giao Thuỷ", False) in found
+    assert ("Phường Ba Đình", False) in names(users.national, "dinh")
+
+
+def test_a_word_is_matched_at_its_start_only(old, users):
+    assert names(users.national, "iao thuy") == []
+
+
+def test_ba_dinh_typed_without_diacritics_finds_the_ward(old, users):
+    assert ("Phường Ba Đình", False) in names(users.national, "ba dinh")
+
+
+def test_the_kind_word_typed_first_still_finds_every_unit_of_that_name(old, users):
+    found = names(users.national, "huyen giao thuy")
+
+    assert ("Huyện Giao Thủy", True) in found and ("Xã Giao Thuỷ", False) in found
+
+
+def test_a_name_that_starts_with_the_text_comes_before_one_where_it_is_a_later_word(old, users, tree):
+    make_unit("31999", "Xã Thủy Nguyên", parent=tree.haiphong)
+    make_unit("31998", "Xã An Thủy", parent=tree.haiphong)
+
+    found = [name for name, legacy in names(users.national, "thuy") if not legacy]
+
+    assert found.index("Xã Thủy Nguyên") < found.index("Xã An Thủy")
+
+
+def test_the_word_starts_follow_a_renamed_unit(tree, users):
+    tree.hoankiem.name = "Phường Tràng Tiền"
+    tree.hoankiem.save()
+
+    assert names(users.national, "tien") == [("Phường Tràng Tiền", False)]
+    assert names(users.national, "kiem") == []
+
+
+def test_the_loaders_store_the_word_starts_of_the_units_they_create(old, users):
+    assert ("Thị trấn Giao Thủy", True) in names(users.national, "tran giao")

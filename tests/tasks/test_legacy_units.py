@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from portal.roles import Role
 from provinces.models import AdministrativeUnit
@@ -126,3 +127,88 @@ def test_the_task_scope_is_one_query(old, plan_2023, police_haiduong, coordinato
     services.task_create(actor=coordinator_haiphong, **fields(plan_2023, old[1], police_haiduong))
     with django_assert_num_queries(1):
         assert len(list(tasks_visible_to(users.officer_haiphong))) == 1
+
+
+# --- the task form (issue 14 item 3: a 2023 plan's task is entered in the page, not only imported) ---
+
+
+def form_data(plan, unit, agency, **overrides):
+    return {
+        "programme": plan.pk, "unit": unit.pk, "group": TaskGroup.PUBLIC_SERVICES,
+        "title": "Cung cấp dịch vụ công trực tuyến toàn trình", "lead_agency": agency.pk,
+        "start_date": "01/03/2023", "deadline": "31/12/2023", "weight": "1", **overrides,
+    }  # fmt: skip
+
+
+def test_the_task_form_takes_a_legacy_unit_for_a_task_due_before_the_reform(
+    client, old, plan_2023, police_haiduong, coordinator_haiphong
+):
+    client.force_login(coordinator_haiphong)
+
+    response = client.post(reverse("tasks:task_create"), form_data(plan_2023, old[1], police_haiduong))
+
+    assert response.status_code == 302
+    assert Task.objects.get().unit == old[1]
+
+
+def test_the_task_form_refuses_a_legacy_unit_after_the_reform_naming_the_successor(
+    client, old, plan_2023, police_haiduong, coordinator_haiphong
+):
+    client.force_login(coordinator_haiphong)
+
+    response = client.post(
+        reverse("tasks:task_create"), form_data(plan_2023, old[1], police_haiduong, deadline="01/07/2025")
+    )
+
+    assert response.status_code == 400
+    assert "Phường Trần Phú đã hết hiệu lực sau ngày 30/06/2025; hãy chọn Phường Hồng Bàng." in (
+        response.content.decode()
+    )
+    assert not Task.objects.exists()
+
+
+def test_the_task_form_refuses_a_legacy_unit_outside_the_scope(client, old, plan_2023, police_haiduong, users):
+    client.force_login(users.coordinator_hanoi)
+
+    response = client.post(reverse("tasks:task_create"), form_data(plan_2023, old[1], police_haiduong))
+
+    assert response.status_code == 400
+    assert not Task.objects.exists()
+
+
+def test_the_task_form_lists_current_units_and_finds_legacy_ones_by_search(client, old, coordinator_haiphong):
+    client.force_login(coordinator_haiphong)
+
+    page = client.get(reverse("tasks:task_create")).content.decode()
+
+    assert "Phường Hồng Bàng · Thành phố Hải Phòng (11296)" in page
+    assert "Phường Trần Phú" not in page  # 10,794 legacy units would not fit in a list
+    assert f'data-search-url="{reverse("provinces:unit_suggest")}"' in page
+
+
+def test_editing_a_legacy_task_keeps_its_unit_chosen(client, old, plan_2023, police_haiduong, coordinator_haiphong):
+    task = services.task_create(actor=coordinator_haiphong, **fields(plan_2023, old[1], police_haiduong))
+    client.force_login(coordinator_haiphong)
+
+    page = client.get(reverse("tasks:task_edit", kwargs={"pk": task.pk})).content.decode()
+
+    assert (
+        f'<option value="{old[1].pk}" selected>Phường Trần Phú · Thành phố Hải Dương · Tỉnh Hải Dương (cũ)'
+        " → Phường Hồng Bàng · Thành phố Hải Phòng (10507)</option>"
+    ) in page
+
+
+def test_the_chooser_search_returns_legacy_units_of_the_scope_only(client, old, users):
+    client.force_login(users.officer_haiphong)
+    found = client.get(reverse("provinces:unit_suggest"), {"q": "tran phu"}).json()["results"]
+
+    assert found == [
+        {
+            "id": old[1].pk,
+            "text": "Phường Trần Phú · Thành phố Hải Dương · Tỉnh Hải Dương (cũ)"
+            " → Phường Hồng Bàng · Thành phố Hải Phòng (10507)",
+            "legacy": True,
+        }
+    ]
+    client.force_login(users.officer_hanoi)
+    assert client.get(reverse("provinces:unit_suggest"), {"q": "tran phu"}).json()["results"] == []
