@@ -259,18 +259,22 @@ RECOMPUTE_RANGE_MAX_DAYS = 366
 
 
 def recompute_range_days(date_from: str | datetime.date | None, date_to: str | datetime.date | None) -> list:
-    """The days from ``date_from`` to ``date_to`` (default today), checked: ISO dates, in order, not in the
-    future, at most RECOMPUTE_RANGE_MAX_DAYS. Raises ValueError with a Vietnamese message."""
+    """The days from ``date_from`` to ``date_to`` (default today), checked: dd/mm/yyyy (pages) or ISO
+    (command line) dates, in order, not in the future, at most RECOMPUTE_RANGE_MAX_DAYS. Raises
+    ValueError with a Vietnamese message."""
 
     def parse(value, name):
         if isinstance(value, datetime.date):
             return value
-        try:
-            return datetime.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValueError(
-                _("Ngày %(name)s không hợp lệ: hãy nhập theo dạng YYYY-MM-DD, ví dụ 2023-04-20.") % {"name": name}
-            ) from None
+        text = str(value).strip()
+        for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                return datetime.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("Ngày %(name)s không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 20/04/2023.") % {"name": name}
+        )
 
     today = timezone.localdate()
     if not date_from:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dashboards.selectors import programmes_visible_to as dashboard_programmes
 from pccc.models import CriteriaSet
 from pccc.periods import InvalidPeriod, Period
+from portal.forms import DayMonthYearInput
 from provinces.choices import UnitLevel
 from provinces.selectors import units_visible_to
 from provinces.widgets import UnitChoiceField
@@ -101,8 +102,8 @@ class ReportForm(forms.Form):
     ngay = forms.DateField(
         label=_("Số liệu tính đến ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=DayMonthYearInput(),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("Để trống là số liệu mới nhất."),
         error_messages={"invalid": _("Ngày không hợp lệ: hãy chọn ngày theo dạng ngày/tháng/năm.")},
     )

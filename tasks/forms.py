@@ -86,8 +86,8 @@ class ProgressReportForm(forms.Form):
     data_date = forms.DateField(
         label=_("Ngày số liệu"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=DayMonthYearInput(),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("Ngày mà số liệu báo cáo phản ánh; để trống là hôm nay."),
         error_messages={"invalid": _("Ngày số liệu không hợp lệ; hãy nhập theo dạng ngày/tháng/năm.")},
     )
@@ -276,8 +276,8 @@ class TaskFilterForm(forms.Form):
     data_date = forms.DateField(
         label=_("Ngày số liệu"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=DayMonthYearInput(),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("Ngày mà số liệu báo cáo phản ánh; để trống là hôm nay."),
         error_messages={"invalid": _("Ngày số liệu không hợp lệ; hãy nhập theo dạng ngày/tháng/năm.")},
     )
@@ -405,7 +405,7 @@ class ExtensionRequestForm(forms.Form):
     requested_deadline = forms.DateField(
         label=_("Thời hạn đề nghị"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayMonthYearInput(),
         error_messages={
             "required": REQUIRED,
             "invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2026."),

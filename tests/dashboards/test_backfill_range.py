@@ -46,7 +46,7 @@ def test_running_a_range_twice_leaves_identical_rows(tree, make_task, report):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--from", "20/04/2023"], "YYYY-MM-DD"),
+        (["--from", "45/13/2023"], "dd/mm/yyyy"),
         (["--from", "2023-04-05", "--to", "2023-04-01"], "Ngày bắt đầu phải trước"),
         (["--from", "2023-04-05", "--to", "2999-01-01"], "trong tương lai"),
         (["--from", "2020-01-01", "--to", "2023-01-01"], "tối đa 366 ngày"),
@@ -69,7 +69,8 @@ def test_admin_computes_a_range_of_days(client, users, tree, make_task):
     )
     assert client.get(url).status_code == 200
 
-    response = client.post(url, {"tu_ngay": "2026-03-01", "den_ngay": "2026-03-02"}, follow=True)
+    typed = {"tu_ngay": "01/03/2026", "den_ngay": "02/03/2026"}  # dd/mm/yyyy, as typed on the page
+    response = client.post(url, typed, follow=True)
 
     assert "Đã đưa yêu cầu tính lại số liệu 2 ngày (01/03/2026–02/03/2026)" in response.content.decode()
     assert set(CompletionSnapshot.objects.values_list("date", flat=True)) == {

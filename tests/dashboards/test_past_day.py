@@ -50,7 +50,7 @@ def test_a_chosen_day_shows_its_figures_and_changes_relative_to_it(client, users
 def test_the_calendar_shows_the_chosen_day_and_sorting_keeps_it(client, users, programme, history):
     client.force_login(users.leader_hanoi)
     page = client.get(url(programme), {"ngay": AS_OF.isoformat()}).content.decode()
-    assert 'type="date"' in page and 'value="2026-11-28"' in page
+    assert 'id="date-input"' in page and 'value="28/11/2026"' in page  # typed and shown as dd/mm/yyyy
     assert "?sap_xep=ten&amp;ngay=2026-11-28" in page or "?sap_xep=ten&ngay=2026-11-28" in page
 
 
