@@ -36,5 +36,6 @@ urlpatterns = [
     path("bang-dieu-khien/", include("dashboards.urls")),
     path("xuat-nhap/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("api.site_urls")),
     path("admin/", admin.site.urls),
 ]
