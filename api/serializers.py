@@ -1,6 +1,5 @@
 """What each API row shows. Tasks carry no personal data beyond the accountable officer's name and title."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,7 +17,6 @@ class UnitRefSerializer(serializers.Serializer):
     code = serializers.SerializerMethodField()
     name = serializers.CharField()
 
-    @extend_schema_field(OpenApiTypes.STR)
     def get_code(self, unit) -> str:
         return unit_url_code(unit)
 
@@ -37,11 +35,11 @@ class UnitSerializer(serializers.ModelSerializer):
     def get_code(self, unit) -> str:
         return unit_url_code(unit)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_parent(self, unit) -> str | None:
         return unit_url_code(unit.parent) if unit.parent_id is not None else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_successor(self, unit) -> str | None:
         return unit_url_code(unit.successor) if unit.successor_id is not None else None
 
@@ -62,7 +60,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         model = Programme
         fields = ["id", "name", "document_number", "issuing_body", "unit", "year", "start_date", "end_date"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_unit(self, programme) -> str | None:
         return unit_url_code(programme.unit) if programme.unit_id is not None else None
 
@@ -115,11 +113,11 @@ class CompletionSnapshotSerializer(serializers.ModelSerializer):
             "tasks_overdue", "tasks_awaiting_verification", "computed_at",
         ]  # fmt: skip
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_unit(self, snapshot) -> str | None:
         return snapshot.unit.code if snapshot.unit_id is not None else None
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_level(self, snapshot) -> int | None:
         return snapshot.unit.level if snapshot.unit_id is not None else None
 
@@ -137,7 +135,7 @@ class PcccSnapshotSerializer(serializers.ModelSerializer):
             "units_passing", "units_assessed", "units_total", "criteria", "levels", "computed_at",
         ]  # fmt: skip
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_unit(self, snapshot) -> str | None:
         return snapshot.unit.code if snapshot.unit_id is not None else None
 
@@ -171,12 +169,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
         model = Assessment
         fields = ["id", "criteria_set", "criterion", "unit", "period", "value", "denominator", "answer", "ratio", "verdict"]
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_ratio(self, assessment) -> str | None:
         ratio = percent(assessment.value, assessment.denominator)
         return None if ratio is None else f"{ratio:.4f}"
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_verdict(self, assessment) -> bool | None:
         return verdict(
             assessment.criterion, value=assessment.value, denominator=assessment.denominator, answer=assessment.answer

@@ -9,6 +9,7 @@ import hashlib
 import logging
 import time
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -98,6 +99,9 @@ class ApiView(generics.GenericAPIView):
             response["Cache-Control"] = "private, no-cache"
             response = get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
         self._log(request, response)
+        # DRF copies the principal onto the Django request; the audit middleware records users
+        # (AuditEvent.user), and a token is not one. API calls are logged above instead.
+        request._request.user = AnonymousUser()
         return response
 
     def _log(self, request, response) -> None:
@@ -151,6 +155,14 @@ class ApiDetailView(ApiView, generics.RetrieveAPIView):
         return row
 
 
+def _id_or_none(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**31 else None
+
+
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+CODE = OpenApiParameter("code", str, OpenApiParameter.PATH)
+
+
 def _dates(rows, query: dict, field: str, prefix: str):
     if f"{prefix}from" in query:
         rows = rows.filter(**{f"{field}__gte": params.date_param(query[f"{prefix}from"], f"{prefix}from")})
@@ -179,14 +191,14 @@ class UnitList(ApiListView):
         return rows
 
 
-@extend_schema(tags=["Đơn vị hành chính"], responses={200: serializers.UnitSerializer, **ERRORS})
+@extend_schema(tags=["Đơn vị hành chính"], parameters=[CODE], responses={200: serializers.UnitSerializer, **ERRORS})
 class UnitDetail(ApiDetailView):
     """Một đơn vị theo mã (đơn vị cũ: “~mã”)."""
 
     serializer_class = serializers.UnitSerializer
 
     def lookup(self, kwargs):
-        return unit_visible_to(self.request.user, kwargs["code"])
+        return unit_visible_to(self.request.user, kwargs["code"][:11])
 
     @property
     def not_found_message(self):
@@ -220,14 +232,15 @@ class ProgrammeList(ApiListView):
         return selectors.api_programmes(self.request.user)
 
 
-@extend_schema(tags=["Đề án"], responses={200: serializers.ProgrammeSerializer, **ERRORS})
+@extend_schema(tags=["Đề án"], parameters=[ID], responses={200: serializers.ProgrammeSerializer, **ERRORS})
 class ProgrammeDetail(ApiDetailView):
     """Một đề án theo mã số."""
 
     serializer_class = serializers.ProgrammeSerializer
 
     def lookup(self, kwargs):
-        return selectors.api_programmes(self.request.user).filter(pk=kwargs["pk"]).first()
+        pk = _id_or_none(kwargs["pk"])
+        return None if pk is None else selectors.api_programmes(self.request.user).filter(pk=pk).first()
 
     @property
     def not_found_message(self):
@@ -259,7 +272,7 @@ class TaskList(ApiListView):
         return _dates(rows, query, "deadline", "deadline_")
 
 
-@extend_schema(tags=["Nhiệm vụ"], responses={200: serializers.TaskSerializer, **ERRORS})
+@extend_schema(tags=["Nhiệm vụ"], parameters=[ID], responses={200: serializers.TaskSerializer, **ERRORS})
 class TaskDetail(ApiDetailView):
     """Một nhiệm vụ theo mã số."""
 
@@ -267,7 +280,8 @@ class TaskDetail(ApiDetailView):
     modified_field = "last_update_at"
 
     def lookup(self, kwargs):
-        return selectors.api_tasks(self.request.user).filter(pk=kwargs["pk"]).first()
+        pk = _id_or_none(kwargs["pk"])
+        return None if pk is None else selectors.api_tasks(self.request.user).filter(pk=pk).first()
 
     @property
     def not_found_message(self):
@@ -345,14 +359,14 @@ class CriteriaSetList(ApiListView):
         return selectors.api_criteria_sets()
 
 
-@extend_schema(tags=["PCCC"], responses={200: serializers.CriteriaSetSerializer, **ERRORS})
+@extend_schema(tags=["PCCC"], parameters=[CODE], responses={200: serializers.CriteriaSetSerializer, **ERRORS})
 class CriteriaSetDetail(ApiDetailView):
     """Một mô hình theo mã."""
 
     serializer_class = serializers.CriteriaSetSerializer
 
     def lookup(self, kwargs):
-        return selectors.api_criteria_sets().filter(code=kwargs["code"]).first()
+        return selectors.api_criteria_sets().filter(code=kwargs["code"][:50]).first()
 
     @property
     def not_found_message(self):
