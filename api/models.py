@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,3 +84,7 @@ class PublicResults(models.Model):
 
     def __str__(self) -> str:
         return str(self.province)
+
+    def get_absolute_url(self) -> str:
+        # Admin's "Xem trên trang" opens the public page from the opt-in it governs.
+        return reverse("public_results", kwargs={"code": self.province.code})
