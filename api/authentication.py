@@ -20,8 +20,8 @@ class TokenPrincipal:
     """What a token acts as: a user of its unit, for the same scope helpers the pages use.
 
     ``provinces.selectors.units_visible_to``, ``tasks.selectors.tasks_visible_to`` and
-    ``programmes_visible_to`` read ``is_authenticated``, ``unit`` and ``unit_id``; a token is
-    never national (its unit is required), so it sees exactly what a user of its unit sees.
+    ``programmes_visible_to`` read ``is_authenticated``, ``unit`` and ``unit_id``, so a token sees
+    exactly what a user of its unit sees; a token without a unit is national, like a national user.
     """
 
     token: ApiToken
@@ -42,7 +42,7 @@ class TokenPrincipal:
 
     @property
     def is_national(self) -> bool:
-        return False
+        return self.token.unit_id is None
 
     def get_username(self) -> str:
         return f"api:{self.token.key_prefix}"

@@ -10,7 +10,7 @@ from provinces.choices import UnitLevel
 
 
 class ApiToken(models.Model):
-    """A bearer token of the read API [khóa API], bound to a unit's subtree until it expires.
+    """A bearer token of the read API [khóa API], bound to a unit's subtree (None: national) until it expires.
 
     Only the SHA-256 of the secret is stored: the secret is shown once, when an admin issues
     it (``services.api_token_issue``). ``key_prefix`` is the secret's first characters, so an
@@ -22,9 +22,14 @@ class ApiToken(models.Model):
     unit = models.ForeignKey(
         "provinces.AdministrativeUnit",
         verbose_name=_("phạm vi đơn vị"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="api_tokens",
-        help_text=_("Khóa chỉ đọc được số liệu của đơn vị này và các đơn vị trực thuộc."),
+        help_text=_(
+            "Khóa chỉ đọc được số liệu của đơn vị này và các đơn vị trực thuộc. "
+            "Để trống: toàn quốc (chỉ cấp cho hệ thống báo cáo cấp Trung ương)."
+        ),
     )
     key_prefix = models.CharField(_("tiền tố khóa"), max_length=12, editable=False, db_index=True)
     key_hash = models.CharField(_("mã băm của khóa"), max_length=64, unique=True, editable=False)

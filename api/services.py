@@ -23,10 +23,11 @@ def token_hash(secret: str) -> str:
 
 @transaction.atomic
 def api_token_issue(*, name: str, unit, expires_at: datetime.datetime, created_by=None) -> tuple[ApiToken, str]:
-    """Create a token for ``unit``'s subtree; return it with its secret, which is never stored nor shown again."""
+    """Create a token for ``unit``'s subtree (None: the whole country, like a national user); return it with
+    its secret, which is never stored nor shown again."""
     if expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("Thời điểm hết hạn phải ở tương lai.")})
-    if unit is None or not unit.has_valid_path():
+    if unit is not None and not unit.has_valid_path():
         raise ValidationError({"unit": _("Hãy chọn một đơn vị có đường dẫn cây hợp lệ.")})
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(

@@ -113,7 +113,7 @@ class ApiView(generics.GenericAPIView):
             request.get_full_path(),
             response.status_code,
             token.key_prefix if token is not None else "-",
-            token.unit.code if token is not None else "-",
+            (token.unit.code if token.unit_id else "toan-quoc") if token is not None else "-",
             (time.perf_counter() - began) * 1000 if began is not None else 0,
         )
 

@@ -58,3 +58,12 @@ def test_token_scope_is_the_page_scope_of_a_user_of_the_same_unit(data, tokens, 
     principal = TokenPrincipal(tokens.hanoi)
     assert set(api_units(principal)) == set(units_visible_to(users.officer_hanoi))
     assert set(api_tasks(principal)) == set(tasks_visible_to(users.officer_hanoi))
+
+
+def test_a_national_token_reads_every_province(api, data, tree):
+    from .conftest import issue
+
+    _token, secret = issue(None, name="Hệ thống báo cáo quốc gia")
+    assert api(f"/api/v1/tasks/{data.haiphong_task.pk}/", secret=secret).status_code == 200
+    codes = {row["code"] for row in api("/api/v1/units/?level=1", secret=secret).json()["results"]}
+    assert codes == {"01", "31"}

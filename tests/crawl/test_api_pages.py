@@ -10,10 +10,9 @@ from django.utils import timezone
 from api.services import api_token_issue
 from provinces.models import AdministrativeUnit
 
-# The issue's budget is 50 ms uncached on a quiet server; this shared 2-core machine (load average 11-12 while
-# it was written) runs eight suites at once, so the test keeps a wide margin (best of 10 through the
-# full middleware stack) and
-# prints the figure. docs/benchmarks.md has the measurement.
+# The issue's budget is 50 ms uncached on a quiet server. This shared 2-core machine (load
+# average 11-12 when this was written) runs eight suites at once, so the test keeps a wide margin
+# (best of 10 through the full middleware stack) and prints the figure; README has the numbers.
 PUBLIC_PAGE_BUDGET_SECONDS = 0.3
 
 
