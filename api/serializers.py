@@ -122,6 +122,47 @@ class CompletionSnapshotSerializer(serializers.ModelSerializer):
         return snapshot.unit.level if snapshot.unit_id is not None else None
 
 
+# The columns ``snapshot_row`` reads: the serializer's fields as plain values (one query, no instances).
+SNAPSHOT_COUNTS = (
+    "tasks_total", "tasks_done", "tasks_done_late", "tasks_in_progress", "tasks_not_started", "tasks_blocked",
+    "tasks_overdue", "tasks_awaiting_verification",
+)  # fmt: skip
+SNAPSHOT_VALUES = (
+    "id", "programme_id", "unit__code", "unit__level", "date", "weighted_completion", "completion",
+    *SNAPSHOT_COUNTS, "computed_at",
+)  # fmt: skip
+_DATETIME = serializers.DateTimeField()
+
+
+def snapshot_rows(rows) -> list[dict]:
+    """``CompletionSnapshotSerializer``'s output from ``.values(*SNAPSHOT_VALUES)`` rows.
+
+    One recompute stamps all its rows with the same ``computed_at``: each distinct time is
+    converted (time zone, ISO text) once. Percentages are stored with two decimals, so "%.2f" is
+    DRF's DecimalField text.
+    """
+    times: dict = {}
+    out = []
+    for row in rows:
+        computed_at = row["computed_at"]
+        if computed_at not in times:
+            times[computed_at] = _DATETIME.to_representation(computed_at)
+        out.append(
+            {
+                "id": row["id"],
+                "programme": row["programme_id"],
+                "unit": row["unit__code"],
+                "level": row["unit__level"],
+                "date": row["date"].isoformat(),
+                "weighted_completion": f"{row['weighted_completion']:.2f}",
+                "completion": f"{row['completion']:.2f}",
+                **{name: row[name] for name in SNAPSHOT_COUNTS},
+                "computed_at": times[computed_at],
+            }
+        )
+    return out
+
+
 class PcccSnapshotSerializer(serializers.ModelSerializer):
     criteria_set = serializers.CharField(source="criteria_set.code")
     unit = serializers.SerializerMethodField()

@@ -143,3 +143,13 @@ def test_changed_data_gets_a_new_etag(api, data):
     snapshot_rebuild(as_of=datetime.date(2026, 11, 29))
     again = api("/api/v1/snapshots/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200
+
+
+def test_fast_snapshot_rows_are_the_serializers_output(api, data):
+    """The snapshot list writes rows without the serializer (speed); they must not drift from it."""
+    from api.serializers import CompletionSnapshotSerializer
+    from dashboards.models import CompletionSnapshot
+
+    found = rows(api("/api/v1/snapshots/?unit=00070"))
+    expected = CompletionSnapshotSerializer(CompletionSnapshot.objects.filter(pk__in=[r["id"] for r in found]).order_by("id"), many=True).data
+    assert found == [dict(row) for row in expected]
