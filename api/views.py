@@ -10,6 +10,7 @@ import logging
 import time
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -19,7 +20,9 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
+from dashboards.services import snapshots_generation
 from provinces.selectors import unit_scope_filter, unit_visible_to
 from tasks.choices import TaskStatus
 
@@ -30,6 +33,10 @@ from .pagination import ApiCursorPagination
 from .throttling import TokenRateThrottle
 
 logger = logging.getLogger("api")
+
+# Bounds how long a cached snapshot answer outlives a change that bumps no generation (a
+# programme moved to another unit); a recompute replaces it at once.
+SNAPSHOT_CACHE_SECONDS = 600
 
 # Documented query parameters, shared by the endpoints that accept them.
 P = OpenApiParameter
@@ -332,9 +339,24 @@ class CompletionSnapshotList(ApiListView):
             self._last_modified = max(times)
 
     def list(self, request, *args, **kwargs):
+        # Snapshots change only with a recompute, which bumps the generation: an answer is kept
+        # per (token's unit scope, query, generation). The scope depends only on the token's unit,
+        # and the token itself was checked before this runs.
+        generation = snapshots_generation()
+        key = None
+        if generation is not None:
+            parts = [request.auth.unit_id, request.get_full_path(), generation]
+            key = "api-snapshots:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+            cached = cache.get(key)
+            if cached is not None:
+                data, self._last_modified = cached
+                return Response(data)
         page = self.paginate_queryset(self.get_queryset())
         self.note_modified(page)
-        return self.get_paginated_response(serializers.snapshot_rows(page))
+        response = self.get_paginated_response(serializers.snapshot_rows(page))
+        if key is not None:
+            cache.set(key, (response.data, self._last_modified), SNAPSHOT_CACHE_SECONDS)
+        return response
 
 
 @extend_schema(

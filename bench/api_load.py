@@ -4,7 +4,9 @@ Gunicorn (debug off) on the benchmark database, closed-loop clients on loopback,
 keep-alive connection and a national token. Needs the real units (``load_units``); adds one
 programme's snapshots for every current commune on the benchmark date if they are not there:
     DATABASE_URL=postgres://…/portal_bench python -m bench.api_load [--clients 20 --seconds 20]
-It also prints the number of queries of one call (fixed, whatever the number of rows).
+It also prints the number of queries of one call (fixed, whatever the number of rows). Answers
+are cached per snapshot generation: set DJANGO_CACHE_URL=redis://… as in production, so that the
+gunicorn workers share them (with the in-process cache each worker computes its own).
 """
 
 import argparse
@@ -25,6 +27,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -33,6 +36,7 @@ from django.utils import timezone  # noqa: E402
 from api.services import api_token_issue  # noqa: E402
 from bench.dashboards_load import PORT, start_gunicorn  # noqa: E402
 from dashboards.models import CompletionSnapshot  # noqa: E402
+from dashboards.services import GENERATION_KEY, snapshots_generation  # noqa: E402
 from provinces.choices import UnitLevel  # noqa: E402
 from provinces.models import AdministrativeUnit  # noqa: E402
 from tasks.models import Programme  # noqa: E402
@@ -68,6 +72,9 @@ def prepare() -> tuple[str, int]:
         ],
         batch_size=500,
     )
+    # As after a nightly run: the generation the cached answers are keyed on (shared through Redis).
+    if snapshots_generation() is None:
+        cache.set(GENERATION_KEY, now.isoformat(), None)
     path = f"/api/v1/snapshots/?programme={programme.pk}&level=3&date={AS_OF.isoformat()}&page_size=5000"
     return path, len(communes)
 

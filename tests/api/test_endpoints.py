@@ -153,3 +153,20 @@ def test_fast_snapshot_rows_are_the_serializers_output(api, data):
     found = rows(api("/api/v1/snapshots/?unit=00070"))
     expected = CompletionSnapshotSerializer(CompletionSnapshot.objects.filter(pk__in=[r["id"] for r in found]).order_by("id"), many=True).data
     assert found == [dict(row) for row in expected]
+
+
+def test_snapshot_answers_are_reused_until_the_next_recompute(api, data):
+    from dashboards.models import CompletionSnapshot
+    from dashboards.services import snapshot_rebuild
+
+    first = rows(api("/api/v1/snapshots/?date=2026-11-28"))
+    CompletionSnapshot.objects.filter(date=datetime.date(2026, 11, 28)).update(tasks_total=99)
+    assert rows(api("/api/v1/snapshots/?date=2026-11-28")) == first  # same generation: the kept answer
+    snapshot_rebuild(as_of=datetime.date(2026, 11, 29))  # a new run bumps the generation
+    assert rows(api("/api/v1/snapshots/?date=2026-11-28"))[0]["tasks_total"] == 99
+
+
+def test_snapshot_answers_are_kept_per_token_scope(api, data, tokens):
+    hanoi = {row["unit"] for row in rows(api("/api/v1/snapshots/"))}
+    haiphong = {row["unit"] for row in rows(api("/api/v1/snapshots/", secret=tokens.haiphong_secret))}
+    assert "11296" in haiphong and "11296" not in hanoi
