@@ -37,6 +37,7 @@ logger = logging.getLogger("api")
 # Bounds how long a cached snapshot answer outlives a change that bumps no generation (a
 # programme moved to another unit); a recompute replaces it at once.
 SNAPSHOT_CACHE_SECONDS = 600
+SNAPSHOT_CACHE_FORMAT = "body-1"
 
 # Documented query parameters, shared by the endpoints that accept them.
 P = OpenApiParameter
@@ -350,7 +351,8 @@ class CompletionSnapshotList(ApiListView):
         generation = snapshots_generation()
         key = None
         if generation is not None:
-            parts = [request.auth.unit_id, request.get_full_path(), generation]
+            # The format number changes with what is kept, so a deploy never reads an older entry.
+            parts = [SNAPSHOT_CACHE_FORMAT, request.auth.unit_id, request.get_full_path(), generation]
             key = "api-snapshots:" + hashlib.sha256(repr(parts).encode()).hexdigest()
             cached = cache.get(key)
             if cached is not None:
