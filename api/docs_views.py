@@ -3,8 +3,8 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema
 from drf_spectacular.settings import patched_settings
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 from .pagination import MAX_PAGE_SIZE

@@ -22,7 +22,7 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    body = {"detail": str(exc.detail) if isinstance(exc.detail, str) else str(exc.detail)}
+    body = {"detail": str(exc.detail)}
     if isinstance(exc, ParameterError):
         body["parameter"] = exc.parameter
     response.data = body

@@ -28,9 +28,7 @@ class ApiCursorPagination(CursorPagination):
         except ValueError:
             raise ParameterError("page_size", _("page_size phải là số nguyên.")) from None
         if not 1 <= size <= self.max_page_size:
-            raise ParameterError(
-                "page_size", _("page_size phải từ 1 đến %(max)s.") % {"max": self.max_page_size}
-            )
+            raise ParameterError("page_size", _("page_size phải từ 1 đến %(max)s.") % {"max": self.max_page_size})
         return size
 
     def decode_cursor(self, request):

@@ -39,8 +39,12 @@ def api_programmes(caller) -> QuerySet[Programme]:
 
 def api_tasks(caller) -> QuerySet[Task]:
     """Tasks of the caller's subtree (legacy units through their successor), with what the API shows."""
-    return tasks_visible_to(caller).select_related("programme", "unit", "lead_agency", "accountable_person").prefetch_related(
-        Prefetch("coordinating_agencies", queryset=Agency.objects.only("pk", "name").order_by("name"))
+    return (
+        tasks_visible_to(caller)
+        .select_related("programme", "unit", "lead_agency", "accountable_person")
+        .prefetch_related(
+            Prefetch("coordinating_agencies", queryset=Agency.objects.only("pk", "name").order_by("name"))
+        )
     )
 
 

@@ -30,7 +30,18 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AdministrativeUnit
-        fields = ["code", "official_code", "name", "kind", "level", "parent", "valid_from", "valid_to", "is_legacy", "successor"]
+        fields = [
+            "code",
+            "official_code",
+            "name",
+            "kind",
+            "level",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "is_legacy",
+            "successor",
+        ]
 
     def get_code(self, unit) -> str:
         return unit_url_code(unit)
@@ -208,7 +219,18 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["id", "criteria_set", "criterion", "unit", "period", "value", "denominator", "answer", "ratio", "verdict"]
+        fields = [
+            "id",
+            "criteria_set",
+            "criterion",
+            "unit",
+            "period",
+            "value",
+            "denominator",
+            "answer",
+            "ratio",
+            "verdict",
+        ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_ratio(self, assessment) -> str | None:

@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
 # Detail routes take any segment, so that a malformed id or code gets the API's JSON 404, not the HTML page.
-
 from . import docs_views, views
 
 app_name = "api"

@@ -102,7 +102,7 @@ class ApiView(generics.GenericAPIView):
             cache_key = getattr(self, "_cache_key", None)
             if cache_key is not None:
                 cache.set(cache_key, (response.content, self._last_modified), SNAPSHOT_CACHE_SECONDS)
-            etag = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
+            etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             response["ETag"] = etag
             last_modified = getattr(self, "_last_modified", None)
             timestamp = int(last_modified.timestamp()) if last_modified is not None else None
@@ -138,7 +138,9 @@ class ApiListView(ApiView, generics.ListAPIView):
 
     def get_queryset(self):
         params.refuse_unknown(self.request.query_params, set(self.filter_names) | params.PAGINATION_PARAMETERS)
-        query = {name: self.request.query_params[name] for name in self.filter_names if name in self.request.query_params}
+        query = {
+            name: self.request.query_params[name] for name in self.filter_names if name in self.request.query_params
+        }
         return self.filtered(self.base_queryset(), query)
 
     def base_queryset(self):
@@ -184,7 +186,9 @@ def _dates(rows, query: dict, field: str, prefix: str):
     return rows
 
 
-@extend_schema(tags=["Đơn vị hành chính"], parameters=[UNIT, LEVEL, LEGACY], responses={200: serializers.UnitSerializer, **ERRORS})
+@extend_schema(
+    tags=["Đơn vị hành chính"], parameters=[UNIT, LEVEL, LEGACY], responses={200: serializers.UnitSerializer, **ERRORS}
+)
 class UnitList(ApiListView):
     """Đơn vị hành chính trong phạm vi của khóa: hiện hành và đơn vị cũ (trước 01/07/2025) mà chúng kế thừa."""
 
@@ -218,7 +222,9 @@ class UnitDetail(ApiDetailView):
         return _("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem.")
 
 
-@extend_schema(tags=["Đơn vị hành chính"], parameters=[UNIT], responses={200: serializers.CrosswalkSerializer, **ERRORS})
+@extend_schema(
+    tags=["Đơn vị hành chính"], parameters=[UNIT], responses={200: serializers.CrosswalkSerializer, **ERRORS}
+)
 class CrosswalkList(ApiListView):
     """Bảng chuyển đổi đơn vị cũ → mới (01/07/2025)."""
 

@@ -62,11 +62,22 @@ def prepare() -> tuple[str, int]:
     CompletionSnapshot.objects.bulk_create(
         [
             CompletionSnapshot(
-                programme=programme, unit_id=unit.pk, scope_path=unit.path, date=AS_OF,
-                weighted_completion=Decimal(i % 100), completion=Decimal(i % 100), tasks_total=15, tasks_done=i % 15,
-                tasks_done_late=0, tasks_in_progress=15 - i % 15, tasks_not_started=0, tasks_blocked=0,
-                tasks_overdue=0, tasks_awaiting_verification=0, computed_at=now,
-            )  # fmt: skip
+                programme=programme,
+                unit_id=unit.pk,
+                scope_path=unit.path,
+                date=AS_OF,
+                weighted_completion=Decimal(i % 100),
+                completion=Decimal(i % 100),
+                tasks_total=15,
+                tasks_done=i % 15,
+                tasks_done_late=0,
+                tasks_in_progress=15 - i % 15,
+                tasks_not_started=0,
+                tasks_blocked=0,
+                tasks_overdue=0,
+                tasks_awaiting_verification=0,
+                computed_at=now,
+            )
             for i, unit in enumerate(communes)
             if unit.path not in existing
         ],

@@ -70,12 +70,16 @@ def data(tree, users):
     national = _programme("Đề án 06 năm 2026")
     haiphong_plan = _programme("Kế hoạch của Hải Phòng", unit=tree.haiphong)
     hanoi_agency = Agency.objects.create(name="Công an thành phố Hà Nội", kind=AgencyKind.POLICE, unit=tree.hanoi)
-    haiphong_agency = Agency.objects.create(name="Công an thành phố Hải Phòng", kind=AgencyKind.POLICE, unit=tree.haiphong)
+    haiphong_agency = Agency.objects.create(
+        name="Công an thành phố Hải Phòng", kind=AgencyKind.POLICE, unit=tree.haiphong
+    )
     users.officer_hanoi.full_name = "Nguyễn Văn A"
     users.officer_hanoi.position = "Phó Trưởng phòng"
     users.officer_hanoi.email = "a@example.vn"
     users.officer_hanoi.save()
-    hanoi_task = _task(national, tree.hoankiem, hanoi_agency, "Nhiệm vụ Hoàn Kiếm", accountable_person=users.officer_hanoi)
+    hanoi_task = _task(
+        national, tree.hoankiem, hanoi_agency, "Nhiệm vụ Hoàn Kiếm", accountable_person=users.officer_hanoi
+    )
     late_task = _task(national, tree.badinh, hanoi_agency, "Nhiệm vụ Ba Đình", deadline=datetime.date(2026, 6, 30))
     haiphong_task = _task(haiphong_plan, tree.hongbang, haiphong_agency, "Nhiệm vụ Hồng Bàng")
     criteria_set = CriteriaSet.objects.create(code="tinh-an-toan-pccc", name="Tỉnh an toàn PCCC")

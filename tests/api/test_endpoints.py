@@ -151,7 +151,9 @@ def test_fast_snapshot_rows_are_the_serializers_output(api, data):
     from dashboards.models import CompletionSnapshot
 
     found = rows(api("/api/v1/snapshots/?unit=00070"))
-    expected = CompletionSnapshotSerializer(CompletionSnapshot.objects.filter(pk__in=[r["id"] for r in found]).order_by("id"), many=True).data
+    expected = CompletionSnapshotSerializer(
+        CompletionSnapshot.objects.filter(pk__in=[r["id"] for r in found]).order_by("id"), many=True
+    ).data
     assert found == [dict(row) for row in expected]
 
 

@@ -2,11 +2,10 @@
 
 import pytest
 
-from provinces.selectors import units_visible_to
-from tasks.selectors import tasks_visible_to
-
 from api.authentication import TokenPrincipal
 from api.selectors import api_tasks, api_units
+from provinces.selectors import units_visible_to
+from tasks.selectors import tasks_visible_to
 
 # Every list endpoint that takes a unit, and what else it needs.
 LISTS_BY_UNIT = [
