@@ -33,6 +33,12 @@ class SchemaView(SpectacularAPIView):
     custom_settings = SCHEMA_SETTINGS
     schema = AutoSchema()
 
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        view.csrf_exempt = False  # read-only: unsafe methods get the portal's CSRF refusal
+        return view
+
     def get(self, request, *args, **kwargs):
         # Without the parent's method-level @extend_schema, which is built on DRF's own schema
         # class (the project sets no REST_FRAMEWORK defaults) and would put this view in the schema.

@@ -77,6 +77,14 @@ class ApiView(generics.GenericAPIView):
     # Attribute of the rows that says when they last changed (Last-Modified); None: ETag only.
     modified_field: str | None = None
 
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # DRF exempts its views from CSRF; this API only reads, so a POST (or any unsafe method)
+        # gets the portal's CSRF refusal like every other route (tests/security/test_url_walk.py).
+        view = super().as_view(**initkwargs)
+        view.csrf_exempt = False
+        return view
+
     def get_exception_handler(self):
         return api_exception_handler
 
