@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 from .pagination import MAX_PAGE_SIZE
+from .views import DjangoUserKept
 from .throttling import DEFAULT_RATE
 
 SCHEMA_SETTINGS = {
@@ -24,7 +25,7 @@ SCHEMA_SETTINGS = {
 
 
 @extend_schema(exclude=True)
-class SchemaView(SpectacularAPIView):
+class SchemaView(DjangoUserKept, SpectacularAPIView):
     """``/api/v1/schema/``: public (it holds no data), so that tools can read it without a token."""
 
     authentication_classes = []

@@ -63,7 +63,27 @@ ERRORS = {
 }
 
 
-class ApiView(generics.GenericAPIView):
+class DjangoUserKept:
+    """Puts back the Django request's own user after DRF answered.
+
+    DRF copies its authenticated principal (a token, or an anonymous user for an unauthenticated
+    call) onto the Django request; the middleware after the view reads that request's user: the
+    audit records users (a token is not one) and the security headers mark a signed-in user's
+    response ``no-store``. They must see who really sent the request; API calls are logged by
+    ``ApiView`` instead.
+    """
+
+    def initialize_request(self, request, *args, **kwargs):
+        self._django_user = request.__dict__.get("user", AnonymousUser())
+        return super().initialize_request(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        request._request.user = self._django_user
+        return response
+
+
+class ApiView(DjangoUserKept, generics.GenericAPIView):
     """Token authentication, per-token throttle, JSON only, conditional GET, one log line per call."""
 
     authentication_classes = [ApiTokenAuthentication]
@@ -120,9 +140,6 @@ class ApiView(generics.GenericAPIView):
             response["Cache-Control"] = "private, no-cache"
             response = get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
         self._log(request, response)
-        # DRF copies the principal onto the Django request; the audit middleware records users
-        # (AuditEvent.user), and a token is not one. API calls are logged above instead.
-        request._request.user = AnonymousUser()
         return response
 
     def _log(self, request, response) -> None:
