@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 from .pagination import MAX_PAGE_SIZE
-from .views import DjangoUserKept
 from .throttling import DEFAULT_RATE
+from .views import DjangoUserKept
 
 SCHEMA_SETTINGS = {
     "TITLE": "API đọc dữ liệu Cổng theo dõi Đề án 06 và Tỉnh an toàn PCCC",
