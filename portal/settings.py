@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
 ]
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]  # read API, public page
 
 MIDDLEWARE = [
     # First, so that every log line (even of the HTTPS redirect) carries the real client address.

@@ -39,5 +39,6 @@ urlpatterns = [
     path("xuat-nhap/", include("exports.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("api.site_urls")),
     path("admin/", admin.site.urls),
 ]

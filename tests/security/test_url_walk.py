@@ -143,6 +143,11 @@ ROUTE_PARAMS = {
     "dashboards:compute_day": {"programme_id": lambda o: o.programme.pk, "code": lambda o: o.unit.code},
     "exports:pccc_grid_xlsx": {"set_code": lambda o: o.criteria_set.code, "unit_code": lambda o: o.unit.code},
     "exports:ranking_xlsx": {"programme_id": lambda o: o.programme.pk, "code": lambda o: o.unit.code},
+    "api:unit_detail": {"code": lambda o: [o.unit.code, o.commune.code]},
+    "api:programme_detail": {"pk": lambda o: o.programme.pk},
+    "api:task_detail": {"pk": lambda o: o.task.pk},
+    "api:criteria_set_detail": {"code": lambda o: o.criteria_set.code},
+    "public_results": {"code": lambda o: o.unit.code},
     # django-otp's device pages: a device of the other province's user (or a made-up id).
     "admin:otp_totp_totpdevice_config": {"pk": lambda o: _device_of(o.user)},
     "admin:otp_totp_totpdevice_qrcode": {"pk": lambda o: _device_of(o.user)},
