@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin_scope import SuperuserOnlyAdminMixin
+
 from .models import ApiToken, PublicResults
 from .services import api_token_issue, api_token_revoke
 
@@ -16,7 +18,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     """National admins only: a token reads a whole subtree, so it is not a province admin's to grant."""
 
     form = ApiTokenForm
@@ -26,15 +28,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit"]
     readonly_fields = ["key_prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
     actions = ["revoke"]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
         # Once issued, only revoking changes a token (its scope and expiry stay as they were granted).
@@ -71,22 +64,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicResults)
-class PublicResultsAdmin(admin.ModelAdmin):
+class PublicResultsAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["province"]
     autocomplete_fields = ["province"]
     filter_horizontal = ["programmes", "criteria_sets"]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

@@ -192,6 +192,28 @@ class NationalOnlyAdminMixin(NationalWritesAdminMixin):
         return is_national_admin(request.user) and super().has_view_permission(request, obj)
 
 
+class SuperuserOnlyAdminMixin:
+    """An admin that only superusers (national admins) open at all: nothing in it to scope by unit.
+
+    For what grants reach beyond one unit's subtree (API tokens, the public page opt-in).
+    """
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class UnitScopedAdminMixin(SummarisedDeleteAdminMixin):
     """Bound a ModelAdmin to the admin user's unit subtree (see the module docstring)."""
 

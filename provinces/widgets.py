@@ -14,6 +14,7 @@ text box above it that narrows the options as one types (diacritics ignored).
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.urls import reverse_lazy
@@ -143,6 +144,11 @@ class UnitSelect(forms.Select):
             return []
         key = field.to_field_name or "pk"
         values = [value for value in selected if value]
+        model = field.queryset.model
+        column = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        if isinstance(column, models.IntegerField):
+            # A forged id beyond the column's range fails inside the database, not as a ValueError.
+            values = [value for value in values if value.isdigit() and int(value) < 2**63]
         try:
             rows = field.queryset.filter(valid_to__isnull=False, **{f"{key}__in": values})
             rows = list(rows.values_list(key, *CHOICE_COLUMNS))
