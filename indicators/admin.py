@@ -1,0 +1,47 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin
+
+from .models import Indicator, IndicatorValue, Target
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
+    """Indicators are configuration of a programme: read with the permission, written nationally."""
+
+    list_display = ["code", "name", "programme", "kind", "level", "measure", "higher_is_better", "order"]
+    list_display_links = ["code", "name"]
+    list_filter = ["programme", "kind", "level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["programme"]
+    exclude = ["aggregation"]  # follows from the kind (Indicator.save)
+
+
+class ThroughPagesOnlyAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
+    """Targets and values are written by the pages' services, which check scope and the bad-input rules."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Target)
+class TargetAdmin(ThroughPagesOnlyAdmin):
+    list_display = ["indicator", "unit", "period", "value", "set_by", "set_at"]
+    list_filter = ["indicator__programme", "indicator", "period"]
+    search_fields = ["unit__name", "unit__code", "indicator__code", "indicator__name"]
+    list_select_related = ["indicator", "unit", "set_by"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ThroughPagesOnlyAdmin):
+    list_display = ["period", "indicator", "unit", "numerator", "denominator", "paired_value", "entered_by", "entered_at"]
+    list_filter = ["indicator__programme", "indicator", "period"]
+    search_fields = ["unit__name", "unit__code", "indicator__code", "indicator__name"]
+    list_select_related = ["indicator", "unit", "entered_by"]

@@ -1,0 +1,208 @@
+"""Reads of indicators for pages, scoped by the callers' unit checks, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, Q
+
+from pccc.choices import PeriodKind
+from pccc.periods import Period
+from portal.roles import Role, has_role
+from provinces.models import AdministrativeUnit
+from tasks.selectors import can_coordinate, can_report, programmes_visible_to  # noqa: F401 (re-exported rules)
+
+from .models import EVERY_PERIOD, Indicator, IndicatorValue, Target
+from .rollup import (
+    NATIONAL_PATH,
+    NOTHING,
+    Amount,
+    Judgement,
+    ValueRow,
+    children_sum,
+    judge,
+    rolled_amount,
+    rolled_target,
+    trend,
+)
+
+
+def previous_period(period: Period) -> Period:
+    """The period just before: last month, last quarter, last year."""
+    if period.kind == PeriodKind.MONTH:
+        return period.previous_month()
+    if period.kind == PeriodKind.QUARTER:
+        return Period(period.year - 1, PeriodKind.QUARTER, 4) if period.number == 1 else Period(
+            period.year, PeriodKind.QUARTER, period.number - 1
+        )
+    return Period(period.year - 1, PeriodKind.YEAR)
+
+
+def programme_scope_filter(programme, field: str = "") -> Q:
+    """Units (through ``field``) a programme covers: its issuing unit's subtree, every current unit if national."""
+    prefix = f"{field}__" if field else ""
+    current = Q(**{f"{prefix}valid_to__isnull": True})
+    return current & programme.unit.subtree_filter(field) if programme.unit_id else current
+
+
+def unit_in_programme_scope(programme, unit: AdministrativeUnit) -> bool:
+    return unit.valid_to is None and (programme.unit_id is None or unit.is_within(programme.unit))
+
+
+def indicators_of(programme) -> list[Indicator]:
+    return list(Indicator.objects.filter(programme=programme).order_by("order", "code"))
+
+
+def latest_reported_period(programme, unit: AdministrativeUnit | None) -> Period | None:
+    """The newest period with a value in the unit's subtree, or None."""
+    values = IndicatorValue.objects.filter(indicator__programme=programme)
+    if unit is not None:
+        values = values.filter(unit.subtree_filter("unit"))
+    key = values.aggregate(latest=Max("period"))["latest"]
+    return Period.parse(key) if key else None
+
+
+@dataclass
+class IndicatorFigure:
+    """One indicator for one unit and period: value, target, verdict, gap and trend."""
+
+    indicator: Indicator
+    amount: Amount
+    target: Decimal | None
+    judgement: Judgement
+    change: Decimal | None
+    own: Amount = NOTHING  # the unit's own entry (a province total), when it has one
+    breakdown: Amount = NOTHING  # what its children reported between them
+
+    @property
+    def unattributed(self) -> int | None:
+        """The part of the unit's own count that no child accounts for (a partial breakdown)."""
+        if not self.own.reported or not self.breakdown.reported:
+            return None
+        return self.own.numerator - self.breakdown.numerator
+
+
+@dataclass
+class UnitRow:
+    unit: dict
+    figures: list[IndicatorFigure]
+
+
+@dataclass
+class IndicatorBoard:
+    programme: object
+    unit: AdministrativeUnit | None
+    period: Period | None
+    previous: Period | None
+    indicators: list[Indicator]
+    figures: list[IndicatorFigure] = field(default_factory=list)
+    rows: list[UnitRow] = field(default_factory=list)
+
+
+def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Period | None = None) -> IndicatorBoard:
+    """Every indicator of ``programme`` for ``unit`` (None: national) and its children, rolled up.
+
+    The caller has checked that the viewer may see the unit and programme. Five queries
+    whatever the number of units: indicators, latest period, values, targets, units.
+    """
+    indicators = indicators_of(programme)
+    if not indicators:
+        return IndicatorBoard(programme, unit, None, None, [])
+    period = period or latest_reported_period(programme, unit)
+    if period is None:
+        return IndicatorBoard(programme, unit, None, None, indicators)
+    previous = previous_period(period)
+    root_path = unit.path if unit is not None else NATIONAL_PATH
+    root_level = unit.level if unit is not None else 0
+
+    values = IndicatorValue.objects.filter(indicator__programme=programme, period__in=[period.key, previous.key])
+    if unit is not None:
+        values = values.filter(unit.subtree_filter("unit"))
+    rows: dict[tuple, dict[str, ValueRow]] = {}
+    for indicator_id, path, key, numerator, denominator, paired in values.values_list(
+        "indicator_id", "unit__path", "period", "numerator", "denominator", "paired_value"
+    ):
+        rows.setdefault((indicator_id, key), {})[path] = ValueRow(path, numerator, denominator, paired)
+
+    target_scope = Q(unit__isnull=True)
+    if unit is not None:
+        target_scope |= Q(unit__path__in=unit.ancestor_paths(include_self=True)) | unit.subtree_filter("unit")
+    else:
+        target_scope |= Q(unit__valid_to__isnull=True)
+    targets: dict[int, dict] = {}
+    for indicator_id, path, key, value in (
+        Target.objects.filter(target_scope, indicator__programme=programme, period__in=[period.key, EVERY_PERIOD])
+        .values_list("indicator_id", "unit__path", "period", "value")
+    ):  # fmt: skip
+        targets.setdefault(indicator_id, {})[(path, key)] = value
+
+    deepest = max(indicator.level for indicator in indicators)
+    # The units targets are assigned to, and the root's children (a province's are communes, level 3).
+    wanted = Q(level__lte=deepest) | (Q(parent=unit) if unit is not None else Q(parent__isnull=True))
+    units = AdministrativeUnit.objects.filter(wanted, programme_scope_filter(programme))
+    if unit is not None:
+        units = units.filter(unit.subtree_filter())
+    unit_rows = list(units.order_by("name").values("id", "code", "name", "path", "level", "parent_id"))
+    children = [u for u in unit_rows if (u["parent_id"] == unit.pk if unit is not None else u["level"] == 1)]
+
+    def figure_for(indicator: Indicator, path: str, level: int, *, with_breakdown: bool) -> IndicatorFigure:
+        now = rows.get((indicator.pk, period.key), {})
+        before = rows.get((indicator.pk, previous.key), {})
+        amount = rolled_amount(now, path)
+        target = rolled_target(
+            is_ratio=indicator.is_ratio,
+            indicator_level=indicator.level,
+            root_path=None if path == NATIONAL_PATH else path,
+            root_level=level,
+            level_unit_paths=[u["path"] for u in unit_rows if u["level"] == indicator.level and u["path"].startswith(path)],
+            targets=targets.get(indicator.pk, {}),
+            rows=now,
+            period=period.key,
+        )
+        figure = IndicatorFigure(
+            indicator=indicator,
+            amount=amount,
+            target=target,
+            judgement=judge(
+                is_ratio=indicator.is_ratio, higher_is_better=indicator.higher_is_better, amount=amount, target=target
+            ),
+            change=trend(is_ratio=indicator.is_ratio, now=amount, before=rolled_amount(before, path)),
+        )
+        if with_breakdown and path in now:
+            row = now[path]
+            figure.own = Amount(row.numerator, row.denominator or 0, row.paired, True)
+            figure.breakdown = children_sum(now, path, [c["path"] for c in children])
+        return figure
+
+    board = IndicatorBoard(programme, unit, period, previous, indicators)
+    board.figures = [figure_for(i, root_path, root_level, with_breakdown=True) for i in indicators]
+    board.rows = [
+        UnitRow(child, [figure_for(i, child["path"], child["level"], with_breakdown=False) for i in indicators])
+        for child in children
+    ]
+    return board
+
+
+def can_enter_values(user) -> bool:
+    """Officers and coordinators report figures; leaders only read."""
+    return can_report(user)
+
+
+def can_assign_targets(user) -> bool:
+    """Coordinators (Thường trực) and admins assign targets."""
+    return can_coordinate(user) or has_role(user, Role.ADMIN)
+
+
+def values_for_entry(*, programme, unit: AdministrativeUnit, period: Period) -> dict[int, IndicatorValue]:
+    """The unit's own values for the period, by indicator id (one query)."""
+    return {
+        value.indicator_id: value
+        for value in IndicatorValue.objects.filter(indicator__programme=programme, unit=unit, period=period.key)
+    }
+
+
+def targets_for_grid(*, programme, units: list[AdministrativeUnit], period_key: str) -> dict[tuple, Target]:
+    """Targets of the grid's rows, keyed (indicator id, unit id or None) (one query)."""
+    rows = Target.objects.filter(indicator__programme=programme, period=period_key).filter(
+        Q(unit__isnull=True) | Q(unit__in=[u.pk for u in units])
+    )
+    return {(t.indicator_id, t.unit_id): t for t in rows}

@@ -1,0 +1,16 @@
+from indicators.models import Target
+
+
+def test_a_province_admin_list_of_targets_shows_only_its_province(client, users, tree, chip_ids, put_target):
+    from django.contrib.auth.models import Permission
+
+    put_target(chip_ids, tree.hanoi, "98.5")
+    put_target(chip_ids, tree.haiphong, "97")
+    user = users.leader_hanoi
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_target"))
+    client.force_login(user)
+    response = client.get("/admin/indicators/target/")
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == list(Target.objects.filter(unit=tree.hanoi))
