@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from pccc.choices import PeriodKind
 from pccc.periods import Period
@@ -206,3 +206,23 @@ def targets_for_grid(*, programme, units: list[AdministrativeUnit], period_key: 
         Q(unit__isnull=True) | Q(unit__in=[u.pk for u in units])
     )
     return {(t.indicator_id, t.unit_id): t for t in rows}
+
+
+def programmes_with_indicators(user) -> list:
+    """The programmes the user may see that carry indicators, each with its number of indicators."""
+    return list(
+        programmes_visible_to(user)
+        .annotate(indicator_count=Count("indicators"))
+        .filter(indicator_count__gt=0)
+        .order_by("-year", "name")
+    )
+
+
+def target_grid_units(*, programme, unit: AdministrativeUnit | None) -> list[AdministrativeUnit]:
+    """The rows of the target grid: the unit and its children (national: the provinces), within the programme."""
+    units = AdministrativeUnit.objects.filter(programme_scope_filter(programme))
+    if unit is None:
+        units = units.filter(parent__isnull=True)
+    else:
+        units = units.filter(Q(pk=unit.pk) | Q(parent=unit))
+    return sorted(units, key=lambda u: (u.pk != getattr(unit, "pk", None), u.name))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("don-vi/", include("provinces.urls")),
     path("nhiem-vu/", include("tasks.urls")),
     path("pccc/", include("pccc.urls")),
+    path("chi-tieu/", include("indicators.urls")),
     path("bang-dieu-khien/", include("dashboards.urls")),
     path("xuat-nhap/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
