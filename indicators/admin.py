@@ -41,7 +41,16 @@ class TargetAdmin(ThroughPagesOnlyAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ThroughPagesOnlyAdmin):
-    list_display = ["period", "indicator", "unit", "numerator", "denominator", "paired_value", "entered_by", "entered_at"]
+    list_display = [
+        "period",
+        "indicator",
+        "unit",
+        "numerator",
+        "denominator",
+        "paired_value",
+        "entered_by",
+        "entered_at",
+    ]
     list_filter = ["indicator__programme", "indicator", "period"]
     search_fields = ["unit__name", "unit__code", "indicator__code", "indicator__name"]
     list_select_related = ["indicator", "unit", "entered_by"]

@@ -73,7 +73,10 @@ def seed_demo(*, stdout) -> None:
     if programme is None or set(units) != set(FIGURES):
         stdout.write("Chỉ tiêu Đề án 06: bỏ qua dữ liệu mẫu (thiếu đề án hoặc đơn vị Hà Nội/Hải Phòng).")
         return
-    people = {u.username: u for u in get_user_model().objects.filter(username__in=["canbo.hanoi", "canbo.haiphong", "quantri"])}
+    people = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["canbo.hanoi", "canbo.haiphong", "quantri"])
+    }
     indicators = {}
     for order, (code, name, measure, kind, target) in enumerate(INDICATORS, start=1):
         indicators[code], _ = Indicator.objects.get_or_create(

@@ -63,7 +63,9 @@ class Indicator(models.Model):
                 condition=Q(kind=IndicatorKind.RATIO, aggregation=IndicatorAggregation.RATIO_OF_SUMS)
                 | Q(kind=IndicatorKind.COUNT, aggregation=IndicatorAggregation.SUM),
                 name="indicator_aggregation_fits_kind",
-                violation_error_message=_("Tỷ lệ tổng hợp theo tổng tử số/tổng mẫu số; số lượng tổng hợp bằng cách cộng."),
+                violation_error_message=_(
+                    "Tỷ lệ tổng hợp theo tổng tử số/tổng mẫu số; số lượng tổng hợp bằng cách cộng."
+                ),
             ),
             models.CheckConstraint(condition=Q(level__in=UnitLevel.values), name="indicator_level_valid"),
         ]
@@ -90,7 +92,9 @@ class Target(models.Model):
     programme's; at each of them a row for the period before one for every period.
     """
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="targets"
+    )
     unit = models.ForeignKey(
         "provinces.AdministrativeUnit",
         verbose_name=_("đơn vị được giao"),
@@ -142,9 +146,14 @@ class IndicatorValue(models.Model):
     correction overwrites it and the history keeps the previous figure.
     """
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="values"
+    )
     unit = models.ForeignKey(
-        "provinces.AdministrativeUnit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="indicator_values"
+        "provinces.AdministrativeUnit",
+        verbose_name=_("đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="indicator_values",
     )
     period = models.CharField(_("kỳ báo cáo"), max_length=7, validators=[RegexValidator(PERIOD_KEY_REGEX)])
     numerator = models.PositiveBigIntegerField(_("tử số / số lượng"))

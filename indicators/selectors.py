@@ -9,7 +9,7 @@ from pccc.choices import PeriodKind
 from pccc.periods import Period
 from portal.roles import Role, has_role
 from provinces.models import AdministrativeUnit
-from tasks.selectors import can_coordinate, can_report, programmes_visible_to  # noqa: F401 (re-exported rules)
+from tasks.selectors import can_coordinate, can_report, programmes_visible_to
 
 from .models import EVERY_PERIOD, Indicator, IndicatorValue, Target
 from .rollup import (
@@ -31,8 +31,10 @@ def previous_period(period: Period) -> Period:
     if period.kind == PeriodKind.MONTH:
         return period.previous_month()
     if period.kind == PeriodKind.QUARTER:
-        return Period(period.year - 1, PeriodKind.QUARTER, 4) if period.number == 1 else Period(
-            period.year, PeriodKind.QUARTER, period.number - 1
+        return (
+            Period(period.year - 1, PeriodKind.QUARTER, 4)
+            if period.number == 1
+            else Period(period.year, PeriodKind.QUARTER, period.number - 1)
         )
     return Period(period.year - 1, PeriodKind.YEAR)
 
@@ -153,7 +155,9 @@ def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Perio
             indicator_level=indicator.level,
             root_path=None if path == NATIONAL_PATH else path,
             root_level=level,
-            level_unit_paths=[u["path"] for u in unit_rows if u["level"] == indicator.level and u["path"].startswith(path)],
+            level_unit_paths=[
+                u["path"] for u in unit_rows if u["level"] == indicator.level and u["path"].startswith(path)
+            ],
             targets=targets.get(indicator.pk, {}),
             rows=now,
             period=period.key,

@@ -66,7 +66,9 @@ def _check_period(key: str, today: date) -> Period:
     except InvalidPeriod:
         raise IndicatorInputError(errors=[_("Kỳ báo cáo không hợp lệ.")]) from None
     if period.is_future(today):
-        raise IndicatorInputError(errors=[_("Chưa thể báo cáo cho kỳ %(period)s: kỳ này chưa bắt đầu.") % {"period": period.label}])
+        raise IndicatorInputError(
+            errors=[_("Chưa thể báo cáo cho kỳ %(period)s: kỳ này chưa bắt đầu.") % {"period": period.label}]
+        )
     return period
 
 
@@ -75,7 +77,9 @@ def _check_unit(actor, programme, unit: AdministrativeUnit) -> None:
         raise PermissionDenied(_("Bạn không có quyền với đơn vị này."))
     if not unit_in_programme_scope(programme, unit):
         raise IndicatorInputError(
-            errors=[_("%(unit)s nằm ngoài phạm vi của %(programme)s.") % {"unit": unit.name, "programme": programme.name}]
+            errors=[
+                _("%(unit)s nằm ngoài phạm vi của %(programme)s.") % {"unit": unit.name, "programme": programme.name}
+            ]
         )
 
 

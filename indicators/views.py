@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pccc.choices import PeriodKind
 from pccc.forms import PeriodForm
 from pccc.periods import InvalidPeriod, Period, recent_periods
 from provinces.models import AdministrativeUnit
@@ -190,8 +191,11 @@ def target_grid(request, programme_id: int, code: str):
             "indicators": indicators,
             "rows": rows,
             "period_key": period_key,
-            "period_choices": [(EVERY_PERIOD, _("Mọi kỳ"))]
-            + [(p.key, p.label) for p in recent_periods(today) + [Period(today.year + 1, "year")]],
+            # Targets may be set ahead: next year too.
+            "period_choices": [
+                (EVERY_PERIOD, _("Mọi kỳ")),
+                *((p.key, p.label) for p in [*recent_periods(today), Period(today.year + 1, PeriodKind.YEAR)]),
+            ],
             "errors": errors,
             "has_cell_errors": bool(cell_errors),
             "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],
@@ -222,6 +226,8 @@ def export_xlsx(request, programme_id: int, code: str):
     board = selectors.indicator_board(programme=programme, unit=unit, period=_period_or_none(request.GET.get("ky")))
     workbook = new_workbook()
     label = unit.name if unit else _("Toàn quốc")
-    write_sheet(workbook, title=_("Chỉ tiêu"), columns=indicator_columns(), rows=indicator_rows(board, unit_label=label))
+    write_sheet(
+        workbook, title=_("Chỉ tiêu"), columns=indicator_columns(), rows=indicator_rows(board, unit_label=label)
+    )
     period = board.period.key if board.period else "chua-co"
     return workbook_response(workbook, f"chi-tieu-{programme.pk}-{code}-{period}.xlsx")

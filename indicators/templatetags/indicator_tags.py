@@ -7,6 +7,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from indicators.selectors import indicator_board
+from pccc.choices import Comparator
+from pccc.evaluation import percent, percent_text
 
 register = template.Library()
 
@@ -24,18 +26,22 @@ def _decimal(value: Decimal) -> str:
 
 @register.filter
 def figure_value(figure) -> str:
-    """"98,5%" (the rate) for a ratio, "3.897" for a count; "–" when nothing was reported."""
+    """ "98,5%" (the rate) for a ratio, "3.897" for a count; "–" when nothing was reported."""
     if not figure.amount.reported:
         return "–"
     if figure.indicator.is_ratio:
-        rate = figure.amount.rate
-        return f"{_decimal(rate)}%" if rate is not None else "–"
+        # pccc's rule: a rate never reads across its target (1.500.000/1.522.843 against 98,5% is
+        # "98,49998%", not a "98,5%" marked "chưa đạt").
+        comparator = Comparator.AT_LEAST_PERCENT if figure.indicator.higher_is_better else Comparator.AT_MOST_PERCENT
+        return percent_text(
+            percent(figure.amount.numerator, figure.amount.denominator), comparator=comparator, target=figure.target
+        )
     return _number(figure.amount.numerator)
 
 
 @register.filter
 def figure_fraction(figure) -> str:
-    """"1.500.000/1.522.843" under a ratio's rate: the base it was computed on."""
+    """ "1.500.000/1.522.843" under a ratio's rate: the base it was computed on."""
     if not figure.amount.reported or not figure.indicator.is_ratio:
         return ""
     return f"{_number(figure.amount.numerator)}/{_number(figure.amount.denominator)}"
@@ -51,7 +57,7 @@ def figure_target(figure) -> str:
 
 @register.filter
 def figure_gap(figure) -> str:
-    """"còn thiếu 22.843 người" (or over a cap by so many); empty when met or not judged."""
+    """ "còn thiếu 22.843 người" (or over a cap by so many); empty when met or not judged."""
     gap = figure.judgement.gap
     if not gap:
         return ""
@@ -63,13 +69,17 @@ def figure_gap(figure) -> str:
 
 @register.filter
 def figure_change(figure) -> str:
-    """"+2 điểm %" for a ratio, "+97" for a count, against the previous period; empty without it."""
+    """ "+2 điểm %" for a ratio, "+97" for a count, against the previous period; empty without it."""
     change = figure.change
     if change is None:
         return ""
     sign = "+" if change > 0 else ("−" if change < 0 else "±")
     text = _decimal(abs(change))
-    return _("%(sign)s%(change)s điểm %%") % {"sign": sign, "change": text} if figure.indicator.is_ratio else f"{sign}{text}"
+    return (
+        _("%(sign)s%(change)s điểm %%") % {"sign": sign, "change": text}
+        if figure.indicator.is_ratio
+        else f"{sign}{text}"
+    )
 
 
 @register.inclusion_tag("indicators/_dashboard_section.html")

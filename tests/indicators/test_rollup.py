@@ -26,9 +26,7 @@ def test_the_gap_of_a_ratio_is_the_people_still_missing(tree, programme, chip_id
     assert (result.judgement.met, result.judgement.gap) == (False, 22_843)
 
 
-def test_a_ratio_rolls_up_as_the_ratio_of_sums_and_so_does_its_target(
-    tree, programme, chip_ids, put_value, put_target
-):
+def test_a_ratio_rolls_up_as_the_ratio_of_sums_and_so_does_its_target(tree, programme, chip_ids, put_value, put_target):
     put_value(chip_ids, tree.hanoi, "2026-11", 900, 1000)
     put_value(chip_ids, tree.haiphong, "2026-11", 450, 500)
     put_target(chip_ids, None, "98.5")
@@ -41,9 +39,7 @@ def test_a_ratio_rolls_up_as_the_ratio_of_sums_and_so_does_its_target(
     assert (result.judgement.met, result.judgement.gap) == (False, 35)
 
 
-def test_a_province_meets_its_own_target_while_the_country_does_not(
-    tree, programme, chip_ids, put_value, put_target
-):
+def test_a_province_meets_its_own_target_while_the_country_does_not(tree, programme, chip_ids, put_value, put_target):
     put_value(chip_ids, tree.hanoi, "2026-11", 900, 1000)
     put_value(chip_ids, tree.haiphong, "2026-11", 450, 500)
     put_target(chip_ids, None, "98.5")
@@ -55,9 +51,7 @@ def test_a_province_meets_its_own_target_while_the_country_does_not(
     assert (hanoi.target, hanoi.judgement.met, hanoi.judgement.gap) == (Decimal("98.5"), False, 85)
 
 
-def test_a_province_total_is_not_added_to_its_partial_commune_breakdown(
-    tree, programme, security_models, put_value
-):
+def test_a_province_total_is_not_added_to_its_partial_commune_breakdown(tree, programme, security_models, put_value):
     put_value(security_models, tree.hanoi, "2026-11", 3897, paired=98_268)
     put_value(security_models, tree.hoankiem, "2026-11", 1000, paired=20_000)
     put_value(security_models, tree.badinh, "2026-11", 500)

@@ -34,7 +34,12 @@ def test_a_percentage_above_100_is_refused_on_its_field(users, tree, programme, 
 
 def test_a_numerator_above_its_denominator_is_refused(users, tree, programme, chip_ids):
     with pytest.raises(IndicatorInputError) as error:
-        save(users.officer_hanoi, programme, tree.hanoi, ValueInput(chip_ids.pk, numerator=1_600_000, denominator=1_500_000))
+        save(
+            users.officer_hanoi,
+            programme,
+            tree.hanoi,
+            ValueInput(chip_ids.pk, numerator=1_600_000, denominator=1_500_000),
+        )
     assert error.value.field_errors[chip_ids.pk] == {"numerator": "Tử số không được lớn hơn mẫu số (1.500.000)."}
 
 
@@ -81,7 +86,9 @@ def test_a_target_for_a_unit_outside_the_programme_is_refused(users, tree, progr
             cells=[TargetInput(chip_ids.pk, tree.hoankiem.pk, Decimal("98.5")),
                    TargetInput(chip_ids.pk, tree.hongbang.pk, Decimal("98.5"))],
         )  # fmt: skip
-    assert error.value.field_errors == {(chip_ids.pk, tree.hongbang.pk): "Phường Hồng Bàng nằm ngoài phạm vi của đề án."}
+    assert error.value.field_errors == {
+        (chip_ids.pk, tree.hongbang.pk): "Phường Hồng Bàng nằm ngoài phạm vi của đề án."
+    }
     assert not Target.objects.exists()
 
 
@@ -93,7 +100,10 @@ def test_a_ratio_target_above_100_is_refused(users, tree, programme, chip_ids):
 
 
 def test_a_coordinator_assigns_overrides_and_removes_targets_in_their_province(users, tree, programme, chip_ids):
-    cells = [TargetInput(chip_ids.pk, tree.hanoi.pk, Decimal("98.5")), TargetInput(chip_ids.pk, tree.badinh.pk, Decimal("99"))]
+    cells = [
+        TargetInput(chip_ids.pk, tree.hanoi.pk, Decimal("98.5")),
+        TargetInput(chip_ids.pk, tree.badinh.pk, Decimal("99")),
+    ]
     assert targets_save(actor=users.coordinator_hanoi, programme=programme, period="2026-11", cells=cells) == 2
     cells = [TargetInput(chip_ids.pk, tree.hanoi.pk, Decimal("98.5")), TargetInput(chip_ids.pk, tree.badinh.pk, None)]
     assert targets_save(actor=users.coordinator_hanoi, programme=programme, period="2026-11", cells=cells) == 1

@@ -85,7 +85,11 @@ def test_an_officer_enters_a_ratio_as_numerator_and_denominator(client, users, p
     ("fields", "field", "message"),
     [
         ({"percent": "100,5", "base": "1.500.000"}, "percent", "Tỷ lệ không được lớn hơn 100%."),
-        ({"numerator": "1.600.000", "denominator": "1.500.000"}, "numerator", "Tử số không được lớn hơn mẫu số (1.500.000)."),
+        (
+            {"numerator": "1.600.000", "denominator": "1.500.000"},
+            "numerator",
+            "Tử số không được lớn hơn mẫu số (1.500.000).",
+        ),
     ],
 )
 def test_a_bad_ratio_is_refused_on_its_field_keeping_what_was_typed(
@@ -199,3 +203,14 @@ def test_the_dashboard_with_indicators_stays_within_a_fixed_query_budget(
         put_value(chip_ids, commune, "2026-11", 9, 10)
     with django_assert_max_num_queries(before):
         client.get(url)
+
+
+def test_a_rate_just_below_its_target_never_reads_as_the_target(
+    client, users, tree, programme, chip_ids, put_value, put_target
+):
+    put_value(chip_ids, tree.haiphong, "2026-11", 1_500_000, 1_522_843)  # 98,49998…%
+    put_target(chip_ids, None, "98.5")
+    client.force_login(users.officer_haiphong)
+    html = client.get(unit_url(programme, "31")).content.decode()
+    assert "còn thiếu 1 người" in html
+    assert '<td class="text-end text-nowrap">98,49998%' in html  # the value; 98,5% is the target beside it
