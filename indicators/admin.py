@@ -3,7 +3,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin
 
-from .models import Indicator, IndicatorValue, Target
+from .models import Indicator, IndicatorPhase, IndicatorValue, Target
+
+
+class IndicatorPhaseInline(NationalWritesAdminMixin, admin.TabularInline):
+    model = IndicatorPhase
+    extra = 0
+    fields = ["number", "title", "starts_on", "deadline", "target", "facility_categories"]
 
 
 @admin.register(Indicator)
@@ -16,6 +22,8 @@ class IndicatorAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["programme"]
     exclude = ["aggregation"]  # follows from the kind (Indicator.save)
+    autocomplete_fields = ["pilot_units"]
+    inlines = [IndicatorPhaseInline]
 
 
 class ThroughPagesOnlyAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):

@@ -51,6 +51,13 @@ class Indicator(models.Model):
         _("số liệu kèm theo"), max_length=100, blank=True, help_text=_("Ví dụ: số người tham gia.")
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    pilot_units = models.ManyToManyField(
+        "provinces.AdministrativeUnit",
+        verbose_name=_("đơn vị thí điểm"),
+        blank=True,
+        related_name="pilot_indicators",
+        help_text=_("Để trống: mọi đơn vị. Khi chọn, mọi số liệu tổng hợp và mẫu số chỉ tính các đơn vị này."),
+    )
 
     class Meta:
         verbose_name = _("chỉ tiêu")
@@ -82,6 +89,68 @@ class Indicator(models.Model):
     @property
     def is_ratio(self) -> bool:
         return self.kind == IndicatorKind.RATIO
+
+
+class IndicatorPhase(models.Model):
+    """A phase [giai đoạn] of an indicator: from ``starts_on`` to ``deadline``, for some facility
+    categories, with its own target. A period that ends before the first phase starts is not
+    judged; within a phase its target is the programme's default (a target assigned to a unit
+    still wins). Phases of one indicator never overlap.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="phases"
+    )
+    number = models.PositiveSmallIntegerField(_("giai đoạn"))
+    title = models.CharField(_("nội dung"), max_length=300)
+    starts_on = models.DateField(_("bắt đầu"))
+    deadline = models.DateField(_("thời hạn"))
+    target = models.DecimalField(_("chỉ tiêu của giai đoạn"), max_digits=18, decimal_places=2)
+    facility_categories = models.ManyToManyField(
+        "pccc.FacilityCategory", verbose_name=_("loại cơ sở"), blank=True, related_name="indicator_phases"
+    )
+
+    class Meta:
+        verbose_name = _("giai đoạn")
+        verbose_name_plural = _("giai đoạn")
+        ordering = ["indicator", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "number"], name="indicator_phase_number_unique"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("starts_on")),
+                name="indicator_phase_dates_ordered",
+                violation_error_message=_("Thời hạn không được trước ngày bắt đầu."),
+            ),
+            models.CheckConstraint(condition=Q(target__gte=0), name="indicator_phase_target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} – {self.number}: {self.title}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.starts_on and self.deadline and self.indicator_id:
+            overlapping = (
+                IndicatorPhase.objects.filter(
+                    indicator_id=self.indicator_id, starts_on__lte=self.deadline, deadline__gte=self.starts_on
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if overlapping is not None:
+                raise ValidationError(
+                    {
+                        "starts_on": _("Trùng thời gian với giai đoạn %(number)s (%(start)s – %(end)s).")
+                        % {
+                            "number": overlapping.number,
+                            "start": overlapping.starts_on.strftime("%d/%m/%Y"),
+                            "end": overlapping.deadline.strftime("%d/%m/%Y"),
+                        }
+                    }
+                )
+        if self.target is not None and self.indicator_id and self.indicator.is_ratio and self.target > 100:
+            raise ValidationError({"target": _("Tỷ lệ không được lớn hơn 100%.")})
 
 
 class Target(models.Model):

@@ -1,9 +1,11 @@
 """Reads of indicators for pages, scoped by the callers' unit checks, in a fixed number of queries."""
 
+import calendar
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 
 from pccc.choices import PeriodKind
 from pccc.periods import Period
@@ -50,8 +52,34 @@ def unit_in_programme_scope(programme, unit: AdministrativeUnit) -> bool:
     return unit.valid_to is None and (programme.unit_id is None or unit.is_within(programme.unit))
 
 
-def indicators_of(programme) -> list[Indicator]:
-    return list(Indicator.objects.filter(programme=programme).order_by("order", "code"))
+def indicators_of(programme, *, with_phases_and_pilots: bool = False) -> list[Indicator]:
+    indicators = Indicator.objects.filter(programme=programme).order_by("order", "code")
+    if with_phases_and_pilots:
+        indicators = indicators.prefetch_related(
+            "phases", Prefetch("pilot_units", queryset=AdministrativeUnit.objects.only("id", "path", "code", "name"))
+        )
+    return list(indicators)
+
+
+def period_end(period: Period) -> datetime.date:
+    """The last day of a month, quarter or year."""
+    if period.kind == PeriodKind.YEAR:
+        return datetime.date(period.year, 12, 31)
+    last_month = period.number * 3 if period.kind == PeriodKind.QUARTER else period.number
+    return datetime.date(period.year, last_month, calendar.monthrange(period.year, last_month)[1])
+
+
+def phase_in_force(indicator: Indicator, period: Period):
+    """(the phase that applies to ``period``, the first phase when none has started yet).
+
+    (None, None) for an indicator without phases. The phases are prefetched.
+    """
+    phases = sorted(indicator.phases.all(), key=lambda phase: phase.starts_on)
+    if not phases:
+        return None, None
+    end = period_end(period)
+    started = [phase for phase in phases if phase.starts_on <= end]
+    return (started[-1], None) if started else (None, phases[0])
 
 
 def latest_reported_period(programme, unit: AdministrativeUnit | None) -> Period | None:
@@ -74,6 +102,9 @@ class IndicatorFigure:
     change: Decimal | None
     own: Amount = NOTHING  # the unit's own entry (a province total), when it has one
     breakdown: Amount = NOTHING  # what its children reported between them
+    phase: object = None  # the phase in force for the period
+    phase_not_started: object = None  # the first phase, when the period ends before it starts
+    outside_pilot: bool = False  # the unit is not among the indicator's pilot units
 
     @property
     def unattributed(self) -> int | None:
@@ -103,10 +134,11 @@ class IndicatorBoard:
 def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Period | None = None) -> IndicatorBoard:
     """Every indicator of ``programme`` for ``unit`` (None: national) and its children, rolled up.
 
-    The caller has checked that the viewer may see the unit and programme. Five queries
-    whatever the number of units: indicators, latest period, values, targets, units.
+    The caller has checked that the viewer may see the unit and programme. Seven queries
+    whatever the number of units: indicators (with their phases and pilot units), latest period,
+    values, targets, units.
     """
-    indicators = indicators_of(programme)
+    indicators = indicators_of(programme, with_phases_and_pilots=True)
     if not indicators:
         return IndicatorBoard(programme, unit, None, None, [])
     period = period or latest_reported_period(programme, unit)
@@ -146,22 +178,49 @@ def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Perio
     unit_rows = list(units.order_by("name").values("id", "code", "name", "path", "level", "parent_id"))
     children = [u for u in unit_rows if (u["parent_id"] == unit.pk if unit is not None else u["level"] == 1)]
 
+    pilots = {i.pk: [u.path for u in i.pilot_units.all()] for i in indicators}
+
+    def in_pilot(indicator: Indicator, path: str) -> bool:
+        """No pilot list, or ``path`` is a pilot unit, above one or below one."""
+        paths = pilots[indicator.pk]
+        return not paths or any(path.startswith(p) or p.startswith(path) for p in paths)
+
+    def under_pilot(indicator: Indicator, path: str) -> bool:
+        paths = pilots[indicator.pk]
+        return not paths or any(path.startswith(p) for p in paths)
+
+    def pilot_rows(indicator: Indicator, key: str) -> dict[str, ValueRow]:
+        # With a pilot list, every sum and denominator counts only the pilot units.
+        found = rows.get((indicator.pk, key), {})
+        return found if not pilots[indicator.pk] else {p: r for p, r in found.items() if under_pilot(indicator, p)}
+
     def figure_for(indicator: Indicator, path: str, level: int, *, with_breakdown: bool) -> IndicatorFigure:
-        now = rows.get((indicator.pk, period.key), {})
-        before = rows.get((indicator.pk, previous.key), {})
+        now = pilot_rows(indicator, period.key)
+        before = pilot_rows(indicator, previous.key)
         amount = rolled_amount(now, path)
-        target = rolled_target(
-            is_ratio=indicator.is_ratio,
-            indicator_level=indicator.level,
-            root_path=None if path == NATIONAL_PATH else path,
-            root_level=level,
-            level_unit_paths=[
-                u["path"] for u in unit_rows if u["level"] == indicator.level and u["path"].startswith(path)
-            ],
-            targets=targets.get(indicator.pk, {}),
-            rows=now,
-            period=period.key,
-        )
+        phase, not_started = phase_in_force(indicator, period)
+        indicator_targets = dict(targets.get(indicator.pk, {}))
+        if phase is not None:
+            indicator_targets[(None, EVERY_PERIOD)] = phase.target  # the phase's own target is the default
+        outside = not in_pilot(indicator, path)
+        target = None
+        if not_started is None and not outside:
+            target = rolled_target(
+                is_ratio=indicator.is_ratio,
+                indicator_level=indicator.level,
+                root_path=None if path == NATIONAL_PATH else path,
+                root_level=level,
+                level_unit_paths=[
+                    u["path"]
+                    for u in unit_rows
+                    if u["level"] == indicator.level
+                    and u["path"].startswith(path)
+                    and under_pilot(indicator, u["path"])
+                ],
+                targets=indicator_targets,
+                rows=now,
+                period=period.key,
+            )
         figure = IndicatorFigure(
             indicator=indicator,
             amount=amount,
@@ -170,6 +229,9 @@ def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Perio
                 is_ratio=indicator.is_ratio, higher_is_better=indicator.higher_is_better, amount=amount, target=target
             ),
             change=trend(is_ratio=indicator.is_ratio, now=amount, before=rolled_amount(before, path)),
+            phase=phase,
+            phase_not_started=not_started,
+            outside_pilot=outside,
         )
         if with_breakdown and path in now:
             row = now[path]
