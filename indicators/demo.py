@@ -4,17 +4,20 @@ Called by ``seed_demo`` (after tasks/demo.py, which creates the programme). Idem
 found by their natural keys and never written twice.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from pccc.models import FacilityCategory
 from pccc.periods import Period
+from provinces.choices import UnitKind, UnitLevel
 from provinces.models import AdministrativeUnit
 from tasks.models import Programme
 
 from .choices import IndicatorKind
-from .models import EVERY_PERIOD, Indicator, IndicatorValue, Target
+from .models import EVERY_PERIOD, Indicator, IndicatorPhase, IndicatorValue, Target
 
 MONTHS = 12
 
@@ -110,3 +113,67 @@ def seed_demo(*, stdout) -> None:
                 )  # fmt: skip
                 created += was_created
     stdout.write(f"Chỉ tiêu Đề án 06: {len(indicators)} chỉ tiêu, {created} số liệu tháng mới cho Hà Nội và Hải Phòng.")
+    seed_fire_warning_rollout(stdout=stdout)
+
+
+# The phased fire-warning rollout: (number, title, start month/day offset in years, end, target per ward, categories)
+ROLLOUT_PHASES = [
+    (1, "Chung cư mini, nhà trọ", (0, 1, 1), (0, 6, 30), 40, ["chung-cu-mini", "nha-tro"]),
+    (2, "Nhà ở kết hợp sản xuất, kinh doanh", (0, 7, 1), (0, 12, 31), 80, ["nha-o-kinh-doanh"]),
+    (3, "Cơ sở thuộc diện quản lý về PCCC", (1, 1, 1), (1, 12, 31), 120, ["co-so-quan-ly"]),
+]
+PILOT_WARDS = 4
+
+
+def seed_fire_warning_rollout(*, stdout) -> None:
+    """A Hà Nội plan: fire-warning devices installed by facility type, in phases, piloted in a few wards."""
+    today = timezone.localdate()
+    hanoi = AdministrativeUnit.objects.current().filter(code="01").first()
+    if hanoi is None:
+        return
+    wards = list(
+        AdministrativeUnit.objects.current().filter(parent=hanoi, kind=UnitKind.PHUONG).order_by("code")[:PILOT_WARDS]
+    )
+    programme, _ = Programme.objects.get_or_create(
+        document_number="DEMO/KH-UBND-PCCC", year=today.year, unit=hanoi,
+        defaults={
+            "name": f"Kế hoạch lắp đặt thiết bị cảnh báo cháy sớm năm {today.year}",
+            "issuing_body": "UBND thành phố Hà Nội",
+            "start_date": date(today.year, 1, 1), "end_date": date(today.year + 1, 12, 31),
+        },
+    )  # fmt: skip
+    indicator, created = Indicator.objects.get_or_create(
+        programme=programme, code="PCCC01",
+        defaults={
+            "name": "Số cơ sở lắp thiết bị cảnh báo cháy sớm kết nối Cảnh sát PCCC", "measure": "cơ sở",
+            "kind": IndicatorKind.COUNT, "level": UnitLevel.COMMUNE,
+        },
+    )  # fmt: skip
+    if created:
+        indicator.pilot_units.set(wards)
+    for number, title, (start_year, start_month, start_day), (
+        end_year,
+        end_month,
+        end_day,
+    ), target, codes in ROLLOUT_PHASES:
+        phase, _ = IndicatorPhase.objects.get_or_create(
+            indicator=indicator, number=number,
+            defaults={
+                "title": title, "target": Decimal(target),
+                "starts_on": date(today.year + start_year, start_month, start_day),
+                "deadline": date(today.year + end_year, end_month, end_day),
+            },
+        )  # fmt: skip
+        phase.facility_categories.set(
+            [FacilityCategory.objects.get_or_create(code=code, defaults={"name": title})[0] for code in codes]
+        )
+    officer = get_user_model().objects.filter(username="canbo.hanoi").first()
+    created_values = 0
+    for i, ward in enumerate(wards):
+        for step, period in enumerate(_months(today)):
+            _, was_created = IndicatorValue.objects.get_or_create(
+                indicator=indicator, unit=ward, period=period.key,
+                defaults={"numerator": 6 * (step + 1) + 3 * i, "entered_by": officer},
+            )  # fmt: skip
+            created_values += was_created
+    stdout.write(f"Chỉ tiêu PCCC thí điểm: {len(wards)} phường của Hà Nội, {created_values} số liệu tháng mới.")
