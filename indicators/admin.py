@@ -3,7 +3,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin
 
-from .models import Indicator, IndicatorPhase, IndicatorValue, Target
+from .models import GradingRule, Indicator, IndicatorPhase, IndicatorValue, Target
+
+
+@admin.register(GradingRule)
+class GradingRuleAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
+    list_display = ["programme", "weight_tasks", "weight_indicators", "band_a", "band_b", "band_c"]
 
 
 class IndicatorPhaseInline(NationalWritesAdminMixin, admin.TabularInline):

@@ -252,3 +252,66 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} · {self.unit} · {self.period}"
+
+
+class GradingRule(models.Model):
+    """How a programme grades its units [xếp loại]: a weighted score of task completion and of the
+    share of judged indicators met (phases count through their own targets; a phase not started is
+    not judged), then bands. ``formula_text`` is published on the page and is built from the same
+    fields ``score`` and ``grade`` compute with (tests/indicators/test_grading.py checks they agree).
+    """
+
+    programme = models.OneToOneField(
+        "tasks.Programme", verbose_name=_("đề án, kế hoạch"), on_delete=models.CASCADE, related_name="grading_rule"
+    )
+    weight_tasks = models.PositiveSmallIntegerField(_("trọng số hoàn thành nhiệm vụ"), default=1)
+    weight_indicators = models.PositiveSmallIntegerField(_("trọng số chỉ tiêu đạt"), default=1)
+    band_a = models.PositiveSmallIntegerField(_("loại A từ (điểm)"), default=90)
+    band_b = models.PositiveSmallIntegerField(_("loại B từ (điểm)"), default=75)
+    band_c = models.PositiveSmallIntegerField(_("loại C từ (điểm)"), default=50)
+
+    class Meta:
+        verbose_name = _("cách xếp loại")
+        verbose_name_plural = _("cách xếp loại")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_tasks__gt=0) | Q(weight_indicators__gt=0), name="grading_some_weight"
+            ),
+            models.CheckConstraint(
+                condition=Q(band_a__lte=100, band_a__gt=F("band_b"), band_b__gt=F("band_c")),
+                name="grading_bands_ordered",
+                violation_error_message=_("Ngưỡng loại A > loại B > loại C, tối đa 100 điểm."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+    def score(self, *, task_completion, indicators_met_share):
+        """The score out of 100, two decimals; a missing part counts as 0 (nothing shown is nothing done)."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        total = (
+            self.weight_tasks * Decimal(task_completion or 0)
+            + self.weight_indicators * Decimal(indicators_met_share or 0)
+        ) / (self.weight_tasks + self.weight_indicators)
+        return total.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    def grade(self, score) -> str:
+        for band, name in ((self.band_a, "A"), (self.band_b, "B"), (self.band_c, "C")):
+            if score >= band:
+                return name
+        return "D"
+
+    def formula_text(self) -> str:
+        return _(
+            "Điểm = (%(wt)s × tỷ lệ hoàn thành nhiệm vụ + %(wi)s × tỷ lệ chỉ tiêu đạt) / %(total)s; "
+            "loại A từ %(a)s điểm, loại B từ %(b)s, loại C từ %(c)s, còn lại loại D."
+        ) % {
+            "wt": self.weight_tasks,
+            "wi": self.weight_indicators,
+            "total": self.weight_tasks + self.weight_indicators,
+            "a": self.band_a,
+            "b": self.band_b,
+            "c": self.band_c,
+        }

@@ -292,3 +292,51 @@ def target_grid_units(*, programme, unit: AdministrativeUnit | None) -> list[Adm
     else:
         units = units.filter(Q(pk=unit.pk) | Q(parent=unit))
     return sorted(units, key=lambda u: (u.pk != getattr(unit, "pk", None), u.name))
+
+
+@dataclass
+class GradedRow:
+    row: UnitRow
+    task_completion: Decimal | None
+    indicators_met: int
+    indicators_judged: int
+    score: Decimal
+    grade: str
+
+    @property
+    def indicators_met_share(self) -> Decimal | None:
+        if not self.indicators_judged:
+            return None
+        return Decimal(self.indicators_met * 100) / self.indicators_judged
+
+
+def graded_rows(board: IndicatorBoard) -> tuple[object, list[GradedRow]]:
+    """(the programme's grading rule, the board's child units ranked by its score); (None, []) without a rule.
+
+    Task completion is the latest nightly snapshot's weighted completion (as on the dashboard).
+    Three queries: the rule, the latest snapshot date, the children's snapshots.
+    """
+    from dashboards.models import CompletionSnapshot
+
+    from .models import GradingRule
+
+    rule = GradingRule.objects.filter(programme=board.programme).first()
+    if rule is None or not board.rows:
+        return rule, []
+    snapshots = CompletionSnapshot.objects.filter(programme=board.programme)
+    latest = snapshots.aggregate(latest=Max("date"))["latest"]
+    completion = dict(
+        snapshots.filter(date=latest, unit_id__in=[r.unit["id"] for r in board.rows]).values_list(
+            "unit_id", "weighted_completion"
+        )
+    )
+    graded = []
+    for row in board.rows:
+        judged = [f for f in row.figures if f.judgement.met is not None]
+        met = sum(1 for f in judged if f.judgement.met)
+        share = Decimal(met * 100) / len(judged) if judged else None
+        tasks = completion.get(row.unit["id"])
+        score = rule.score(task_completion=tasks, indicators_met_share=share)
+        graded.append(GradedRow(row, tasks, met, len(judged), score, rule.grade(score)))
+    graded.sort(key=lambda g: (-g.score, g.row.unit["name"]))
+    return rule, graded

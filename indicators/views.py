@@ -68,10 +68,13 @@ def unit_indicators(request, programme_id: int, code: str):
     unit = _unit_or_404(request.user, code)
     board = selectors.indicator_board(programme=programme, unit=unit, period=_period_or_none(request.GET.get("ky")))
     period = board.period or Period.month_of(timezone.localdate())
+    grading_rule, graded = selectors.graded_rows(board)
     return render(
         request,
         "indicators/unit_indicators.html",
         {
+            "grading_rule": grading_rule,
+            "graded": graded,
             "programme": programme,
             "unit": unit,
             "board": board,
