@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exports.uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, shown_errors
 from pccc.choices import PeriodKind
 from pccc.forms import PeriodForm
 from pccc.periods import InvalidPeriod, Period, recent_periods
@@ -17,6 +18,7 @@ from provinces.selectors import unit_breadcrumbs, unit_visible_to_or_404
 
 from . import selectors
 from .forms import IndicatorValueForm, target_cells_from_post, target_field_name, target_period_from_request
+from .importer import targets_import
 from .models import EVERY_PERIOD
 from .services import IndicatorInputError, indicator_values_save, targets_save
 
@@ -160,7 +162,21 @@ def target_grid(request, programme_id: int, code: str):
     units = selectors.target_grid_units(programme=programme, unit=unit)
     unit_ids = ([None] if unit is None else []) + [u.pk for u in units]
     cell_errors, errors, typed, status = {}, [], {}, 200
-    if request.method == "POST":
+    import_errors, import_errors_hidden = [], 0
+    if request.method == "POST" and "tep" in request.FILES:
+        upload = request.FILES["tep"]
+        try:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise SpreadsheetRefused([CellError(None, "", _("Tệp quá lớn: tối đa 5 MB."))])
+            changed = targets_import(actor=request.user, programme=programme, data=upload.read(), filename=upload.name)
+        except SpreadsheetRefused as error:
+            import_errors, import_errors_hidden = shown_errors(error.errors)
+            status = 400
+        else:
+            messages.success(request, _("Đã nhập %(count)s chỉ tiêu giao từ tệp Excel.") % {"count": changed})
+            url = reverse("indicators:targets", kwargs={"programme_id": programme.pk, "code": code})
+            return redirect(f"{url}?ky={period_key}")
+    elif request.method == "POST":
         typed = request.POST
         cells, cell_errors = target_cells_from_post(request.POST, indicators=indicators, unit_ids=unit_ids)
         if not cell_errors:
@@ -200,6 +216,8 @@ def target_grid(request, programme_id: int, code: str):
                 *((p.key, p.label) for p in [*recent_periods(today), Period(today.year + 1, PeriodKind.YEAR)]),
             ],
             "errors": errors,
+            "import_errors": import_errors,
+            "import_errors_hidden": import_errors_hidden,
             "has_cell_errors": bool(cell_errors),
             "breadcrumbs": unit_breadcrumbs(request.user, unit) if unit else [],
             "national_code": NATIONAL,
