@@ -16,6 +16,7 @@ The rules, each hand-checked in tests/indicators/test_rollup.py:
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 from .models import EVERY_PERIOD
@@ -25,10 +26,11 @@ NATIONAL_PATH = PATH_SEPARATOR
 TWO_PLACES = Decimal("0.01")
 
 
-def strict_ancestor_paths(path: str) -> list[str]:
-    """``/01/00070/`` → ``["/01/"]``: the paths above a unit, root first."""
+@lru_cache(maxsize=65_536)
+def strict_ancestor_paths(path: str) -> tuple[str, ...]:
+    """``/01/00070/`` → ``("/01/",)``: the paths above a unit, root first (cached: every indicator asks)."""
     codes = path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-    return [PATH_SEPARATOR + PATH_SEPARATOR.join(codes[:i]) + PATH_SEPARATOR for i in range(1, len(codes))]
+    return tuple(PATH_SEPARATOR + PATH_SEPARATOR.join(codes[:i]) + PATH_SEPARATOR for i in range(1, len(codes)))
 
 
 @dataclass(frozen=True)
@@ -61,28 +63,40 @@ class Amount:
 NOTHING = Amount()
 
 
-def rolled_amount(rows: dict[str, ValueRow], root_path: str) -> Amount:
-    """The figure of ``root_path``'s subtree: the rows under it not covered by a row of an ancestor."""
-    numerator = denominator = 0
-    paired = None
-    reported = False
+def rolled_totals(rows: dict[str, ValueRow]) -> dict[str, Amount]:
+    """The figure of every unit that has rows in its subtree, keyed by path ("/" is the country).
+
+    One pass, O(rows × depth): a row counts for itself and for each ancestor below its nearest
+    ancestor that reported (that one's own figure already covers it), and for the country only
+    when no ancestor reported.
+    """
+    sums: dict[str, list] = {}
     for path, row in rows.items():
-        if not path.startswith(root_path):
-            continue
-        if any(above in rows for above in strict_ancestor_paths(path) if above.startswith(root_path)):
-            continue  # a breakdown of a figure already counted above it
-        reported = True
-        numerator += row.numerator
-        denominator += row.denominator or 0
-        if row.paired is not None:
-            paired = (paired or 0) + row.paired
-    return Amount(numerator, denominator, paired, reported) if reported else NOTHING
+        chain = [path, *reversed(strict_ancestor_paths(path))]  # itself, then nearest ancestor first
+        for where in chain:
+            if where != path and where in rows:
+                break  # covered from here up
+            _add(sums, where, row)
+        else:
+            _add(sums, NATIONAL_PATH, row)
+    return {where: Amount(n, d, p, True) for where, (n, d, p) in sums.items()}
 
 
-def children_sum(rows: dict[str, ValueRow], parent_path: str, child_paths: list[str]) -> Amount:
+def _add(sums: dict, where: str, row: ValueRow) -> None:
+    numerator, denominator, paired = sums.get(where, (0, 0, None))
+    if row.paired is not None:
+        paired = (paired or 0) + row.paired
+    sums[where] = (numerator + row.numerator, denominator + (row.denominator or 0), paired)
+
+
+def rolled_amount(rows: dict[str, ValueRow], root_path: str) -> Amount:
+    """The figure of ``root_path``'s subtree (for one unit; ``rolled_totals`` gives all of them at once)."""
+    return rolled_totals(rows).get(root_path, NOTHING)
+
+
+def children_sum(totals: dict[str, Amount], child_paths: list[str]) -> Amount:
     """What the children of a unit reported between them (the attributed part of its own figure)."""
-    amounts = [rolled_amount(rows, path) for path in child_paths]
-    reported = [a for a in amounts if a.reported]
+    reported = [totals[path] for path in child_paths if path in totals]
     if not reported:
         return NOTHING
     paired_values = [a.paired for a in reported if a.paired is not None]
@@ -124,13 +138,14 @@ def rolled_target(
     root_level: int,
     level_unit_paths: list[str],
     targets: dict[TargetKey, Decimal],
-    rows: dict[str, ValueRow],
+    totals: dict[str, Amount],
     period: str,
 ) -> Decimal | None:
     """The target of ``root`` (None: national, ``root_level`` 0) for one indicator and period.
 
     ``level_unit_paths`` are the units of the indicator's level under the root (within the
-    programme's scope); ``rows`` the values of the period, used as the weights of a ratio.
+    programme's scope); ``totals`` the rolled figures of the period (``rolled_totals``), whose
+    denominators weight a ratio's targets.
     """
     if root_path is not None and root_level >= indicator_level:
         # At the level, the assigned target; below it (a commune's breakdown of a province
@@ -147,7 +162,7 @@ def rolled_target(
     weighted = Decimal(0)
     base = 0
     for path in level_unit_paths:
-        denominator = rolled_amount(rows, path).denominator
+        denominator = totals.get(path, NOTHING).denominator
         target = assigned_target(targets, path, period)
         if denominator and target is not None:
             weighted += target * denominator

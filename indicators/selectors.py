@@ -22,8 +22,9 @@ from .rollup import (
     ValueRow,
     children_sum,
     judge,
-    rolled_amount,
     rolled_target,
+    rolled_totals,
+    strict_ancestor_paths,
     trend,
 )
 
@@ -194,14 +195,36 @@ def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Perio
         found = rows.get((indicator.pk, key), {})
         return found if not pilots[indicator.pk] else {p: r for p, r in found.items() if under_pilot(indicator, p)}
 
+    prepared: dict[int, tuple] = {}
+
+    def prepare(indicator: Indicator) -> tuple:
+        """Once per indicator: the rolled figures of every unit, the target units under each unit, the phase."""
+        if indicator.pk not in prepared:
+            now = pilot_rows(indicator, period.key)
+            level_paths: dict[str, list[str]] = {}  # a unit (or "/") → the target units of its subtree
+            for u in unit_rows:
+                if u["level"] == indicator.level and under_pilot(indicator, u["path"]):
+                    for where in (u["path"], *strict_ancestor_paths(u["path"]), NATIONAL_PATH):
+                        level_paths.setdefault(where, []).append(u["path"])
+            phase, not_started = phase_in_force(indicator, period)
+            indicator_targets = dict(targets.get(indicator.pk, {}))
+            if phase is not None:
+                indicator_targets[(None, EVERY_PERIOD)] = phase.target  # the phase's own target is the default
+            before = rolled_totals(pilot_rows(indicator, previous.key))
+            prepared[indicator.pk] = (
+                now,
+                rolled_totals(now),
+                before,
+                level_paths,
+                phase,
+                not_started,
+                indicator_targets,
+            )
+        return prepared[indicator.pk]
+
     def figure_for(indicator: Indicator, path: str, level: int, *, with_breakdown: bool) -> IndicatorFigure:
-        now = pilot_rows(indicator, period.key)
-        before = pilot_rows(indicator, previous.key)
-        amount = rolled_amount(now, path)
-        phase, not_started = phase_in_force(indicator, period)
-        indicator_targets = dict(targets.get(indicator.pk, {}))
-        if phase is not None:
-            indicator_targets[(None, EVERY_PERIOD)] = phase.target  # the phase's own target is the default
+        now, totals, before, level_paths, phase, not_started, indicator_targets = prepare(indicator)
+        amount = totals.get(path, NOTHING)
         outside = not in_pilot(indicator, path)
         target = None
         if not_started is None and not outside:
@@ -210,15 +233,9 @@ def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Perio
                 indicator_level=indicator.level,
                 root_path=None if path == NATIONAL_PATH else path,
                 root_level=level,
-                level_unit_paths=[
-                    u["path"]
-                    for u in unit_rows
-                    if u["level"] == indicator.level
-                    and u["path"].startswith(path)
-                    and under_pilot(indicator, u["path"])
-                ],
+                level_unit_paths=level_paths.get(path, []),
                 targets=indicator_targets,
-                rows=now,
+                totals=totals,
                 period=period.key,
             )
         figure = IndicatorFigure(
@@ -228,7 +245,7 @@ def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Perio
             judgement=judge(
                 is_ratio=indicator.is_ratio, higher_is_better=indicator.higher_is_better, amount=amount, target=target
             ),
-            change=trend(is_ratio=indicator.is_ratio, now=amount, before=rolled_amount(before, path)),
+            change=trend(is_ratio=indicator.is_ratio, now=amount, before=before.get(path, NOTHING)),
             phase=phase,
             phase_not_started=not_started,
             outside_pilot=outside,
@@ -236,7 +253,7 @@ def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Perio
         if with_breakdown and path in now:
             row = now[path]
             figure.own = Amount(row.numerator, row.denominator or 0, row.paired, True)
-            figure.breakdown = children_sum(now, path, [c["path"] for c in children])
+            figure.breakdown = children_sum(totals, [c["path"] for c in children])
         return figure
 
     board = IndicatorBoard(programme, unit, period, previous, indicators)
