@@ -4,10 +4,27 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin
 
 from .models import GradingRule, Indicator, IndicatorPhase, IndicatorValue, Target
+from .selectors import indicators_changed
+
+
+class DropsSharedBoardsMixin:
+    """Indicator settings change the figures: boards shared through the cache are not reused after a save."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        indicators_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        indicators_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        indicators_changed()
 
 
 @admin.register(GradingRule)
-class GradingRuleAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
+class GradingRuleAdmin(DropsSharedBoardsMixin, NationalWritesAdminMixin, admin.ModelAdmin):
     list_display = ["programme", "weight_tasks", "weight_indicators", "band_a", "band_b", "band_c"]
 
 
@@ -18,7 +35,7 @@ class IndicatorPhaseInline(NationalWritesAdminMixin, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(NationalWritesAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(DropsSharedBoardsMixin, NationalWritesAdminMixin, admin.ModelAdmin):
     """Indicators are configuration of a programme: read with the permission, written nationally."""
 
     list_display = ["code", "name", "programme", "kind", "level", "measure", "higher_is_better", "order"]

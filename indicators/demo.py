@@ -18,6 +18,7 @@ from tasks.models import Programme
 
 from .choices import IndicatorKind
 from .models import EVERY_PERIOD, Indicator, IndicatorPhase, IndicatorValue, Target
+from .selectors import indicators_changed
 
 MONTHS = 12
 
@@ -114,6 +115,7 @@ def seed_demo(*, stdout) -> None:
                 created += was_created
     stdout.write(f"Chỉ tiêu Đề án 06: {len(indicators)} chỉ tiêu, {created} số liệu tháng mới cho Hà Nội và Hải Phòng.")
     seed_fire_warning_rollout(stdout=stdout)
+    indicators_changed()
 
 
 # The phased fire-warning rollout: (number, title, start month/day offset in years, end, target per ward, categories)

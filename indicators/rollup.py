@@ -16,8 +16,8 @@ The rules, each hand-checked in tests/indicators/test_rollup.py:
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .models import EVERY_PERIOD
 

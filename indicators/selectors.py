@@ -2,9 +2,11 @@
 
 import calendar
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q
 
 from pccc.choices import PeriodKind
@@ -357,3 +359,31 @@ def graded_rows(board: IndicatorBoard) -> tuple[object, list[GradedRow]]:
         graded.append(GradedRow(row, tasks, met, len(judged), score, rule.grade(score)))
     graded.sort(key=lambda g: (-g.score, g.row.unit["name"]))
     return rule, graded
+
+
+# Boards are shared between viewers for a while, and dropped by any write (see indicators_changed).
+BOARD_CACHE_SECONDS = 600
+GENERATION_KEY = "indicators:generation"
+
+
+def indicators_changed() -> None:
+    """Called after every write of values, targets or indicator settings: boards computed before are not reused."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def indicator_board_shared(
+    *, programme, unit: AdministrativeUnit | None, period: Period | None = None
+) -> IndicatorBoard:
+    """``indicator_board``, shared through the cache until the next write (or ten minutes).
+
+    The caller has checked scope, as for ``indicator_board``: the key holds no viewer, since the
+    figures of a unit are the same for everyone allowed to see them. With the cache down (it
+    ignores errors), this computes every time.
+    """
+    generation = cache.get(GENERATION_KEY) or "0"
+    key = f"indicators:board:{programme.pk}:{unit.pk if unit else 0}:{period.key if period else ''}:{generation}"
+    board = cache.get(key)
+    if board is None:
+        board = indicator_board(programme=programme, unit=unit, period=period)
+        cache.set(key, board, BOARD_CACHE_SECONDS)
+    return board

@@ -15,7 +15,7 @@ from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 
 from .models import EVERY_PERIOD, Indicator, IndicatorValue, Target
-from .selectors import can_assign_targets, can_enter_values, unit_in_programme_scope
+from .selectors import can_assign_targets, can_enter_values, indicators_changed, unit_in_programme_scope
 
 # The bigint columns' sums over every commune must stay exact (as in pccc.services).
 MAX_FIGURE = 10**15 - 1
@@ -178,6 +178,7 @@ def indicator_values_save(
             row.full_clean()
             row.save()
             changed += 1
+        transaction.on_commit(indicators_changed)
     return changed
 
 
@@ -246,4 +247,5 @@ def targets_save(*, actor, programme, period: str, cells: list[TargetInput]) -> 
             row.full_clean()
             row.save()
             changed += 1
+        transaction.on_commit(indicators_changed)
     return changed

@@ -68,7 +68,9 @@ def unit_indicators(request, programme_id: int, code: str):
     """Every indicator of a programme for one unit: value, target, gap, verdict, trend; its children below."""
     programme = _programme_or_404(request.user, programme_id)
     unit = _unit_or_404(request.user, code)
-    board = selectors.indicator_board(programme=programme, unit=unit, period=_period_or_none(request.GET.get("ky")))
+    board = selectors.indicator_board_shared(
+        programme=programme, unit=unit, period=_period_or_none(request.GET.get("ky"))
+    )
     period = board.period or Period.month_of(timezone.localdate())
     grading_rule, graded = selectors.graded_rows(board)
     return render(

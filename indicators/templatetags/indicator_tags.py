@@ -6,7 +6,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from indicators.selectors import indicator_board
+from indicators.selectors import indicator_board_shared
 from pccc.choices import Comparator
 from pccc.evaluation import percent, percent_text
 
@@ -85,4 +85,4 @@ def figure_change(figure) -> str:
 @register.inclusion_tag("indicators/_dashboard_section.html")
 def indicators_section(programme, unit, national_code):
     """The programme's indicators on its dashboard, for the unit the dashboard shows (scope checked there)."""
-    return {"board": indicator_board(programme=programme, unit=unit), "national_code": national_code}
+    return {"board": indicator_board_shared(programme=programme, unit=unit), "national_code": national_code}

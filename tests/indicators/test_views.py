@@ -214,3 +214,22 @@ def test_a_rate_just_below_its_target_never_reads_as_the_target(
     html = client.get(unit_url(programme, "31")).content.decode()
     assert "còn thiếu 1 người" in html
     assert '<td class="text-end text-nowrap">98,49998%' in html  # the value; 98,5% is the target beside it
+
+
+def test_boards_are_shared_until_the_next_write(
+    client, users, tree, programme, chip_ids, put_value, django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """A second viewer reuses the computed board; a saved figure is shown at once."""
+    put_value(chip_ids, tree.hanoi, "2026-11", 900, 1000)
+    client.force_login(users.leader_hanoi)
+    assert "90,0%" in client.get(unit_url(programme, "01")).content.decode()
+    other = client.__class__()
+    other.force_login(users.officer_hanoi)
+    with django_assert_max_num_queries(8) as shared:
+        other.get(unit_url(programme, "01"))
+    assert not any("indicators_indicatorvalue" in q["sql"] for q in shared.captured_queries)
+    data = {"ky": "2026-11", f"i{chip_ids.pk}-numerator": "950", f"i{chip_ids.pk}-denominator": "1000"}
+    with django_capture_on_commit_callbacks(execute=True):  # the boards are dropped once the write commits
+        assert other.post(entry_url(programme, "01"), data).status_code == 302
+    assert "95,0%" in client.get(unit_url(programme, "01")).content.decode()
