@@ -1,10 +1,28 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin
+from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin, is_national_admin
+from tasks.selectors import programmes_visible_to
 
 from .models import GradingRule, Indicator, IndicatorPhase, IndicatorValue, Target
 from .selectors import indicators_changed
+
+
+class ProgrammeScopedAdminMixin:
+    """Indicator settings of the programmes the user sees (national, issued above or in their subtree);
+    the programme filter lists only those (another province's plan is not even named)."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_national_admin(request.user):
+            return queryset
+        return queryset.filter(programme__in=programmes_visible_to(request.user))
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if is_national_admin(request.user):
+            return filters
+        return [(f, admin.RelatedOnlyFieldListFilter) if f == "programme" else f for f in filters]
 
 
 class DropsSharedBoardsMixin:
@@ -24,7 +42,7 @@ class DropsSharedBoardsMixin:
 
 
 @admin.register(GradingRule)
-class GradingRuleAdmin(DropsSharedBoardsMixin, NationalWritesAdminMixin, admin.ModelAdmin):
+class GradingRuleAdmin(ProgrammeScopedAdminMixin, DropsSharedBoardsMixin, NationalWritesAdminMixin, admin.ModelAdmin):
     list_display = ["programme", "weight_tasks", "weight_indicators", "band_a", "band_b", "band_c"]
 
 
@@ -35,7 +53,7 @@ class IndicatorPhaseInline(NationalWritesAdminMixin, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(DropsSharedBoardsMixin, NationalWritesAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(ProgrammeScopedAdminMixin, DropsSharedBoardsMixin, NationalWritesAdminMixin, admin.ModelAdmin):
     """Indicators are configuration of a programme: read with the permission, written nationally."""
 
     list_display = ["code", "name", "programme", "kind", "level", "measure", "higher_is_better", "order"]

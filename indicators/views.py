@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from exports.uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, shown_errors
 from pccc.choices import PeriodKind
@@ -53,6 +54,7 @@ def _period_or_none(text: str | None) -> Period | None:
 
 
 @login_required
+@require_GET
 def index(request):
     """Programmes with indicators, opened at the user's unit."""
     code = request.user.unit.code if request.user.unit_id else NATIONAL
@@ -64,6 +66,7 @@ def index(request):
 
 
 @login_required
+@require_GET
 def unit_indicators(request, programme_id: int, code: str):
     """Every indicator of a programme for one unit: value, target, gap, verdict, trend; its children below."""
     programme = _programme_or_404(request.user, programme_id)
@@ -93,6 +96,7 @@ def unit_indicators(request, programme_id: int, code: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def value_entry(request, programme_id: int, code: str):
     """The figures one unit reports for one period; a POST saves all of them or none."""
     if not selectors.can_enter_values(request.user):
@@ -152,6 +156,7 @@ def _initial(value) -> dict:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def target_grid(request, programme_id: int, code: str):
     """Assigned targets of a unit and its children (national: the whole programme and provinces) for one period."""
     if not selectors.can_assign_targets(request.user):
@@ -235,6 +240,7 @@ def _decimal_text(value) -> str:
 
 
 @login_required
+@require_GET
 def export_xlsx(request, programme_id: int, code: str):
     """The page's figures as a spreadsheet: each indicator with its target, verdict and gap, per unit."""
     from exports.throttle import rate_limited
