@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dashboards.selectors import dashboard
+from indicators.report import indicator_report_table
 from pccc.evaluation import percent, percent_text
 from pccc.periods import Period
 from provinces.choices import UnitLevel
@@ -159,6 +160,8 @@ def report_data(
     pccc_table = _pccc_table(board.pccc, unit)
     if pccc_table is not None:
         general.tables.append(pccc_table)
+    if (indicator_table := indicator_report_table(programme=programme, unit=unit, period=period)) is not None:
+        general.tables.append(indicator_table)
     problems = _problems_section(board.bottlenecks) if board.is_live else _past_problems_section(s)
     next_steps = ReportSection(
         _("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"),

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "portal",
     "tasks",
     "pccc",
+    "indicators",
     "dashboards",
     "exports",
     "audit",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("dieu-phoi/", views.coordinator_board, name="coordinator_board"),
     path("nhiem-vu/", include("tasks.urls")),
     path("pccc/", include("pccc.urls")),
+    path("chi-tieu/", include("indicators.urls")),
     path("bang-dieu-khien/", include("dashboards.urls")),
     path("xuat-nhap/", include("exports.urls")),
     path("thong-bao/", include("notifications.urls")),

@@ -153,6 +153,13 @@ ROUTE_PARAMS = {
     "admin:otp_totp_totpdevice_qrcode": {"pk": lambda o: _device_of(o.user)},
     # The crosswalk's historical version (no legacy units in the walk's world: a made-up id).
     "admin:provinces_unitcrosswalk_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},
+    # Indicators (issue 16): the other province's unit and commune under a programme the actor sees.
+    **{
+        f"indicators:{name}": {"programme_id": lambda o: o.programme.pk, "code": lambda o: [o.unit.code, o.commune.code]}
+        for name in ("unit", "entry", "targets", "export")
+    },
+    "admin:indicators_target_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},
+    "admin:indicators_indicatorvalue_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},
     # simple_history's page of one historical version: positional (object, history id).
     # A notification of the other province's user (the world's tasks are made without the services: a made-up id).
     "notifications:mark_read": {

@@ -1,0 +1,77 @@
+"""Importing assigned targets from Excel: every row checked first; any bad row writes nothing.
+
+Columns: "Mã đơn vị" (empty: the whole programme), "Mã chỉ tiêu", "Kỳ" (empty: every period;
+e.g. 2026-11, 2026-Q4, 2026), "Chỉ tiêu giao". The file is read by exports/uploads.py (size,
+zip-bomb, macro, formula and merged-cell checks); each row then goes through the same rules as
+the grid (``targets_save``), all periods in one transaction.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from exports.uploads import CellError, SpreadsheetRefused, read_table
+from pccc.periods import InvalidPeriod, Period
+from portal.numbers import NumberError, parse_number
+from provinces.models import AdministrativeUnit
+
+from .models import EVERY_PERIOD, Indicator
+from .services import MAX_FIGURE, IndicatorInputError, TargetInput, targets_save
+
+UNIT, INDICATOR, PERIOD, VALUE = "Mã đơn vị", "Mã chỉ tiêu", "Kỳ", "Chỉ tiêu giao"
+COLUMNS = [UNIT, INDICATOR, PERIOD, VALUE]
+MAX_ROWS = 5_000
+
+
+def targets_import(*, actor, programme, data: bytes, filename: str = "") -> int:
+    """Assign the targets of the file; returns rows changed. SpreadsheetRefused (by row) saves nothing."""
+    table = read_table(data, required=[INDICATOR, VALUE], optional=[UNIT, PERIOD], filename=filename, max_rows=MAX_ROWS)
+    indicators = {i.code: i for i in Indicator.objects.filter(programme=programme)}
+    codes = {str(values.get(UNIT) or "").strip() for _number, values in table} - {""}
+    units = {u.code: u for u in AdministrativeUnit.objects.current().filter(code__in=codes)}
+    errors: list[CellError] = []
+    by_period: dict[str, list[tuple[int, TargetInput]]] = defaultdict(list)
+    for number, values in table:
+        indicator = indicators.get(str(values.get(INDICATOR) or "").strip())
+        if indicator is None:
+            errors.append(CellError(number, INDICATOR, _("Không có chỉ tiêu mã này trong đề án.")))
+            continue
+        code = str(values.get(UNIT) or "").strip()
+        unit = units.get(code) if code else None
+        if code and unit is None:
+            errors.append(CellError(number, UNIT, _("Không có đơn vị hành chính mã %(code)s.") % {"code": code}))
+            continue
+        period = str(values.get(PERIOD) or "").strip()
+        if period:
+            try:
+                period = Period.parse(period).key
+            except InvalidPeriod:
+                errors.append(CellError(number, PERIOD, _("Kỳ không hợp lệ (ví dụ: 2026-11, 2026-Q4, 2026).")))
+                continue
+        try:
+            value = parse_number(values.get(VALUE), max_value=MAX_FIGURE, decimal_places=2)
+        except NumberError as error:
+            errors.append(CellError(number, VALUE, str(error)))
+            continue
+        if value is None:
+            errors.append(CellError(number, VALUE, _("Cần nhập chỉ tiêu giao.")))
+            continue
+        by_period[period or EVERY_PERIOD].append((number, TargetInput(indicator.pk, unit.pk if unit else None, value)))
+    if errors:
+        raise SpreadsheetRefused(errors)
+    changed = 0
+    with transaction.atomic():
+        for period, rows in by_period.items():
+            try:
+                changed += targets_save(actor=actor, programme=programme, period=period, cells=[c for _n, c in rows])
+            except IndicatorInputError as error:
+                errors += [CellError(None, "", message) for message in error.errors]
+                for number, cell in rows:
+                    if message := error.field_errors.get((cell.indicator_id, cell.unit_id)):
+                        errors.append(CellError(number, UNIT if cell.unit_id else VALUE, message))
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise SpreadsheetRefused(sorted(errors, key=lambda e: e.row or 0))
+    return changed
