@@ -20,6 +20,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from dashboards.models import CompletionSnapshot
 from dashboards.selectors import MOVERS_SHOWN, changes_since
@@ -162,3 +163,54 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_tasks_and_units(progra
         changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
     assert len(small.captured_queries) == len(large.captured_queries) == 2
     assert changes.units_compared == 33
+
+
+# --- On the dashboard ---------------------------------------------------------------------------
+
+
+def dashboard(client, programme, code="01", **params):
+    return client.get(reverse("dashboards:unit_dashboard", args=[programme.pk, code]), params)
+
+
+def test_the_dashboard_compares_with_the_previous_snapshot_by_default(client, users, programme, week):
+    client.force_login(users.leader_hanoi)
+    response = dashboard(client, programme, ngay=UNTIL.isoformat())
+    html = response.content.decode()
+    assert "Thay đổi từ ngày 20/11/2026 đến ngày 27/11/2026" in html
+    since = response.context["since"]
+    assert (since.newly_completed, since.newly_overdue, since.newly_blocked) == (2, 2, 1)
+    assert f'href="/nhiem-vu/?scope=unit&amp;programme={programme.pk}&amp;unit=01&amp;overdue=on"' in html
+    movers = html[html.index('id="since-movers"') :]
+    assert movers.index("Phường Ba Đình") < movers.index("Phường Hoàn Kiếm") < movers.index("Xã Sóc Sơn")
+
+
+def test_a_chosen_day_without_snapshot_still_counts_tasks_from_their_reports(client, users, programme, week):
+    """Between 25/11 and 27/11: F done (A was done on 25/11), I overdue (D was overdue on 25/11), none blocked."""
+    client.force_login(users.leader_hanoi)
+    response = dashboard(client, programme, ngay=UNTIL.isoformat(), **{"so-voi": "2026-11-25"})
+    since = response.context["since"]
+    assert (since.since, since.newly_completed, since.newly_overdue, since.newly_blocked) == (day(25), 1, 1, 0)
+    assert "Chưa có số liệu tổng hợp ngày 25/11/2026 của các đơn vị trực thuộc" in response.content.decode()
+
+
+def test_a_comparison_day_after_the_shown_day_is_refused_with_a_message(client, users, programme, week):
+    client.force_login(users.leader_hanoi)
+    response = dashboard(client, programme, ngay=UNTIL.isoformat(), **{"so-voi": "2026-11-28"})
+    assert "Ngày so sánh phải trước ngày số liệu đang xem (27/11/2026)" in response.content.decode()
+    assert response.context["since"].since == SINCE
+
+
+def test_a_ward_officer_sees_the_changes_of_their_ward_only(client, users, programme, week):
+    client.force_login(users.officer_hoankiem)
+    since = dashboard(client, programme, "00070", ngay=UNTIL.isoformat()).context["since"]
+    assert (since.newly_completed, since.newly_overdue, since.newly_blocked) == (1, 0, 0)  # A
+    assert dashboard(client, programme, "01", ngay=UNTIL.isoformat()).status_code == 404
+
+
+def test_no_comparison_on_the_first_day_of_figures(client, users, programme, tree, make_task):
+    make_task(unit=tree.hoankiem)
+    snapshot_rebuild(as_of=UNTIL)
+    client.force_login(users.leader_hanoi)
+    response = dashboard(client, programme, ngay=UNTIL.isoformat())
+    assert response.context["since"] is None
+    assert 'id="since"' not in response.content.decode()
