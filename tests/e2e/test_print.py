@@ -12,7 +12,7 @@ from tasks.choices import AgencyKind, TaskGroup, TaskStatus
 from tasks.models import Agency, Programme, ProgressUpdate, Task
 from tests.factories import make_unit
 
-from .conftest import log_in, screenshot
+from .conftest import ARTIFACTS, log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,14 +44,15 @@ def many_wards(tree, users):
             created_at=timezone.now() - datetime.timedelta(days=60),
         )  # fmt: skip
         ProgressUpdate.objects.create(
-            task=task, author=users.officer_hanoi, percent=3 * i, status=TaskStatus.IN_PROGRESS,
-            created_at=timezone.now() - datetime.timedelta(hours=2),
+            task=task, author=users.officer_hanoi, percent=3 * i, status=TaskStatus.IN_PROGRESS, data_date=today(),
         )  # fmt: skip
     Task.objects.create(
         programme=programme, unit=tree.hoankiem, group=TaskGroup.PUBLIC_SERVICES, title="Làm sạch dữ liệu hộ tịch",
         lead_agency=police, start_date=start, deadline=today() - datetime.timedelta(days=4),
         created_at=timezone.now() - datetime.timedelta(days=60),
     )  # fmt: skip
+    # Yesterday's figures too (every ward at 0 %): the page then shows what changed since.
+    recompute_run(as_of=today() - datetime.timedelta(days=1), triggered_by="kiểm thử in")
     recompute_run(as_of=today(), triggered_by="kiểm thử in")
     return programme
 
@@ -73,10 +74,14 @@ def test_the_printed_dashboard_keeps_the_whole_ranking_with_header_and_page_numb
     log_in(page, live_server, "lanhdao.hanoi")
     page.goto(dashboard_url(live_server, many_wards))
     last_unit = page.inner_text("#ranking-table tbody tr:last-child td:nth-child(2)")
+    # "Thay đổi từ ngày …": the five wards that rose most since yesterday, the strongest first.
+    risers = page.locator("#since-risers tbody tr td:first-child").all_inner_texts()
+    assert risers == [ward_name(i) for i in range(WARDS, WARDS - 5, -1)]
+    page.locator("#since").screenshot(path=str(ARTIFACTS / "leader-dashboard-since.png"))
     page.emulate_media(media="print")
     screenshot(page, "leader-dashboard-print")
     # Screen-only controls are gone; the print header and the whole ranking (no scroll box) are there.
-    for selector in ("nav.navbar", "#meeting-buttons", "#date-picker", "#programme-select"):
+    for selector in ("nav.navbar", "#meeting-buttons", "#date-picker", "#programme-select", "#compare-picker"):
         assert page.is_hidden(selector), selector
     assert page.is_visible("#print-header")
     overflow, max_height = page.eval_on_selector(
@@ -84,7 +89,9 @@ def test_the_printed_dashboard_keeps_the_whole_ranking_with_header_and_page_numb
     )
     assert (overflow, max_height) == ("visible", "none")
 
-    pages, texts, pdf_pages = printed(page.pdf(format="A4", prefer_css_page_size=True))
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    (ARTIFACTS / "leader-dashboard-print.pdf").write_bytes(pdf)
+    pages, texts, pdf_pages = printed(pdf)
     assert pages == len(texts) > 1
     text = "\n".join(texts)
     for unit in (last_unit, ward_name(1), ward_name(WARDS), "Phường Hoàn Kiếm"):
@@ -108,7 +115,9 @@ def test_the_one_page_summary_prints_on_one_a4_page(page, live_server, many_ward
     screenshot(page, "leader-summary-print")
     assert page.is_hidden("nav.navbar")
 
-    pages, texts, pdf_pages = printed(page.pdf(format="A4", prefer_css_page_size=True))
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    (ARTIFACTS / "leader-summary-print.pdf").write_bytes(pdf)
+    pages, texts, pdf_pages = printed(pdf)
     assert pages == 1
     text = texts[0]
     # Wards 30..21 lead; wards 9..1 and Hoàn Kiếm (0%) trail; wards 20..10 are in the middle, left out.
