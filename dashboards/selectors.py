@@ -549,3 +549,224 @@ def _bottlenecks(programme, scope, unit_code: str, agency_rows: list[dict]) -> B
             ),
         )
     return result
+
+
+# --- The one-page meeting summary (?in=tom-tat) -------------------------------------------------
+
+# The one-page summary lists this many strongest and weakest units.
+SUMMARY_UNITS_SHOWN = 10
+# Bottleneck groups (lead agencies) the one-page summary names; the rest are counted in one line.
+SUMMARY_BOTTLENECK_GROUPS = 8
+
+
+@dataclass
+class RankingSummary:
+    """The strongest and weakest units of a ranking, for a page that must fit on one A4 sheet.
+
+    ``top`` and ``bottom`` hold (place in the full ranking, row); a scope with at most twice
+    ``SUMMARY_UNITS_SHOWN`` units has them all in ``top`` and nothing in ``bottom``. Units
+    without tasks have no place: they are only counted (``without_figures``).
+    """
+
+    top: list[tuple[int, RankingRow]]
+    bottom: list[tuple[int, RankingRow]]
+    ranked: int
+    without_figures: int
+
+    @property
+    def left_out(self) -> int:
+        return self.ranked - len(self.top) - len(self.bottom)
+
+
+def ranking_summary(rows: list[RankingRow], *, shown: int = SUMMARY_UNITS_SHOWN) -> RankingSummary:
+    """Top and bottom ``shown`` units by weighted completion (no query: ``rows`` is the page's ranking)."""
+    ranked = sorted((r for r in rows if r.completion is not None), key=SORT_KEYS["hoan-thanh"])
+    placed = list(enumerate(ranked, start=1))
+    if len(placed) <= 2 * shown:
+        top, bottom = placed, []
+    else:
+        top, bottom = placed[:shown], placed[-shown:]
+    return RankingSummary(top=top, bottom=bottom, ranked=len(ranked), without_figures=len(rows) - len(ranked))
+
+
+# --- "Since yesterday": what changed between two days -------------------------------------------
+
+# Kept beside the code that uses them (not in the block at the top) while this module is refactored
+# in parallel; they can move up when the branches are merged.
+from django.db.models import ExpressionWrapper, OuterRef, Subquery  # noqa: E402
+
+from tasks.choices import UpdateKind  # noqa: E402
+from tasks.models import ProgressUpdate  # noqa: E402
+
+from .services import snapshots_generation  # noqa: E402
+
+# The biggest movers among child units, each way.
+MOVERS_SHOWN = 5
+
+
+@dataclass
+class UnitMove:
+    """A child unit's weighted completion on the two compared days."""
+
+    unit: AdministrativeUnit
+    before: Decimal
+    after: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.after - self.before
+
+
+@dataclass
+class SinceChanges:
+    """Tasks that became done, overdue or blocked between ``since`` and ``until`` (the shown day), and the
+    child units whose weighted completion moved most. Counts follow the tasks' official state by data
+    date, the rule of the nightly figures (``task_figures``), so they agree with the two snapshots."""
+
+    since: datetime.date
+    until: datetime.date
+    newly_completed: int = 0
+    newly_completed_late: int = 0
+    newly_overdue: int = 0
+    newly_blocked: int = 0
+    scope_before: Decimal | None = None
+    scope_after: Decimal | None = None
+    risers: list[UnitMove] = field(default_factory=list)
+    fallers: list[UnitMove] = field(default_factory=list)
+    # Child units with figures on both days (the movers are chosen among them).
+    units_compared: int = 0
+    completed_url: str = ""
+    completed_late_url: str = ""
+    overdue_url: str = ""
+    blocked_url: str = ""
+
+    @property
+    def scope_change(self) -> Decimal | None:
+        if self.scope_before is None or self.scope_after is None:
+            return None
+        return self.scope_after - self.scope_before
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not (self.newly_completed or self.newly_overdue or self.newly_blocked or self.risers or self.fallers)
+
+
+def previous_snapshot_date(board: Dashboard) -> datetime.date | None:
+    """The day of the scope's snapshot before the shown one (no query: the trend has read them)."""
+    return board.trend[-2][0] if len(board.trend) >= 2 else None
+
+
+def _official_status_on(day: datetime.date, known_at: datetime.datetime | None):
+    """Subquery: a task's official status on ``day`` (latest update by data date, an unverified
+    completion report left out), as the nightly figures take it; NULL when it has none.
+    ``known_at``: only updates entered by then (when the shown figures were computed)."""
+    updates = ProgressUpdate.objects.filter(task=OuterRef("pk"), data_date__lte=day)
+    if known_at is not None:
+        updates = updates.filter(created_at__lte=known_at)
+    return Subquery(
+        updates.exclude(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
+        .order_by("-data_date", "-created_at", "-id")
+        .values("status")[:1]
+    )
+
+
+def changes_since_shared(
+    *,
+    programme: Programme,
+    unit: AdministrativeUnit | None,
+    until: datetime.date,
+    since: datetime.date,
+    known_at: datetime.datetime | None,
+) -> SinceChanges:
+    """``changes_since``, shared by every viewer of the scope until the next recompute run (whose
+    generation is in the key): the answer depends only on the run's snapshots and the updates
+    entered before it."""
+    scope = unit.path if unit else NATIONAL_SCOPE
+    stamp = known_at.isoformat() if known_at else ""
+    key = f"dashboard-since:{programme.pk}:{scope}:{since}:{until}:{stamp}:{snapshots_generation()}"
+    changes = cache.get(key)
+    if changes is None:
+        changes = changes_since(programme=programme, unit=unit, until=until, since=since, known_at=known_at)
+        cache.set(key, changes, 86400)
+    return changes
+
+
+def changes_since(
+    *,
+    programme: Programme,
+    unit: AdministrativeUnit | None,
+    until: datetime.date,
+    since: datetime.date,
+    known_at: datetime.datetime | None = None,
+) -> SinceChanges:
+    """What changed in this scope between ``since`` and ``until`` (two queries whatever the number of tasks
+    and units): tasks newly done, newly overdue, newly blocked, and the top ``MOVERS_SHOWN`` child units up
+    and down in weighted completion between their snapshots of the two days.
+
+    A task is overdue on a day when it was assigned by then, its deadline is before that day and it was
+    not done then (``task_figures``); a task assigned after ``since`` was neither done, overdue nor
+    blocked on ``since``. ``known_at`` (the shown snapshot's computed time) leaves out updates entered
+    after it, so the counts agree with the figures beside them. The caller has scope-checked ``unit``.
+    """
+    scope = unit.path if unit else NATIONAL_SCOPE
+    unit_code = unit.code if unit else ""
+    changes = SinceChanges(
+        since=since,
+        until=until,
+        completed_url=task_list_url(programme, unit_code, status=TaskStatus.DONE),
+        completed_late_url=task_list_url(programme, unit_code, status=TaskStatus.DONE_LATE),
+        overdue_url=task_list_url(programme, unit_code, overdue="on"),
+        blocked_url=task_list_url(programme, unit_code, status=TaskStatus.BLOCKED),
+    )
+    # One GROUP BY over the tasks assigned by ``until``: each group is a combination of the two days'
+    # states and deadline facts, a few dozen rows at most; the rules are then applied in Python.
+    groups = (
+        Task.objects.filter(_in_scope(scope), programme=programme, start_date__lte=until)
+        .annotate(
+            status_after=_official_status_on(until, known_at),
+            status_before=_official_status_on(since, known_at),
+            assigned_before=ExpressionWrapper(Q(start_date__lte=since), output_field=BooleanField()),
+            due_before_until=ExpressionWrapper(Q(deadline__lt=until), output_field=BooleanField()),
+            due_before_since=ExpressionWrapper(Q(deadline__lt=since), output_field=BooleanField()),
+        )
+        .values("status_after", "status_before", "assigned_before", "due_before_until", "due_before_since")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    for row in groups:
+        after, n = row["status_after"], row["n"]
+        before = row["status_before"] if row["assigned_before"] else None
+        done_after, done_before = after in DONE_STATUSES, before in DONE_STATUSES
+        if done_after and not done_before:
+            changes.newly_completed += n
+            if after == TaskStatus.DONE_LATE:
+                changes.newly_completed_late += n
+        overdue_after = row["due_before_until"] and not done_after
+        overdue_before = row["assigned_before"] and row["due_before_since"] and not done_before
+        if overdue_after and not overdue_before:
+            changes.newly_overdue += n
+        if after == TaskStatus.BLOCKED and before != TaskStatus.BLOCKED:
+            changes.newly_blocked += n
+
+    # The scope's own snapshot and its children's, on both days (one query).
+    figures = {
+        (s.unit_id, s.date): s
+        for s in CompletionSnapshot.objects.filter(programme=programme, date__in=[since, until])
+        .filter(Q(scope_path=scope) | Q(unit__parent=unit, unit__isnull=False, unit__valid_to__isnull=True))
+        .select_related("unit")
+    }
+    own = unit.pk if unit else None
+    if (own, since) in figures and (own, until) in figures:
+        changes.scope_before = figures[(own, since)].weighted_completion
+        changes.scope_after = figures[(own, until)].weighted_completion
+    moves = [
+        UnitMove(unit=after.unit, before=figures[(unit_id, since)].weighted_completion, after=after.weighted_completion)
+        for (unit_id, day), after in figures.items()
+        if unit_id != own and day == until and (unit_id, since) in figures
+    ]
+    changes.units_compared = len(moves)
+    moves.sort(key=lambda move: (-move.change, move.unit.name))
+    changes.risers = [move for move in moves if move.change > 0][:MOVERS_SHOWN]
+    moves.sort(key=lambda move: (move.change, move.unit.name))
+    changes.fallers = [move for move in moves if move.change < 0][:MOVERS_SHOWN]
+    return changes

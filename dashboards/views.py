@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,10 +25,14 @@ from .legacy import REFORM_LAST_DAY, legacy_criteria_set, legacy_view
 from .selectors import (
     NATIONAL,
     SORT_KEYS,
+    SUMMARY_BOTTLENECK_GROUPS,
+    changes_since_shared,
     dashboard,
     last_successful_run,
+    previous_snapshot_date,
     programme_and_unit_or_404,
     programmes_visible_to,
+    ranking_summary,
 )
 from .services import recompute_run, snapshots_generation
 
@@ -35,6 +40,10 @@ from .services import recompute_run, snapshots_generation
 CRITERIA_SET_PARAM = "mo_hinh"
 # ?dia_gioi=cu&ngay=2024-12-31: the page "theo địa giới trước 01/07/2025" as of that date.
 STRUCTURE_PARAM, LEGACY_STRUCTURE, DATE_PARAM = "dia_gioi", "cu", "ngay"
+# ?in=tom-tat: the one-page A4 summary for a meeting (headline, top and bottom 10, bottlenecks).
+PRINT_PARAM, SUMMARY_PRINT = "in", "tom-tat"
+# ?so-voi=YYYY-MM-DD: "what changed" compares the shown day with this day (default: the previous snapshot).
+COMPARE_PARAM = "so-voi"
 
 
 @login_required
@@ -61,8 +70,14 @@ def unit_dashboard(request, programme_id: int, code: str):
     if request.GET.get(STRUCTURE_PARAM) == LEGACY_STRUCTURE:
         return _legacy_dashboard(request, programme_id, code, criteria_set_code)
     on, date_error = dashboard_date(request.GET.get(DATE_PARAM, ""))
+    compared_to, compare_error = dashboard_date(request.GET.get(COMPARE_PARAM, ""))
+    summary = request.GET.get(PRINT_PARAM) == SUMMARY_PRINT
     # A refused date shows its message: that page is not stored in place of the plain one.
-    page_key = None if date_error else _page_cache_key(request, programme_id, code, sort, criteria_set_code, on)
+    page_key = (
+        None
+        if date_error or compare_error
+        else _page_cache_key(request, programme_id, code, sort, criteria_set_code, on, (compared_to, summary))
+    )
     if page_key and (html := cache.get(page_key)) is not None:
         return HttpResponse(html)
     programmes = list(programmes_visible_to(request.user))
@@ -73,11 +88,26 @@ def unit_dashboard(request, programme_id: int, code: str):
     board = dashboard(
         programme=programme, unit=unit, sort=sort, viewer=request.user, criteria_set_code=criteria_set_code, on=on
     )
+    meeting = _meeting_context(board, on)
+    if summary:
+        response = render(request, "dashboards/unit_dashboard_summary.html", {
+            "board": board, "summary": ranking_summary(board.ranking), **meeting, **_freshness(board),
+            "bottleneck_groups_shown": SUMMARY_BOTTLENECK_GROUPS, "national_code": NATIONAL,
+        })  # fmt: skip
+        if page_key:
+            cache.set(page_key, response.content, settings.DASHBOARD_LIVE_CACHE_SECONDS)
+        return response
+    since, compare_error = _changes_since(board, compared_to, compare_error)
     response = render(
         request,
         "dashboards/unit_dashboard.html",
         {
             "board": board,
+            # "Thay đổi từ ngày …": what changed since the previous snapshot or ?so-voi=.
+            "since": since,
+            "compare_param": COMPARE_PARAM,
+            "compare_error": compare_error,
+            **meeting,
             "chart_data": chart_data(board),
             "programmes": programmes,
             **_freshness(board),
@@ -210,7 +240,13 @@ def compute_day(request, programme_id: int, code: str):
 
 
 def _page_cache_key(
-    request, programme_id: int, code: str, sort: str, criteria_set_code: str, on: datetime.date | None = None
+    request,
+    programme_id: int,
+    code: str,
+    sort: str,
+    criteria_set_code: str,
+    on: datetime.date | None = None,
+    variant: tuple = (),
 ) -> str | None:
     """Key of this viewer's page for the latest run, or None when it must not be reused.
 
@@ -225,9 +261,59 @@ def _page_cache_key(
         return None
     user = request.user
     parts = [programme_id, code, user.unit_id, sort, criteria_set_code, get_language(), snapshots_generation(),
-             request.session.session_key, on]  # fmt: skip
+             request.session.session_key, on, variant]  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"dashboard-page:{request.user.pk}:{digest}"
+
+
+def _changes_since(board, compared_to: datetime.date | None, compare_error: str):
+    """(changes, error) for "Thay đổi từ ngày …": the shown day against ``compared_to`` if it is earlier,
+    else against the scope's previous snapshot; None when the scope has a single day of figures."""
+    if board.snapshot is None:
+        return None, compare_error
+    if compared_to is not None and compared_to >= board.as_of:
+        compare_error = _("Ngày so sánh phải trước ngày số liệu đang xem (%(date)s); đang so với lượt tính trước.") % {
+            "date": board.as_of.strftime("%d/%m/%Y")
+        }
+        compared_to = None
+    since = compared_to or previous_snapshot_date(board)
+    if since is None:
+        return None, compare_error
+    changes = changes_since_shared(
+        programme=board.programme, unit=board.unit, until=board.as_of, since=since, known_at=board.snapshot.computed_at
+    )
+    return changes, compare_error
+
+
+def _meeting_context(board, on: datetime.date | None) -> dict:
+    """The meeting's print header (unit, data date) and the query of its .docx/PDF report and summary links."""
+    unit_name = board.unit.name if board.unit else _("Toàn quốc")
+    data_day = (board.as_of or on or timezone.localdate()).strftime("%d/%m/%Y")
+    header = _("%(unit)s · %(programme)s · số liệu ngày %(date)s") % {
+        "unit": unit_name, "programme": board.programme.name, "date": data_day,
+    }  # fmt: skip
+    # The report takes the same programme, unit and day; the period is that day's year.
+    report_query = urlencode({
+        "programme": board.programme.pk,
+        "unit": board.unit.code if board.unit else "",
+        "ky": (on or timezone.localdate()).year,
+        **({DATE_PARAM: on.isoformat()} if on else {}),
+    }) if board.unit else ""  # fmt: skip
+    return {
+        "print_running_header": css_string(header),
+        "print_page_label": css_string(_("Trang")),
+        "print_of_label": css_string(" / "),
+        "report_query": report_query,
+        "summary_query": urlencode({PRINT_PARAM: SUMMARY_PRINT, **({DATE_PARAM: on.isoformat()} if on else {})}),
+        "dashboard_query": urlencode({DATE_PARAM: on.isoformat()}) if on else "",
+    }
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a <style> element: every character but letters, digits
+    and spaces is written as a CSS escape (so no quote, backslash or ``</style>`` can end it)."""
+    escaped = "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text)
+    return mark_safe(f'"{escaped}"')  # safe: every other character is escaped above
 
 
 def chart_data(board) -> dict:

@@ -1,0 +1,216 @@
+"""'Thay đổi từ ngày …': tasks newly done, overdue and blocked between two days, and the units that moved most.
+
+Worked by hand on three Hà Nội wards between 20/11 and 27/11/2026 (every task weighs 1):
+
+- Hoàn Kiếm: A in progress 50% (10/11) then done (25/11); B done (15/11); C reported done on 25/11,
+  not verified (still 0%, not done). 20/11: (50 + 100 + 0) / 3 = 50,00%; 27/11: 200 / 3 = 66,67%.
+- Ba Đình: D deadline 24/11, no report (overdue from 24/11); E deadline 10/11 (overdue on both days);
+  F deadline 10/11, done late on 26/11. 20/11: 0%; 27/11: 100 / 3 = 33,33%.
+- Sóc Sơn: G 40% in progress (05/11) then blocked (22/11); H blocked since 05/11 at 10%; I assigned on
+  22/11 with deadline 25/11, no report. 20/11: (40 + 10) / 2 = 25,00%; 27/11: 50 / 3 = 16,67%.
+- Hồng Bàng (Hải Phòng): J done on 25/11: another province, never counted for Hà Nội.
+
+Newly done: A, F (F late) = 2; newly overdue: D, I = 2 (E was overdue already, F is done);
+newly blocked: G = 1 (H was blocked already). Hà Nội: 20/11 200 / 8 = 25,00%, 27/11 350 / 9 = 38,89%.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dashboards.models import CompletionSnapshot
+from dashboards.selectors import MOVERS_SHOWN, changes_since
+from dashboards.services import snapshot_rebuild
+from tasks.choices import BlockReason, TaskStatus, UpdateKind
+from tasks.models import ProgressUpdate, Task
+from tests.factories import make_unit
+
+pytestmark = pytest.mark.django_db
+
+SINCE, UNTIL = datetime.date(2026, 11, 20), datetime.date(2026, 11, 27)
+
+
+def day(d: int) -> datetime.date:
+    return datetime.date(2026, 11, d)
+
+
+@pytest.fixture
+def week(tree, make_task, report):
+    def finish(task, on, status=TaskStatus.DONE):
+        report(task, percent=100, status=status, on=on)
+        report(task, percent=100, status=status, kind=UpdateKind.VERIFIED, on=on)
+
+    a = make_task(unit=tree.hoankiem, title="A")
+    report(a, percent=50, status=TaskStatus.IN_PROGRESS, on=day(10))
+    finish(a, day(25))
+    finish(make_task(unit=tree.hoankiem, title="B"), day(15))
+    report(make_task(unit=tree.hoankiem, title="C"), percent=100, status=TaskStatus.DONE, on=day(25))
+
+    make_task(unit=tree.badinh, title="D", deadline=day(24))
+    make_task(unit=tree.badinh, title="E", deadline=day(10))
+    finish(make_task(unit=tree.badinh, title="F", deadline=day(10)), day(26), status=TaskStatus.DONE_LATE)
+
+    g = make_task(unit=tree.soctson, title="G")
+    report(g, percent=40, status=TaskStatus.IN_PROGRESS, on=day(5))
+    report(g, percent=40, status=TaskStatus.BLOCKED, reason=BlockReason.FUNDING, on=day(22))
+    report(make_task(unit=tree.soctson, title="H"), percent=10, status=TaskStatus.BLOCKED, reason=BlockReason.LEGAL,
+           on=day(5))  # fmt: skip
+    make_task(unit=tree.soctson, title="I", start_date=day(22), deadline=day(25))
+
+    finish(make_task(unit=tree.hongbang, title="J"), day(25))
+    for on in (SINCE, UNTIL):
+        snapshot_rebuild(as_of=on)
+
+
+def test_snapshots_of_the_worked_example_are_as_computed_by_hand(programme, tree, week):
+    """The movers read these rows: check them against the hand computation first."""
+    figures = {
+        (s.unit.code if s.unit else None, s.date): s.weighted_completion
+        for s in CompletionSnapshot.objects.filter(programme=programme).select_related("unit")
+    }
+    assert figures[("00070", SINCE)] == Decimal("50.00") and figures[("00070", UNTIL)] == Decimal("66.67")
+    assert figures[("00004", SINCE)] == Decimal("0.00") and figures[("00004", UNTIL)] == Decimal("33.33")
+    assert figures[("08974", SINCE)] == Decimal("25.00") and figures[("08974", UNTIL)] == Decimal("16.67")
+    assert figures[("01", SINCE)] == Decimal("25.00") and figures[("01", UNTIL)] == Decimal("38.89")
+
+
+def test_newly_completed_counts_tasks_done_on_the_later_day_only(programme, tree, week):
+    changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    assert changes.newly_completed == 2  # A and F; B was done already, C is not verified, J is Hải Phòng's
+    assert changes.newly_completed_late == 1  # F
+
+
+def test_newly_overdue_counts_deadlines_passed_between_the_days(programme, tree, week):
+    changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    assert changes.newly_overdue == 2  # D (deadline 24/11) and I (assigned 22/11, deadline 25/11)
+
+
+def test_newly_blocked_counts_tasks_blocked_on_the_later_day_only(programme, tree, week):
+    changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    assert changes.newly_blocked == 1  # G; H was blocked already
+
+
+def test_movers_are_child_units_up_and_down_between_the_two_snapshots(programme, tree, week):
+    changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    assert [(m.unit.code, m.change) for m in changes.risers] == [
+        ("00004", Decimal("33.33")), ("00070", Decimal("16.67")),
+    ]  # fmt: skip
+    assert [(m.unit.code, m.change) for m in changes.fallers] == [("08974", Decimal("-8.33"))]
+    assert (changes.scope_before, changes.scope_after) == (Decimal("25.00"), Decimal("38.89"))
+
+
+def test_a_ward_sees_only_its_own_tasks_and_no_movers(programme, tree, week):
+    changes = changes_since(programme=programme, unit=tree.badinh, until=UNTIL, since=SINCE)
+    assert (changes.newly_completed, changes.newly_overdue, changes.newly_blocked) == (1, 1, 0)  # F; D
+    assert changes.risers == changes.fallers == []
+    assert (changes.scope_before, changes.scope_after) == (Decimal("0.00"), Decimal("33.33"))
+
+
+def test_the_national_view_counts_every_province(programme, tree, week):
+    changes = changes_since(programme=programme, unit=None, until=UNTIL, since=SINCE)
+    assert changes.newly_completed == 3  # A, F and Hải Phòng's J
+    assert {m.unit.code for m in changes.risers} == {"01", "31"}
+
+
+def test_reports_entered_after_the_figures_were_computed_are_left_out(programme, tree, week, report):
+    """Counts agree with the snapshot beside them: a report typed after its run waits for the next one."""
+    computed_at = CompletionSnapshot.objects.get(programme=programme, unit=tree.hanoi, date=UNTIL).computed_at
+    late = report(Task.objects.get(title="E"), percent=100, status=TaskStatus.DONE_LATE, kind=UpdateKind.VERIFIED,
+                  on=UNTIL)  # fmt: skip
+    ProgressUpdate.objects.filter(pk=late.pk).update(created_at=computed_at + datetime.timedelta(minutes=5))
+    known = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE, known_at=computed_at)
+    everything = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    assert (known.newly_completed, everything.newly_completed) == (2, 3)
+
+
+def test_links_open_the_task_list_of_the_scope_with_the_closest_filter(programme, tree, week):
+    changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    common = f"scope=unit&programme={programme.pk}&unit=01"
+    assert changes.completed_url == f"/nhiem-vu/?{common}&status=hoan_thanh"
+    assert changes.completed_late_url == f"/nhiem-vu/?{common}&status=hoan_thanh_qua_han"
+    assert changes.overdue_url == f"/nhiem-vu/?{common}&overdue=on"
+    assert changes.blocked_url == f"/nhiem-vu/?{common}&status=vuong_mac"
+
+
+def test_only_the_five_biggest_movers_each_way(programme, tree, make_task, report):
+    """Seven wards: six go up by 10..60 points, one goes down by 10; the top five risers, the one faller."""
+    for i, (before, after) in enumerate([(0, 10), (0, 20), (0, 30), (0, 40), (0, 50), (0, 60), (30, 20)]):
+        task = make_task(unit=make_unit(f"7{i:04d}", f"Phường Thử {i}", parent=tree.hanoi))
+        report(task, percent=before, status=TaskStatus.IN_PROGRESS, on=day(10))
+        report(task, percent=after, status=TaskStatus.IN_PROGRESS, on=day(25))
+    for on in (SINCE, UNTIL):
+        snapshot_rebuild(as_of=on)
+    changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    assert MOVERS_SHOWN == 5
+    assert [m.change for m in changes.risers] == [Decimal(n) for n in ("60.00", "50.00", "40.00", "30.00", "20.00")]
+    assert [m.unit.name for m in changes.fallers] == ["Phường Thử 6"]
+    assert changes.units_compared == 7
+
+
+def test_a_fixed_number_of_queries_whatever_the_number_of_tasks_and_units(programme, tree, week, make_task, report):
+    with CaptureQueriesContext(connection) as small:
+        changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    for i in range(30):
+        task = make_task(unit=make_unit(f"6{i:04d}", f"Xã Thêm {i}", parent=tree.hanoi))
+        report(task, percent=i, status=TaskStatus.IN_PROGRESS, on=day(21))
+    for on in (SINCE, UNTIL):
+        snapshot_rebuild(as_of=on)
+    with CaptureQueriesContext(connection) as large:
+        changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    assert len(small.captured_queries) == len(large.captured_queries) == 2
+    assert changes.units_compared == 33
+
+
+# --- On the dashboard ---------------------------------------------------------------------------
+
+
+def dashboard(client, programme, code="01", **params):
+    return client.get(reverse("dashboards:unit_dashboard", args=[programme.pk, code]), params)
+
+
+def test_the_dashboard_compares_with_the_previous_snapshot_by_default(client, users, programme, week):
+    client.force_login(users.leader_hanoi)
+    response = dashboard(client, programme, ngay=UNTIL.isoformat())
+    html = response.content.decode()
+    assert "Thay đổi từ ngày 20/11/2026 đến ngày 27/11/2026" in html
+    since = response.context["since"]
+    assert (since.newly_completed, since.newly_overdue, since.newly_blocked) == (2, 2, 1)
+    assert f'href="/nhiem-vu/?scope=unit&amp;programme={programme.pk}&amp;unit=01&amp;overdue=on"' in html
+    movers = html[html.index('id="since-movers"') :]
+    assert movers.index("Phường Ba Đình") < movers.index("Phường Hoàn Kiếm") < movers.index("Xã Sóc Sơn")
+
+
+def test_a_chosen_day_without_snapshot_still_counts_tasks_from_their_reports(client, users, programme, week):
+    """Between 25/11 and 27/11: F done (A was done on 25/11), I overdue (D was overdue on 25/11), none blocked."""
+    client.force_login(users.leader_hanoi)
+    response = dashboard(client, programme, ngay=UNTIL.isoformat(), **{"so-voi": "2026-11-25"})
+    since = response.context["since"]
+    assert (since.since, since.newly_completed, since.newly_overdue, since.newly_blocked) == (day(25), 1, 1, 0)
+    assert "Chưa có số liệu tổng hợp ngày 25/11/2026 của các đơn vị trực thuộc" in response.content.decode()
+
+
+def test_a_comparison_day_after_the_shown_day_is_refused_with_a_message(client, users, programme, week):
+    client.force_login(users.leader_hanoi)
+    response = dashboard(client, programme, ngay=UNTIL.isoformat(), **{"so-voi": "2026-11-28"})
+    assert "Ngày so sánh phải trước ngày số liệu đang xem (27/11/2026)" in response.content.decode()
+    assert response.context["since"].since == SINCE
+
+
+def test_a_ward_officer_sees_the_changes_of_their_ward_only(client, users, programme, week):
+    client.force_login(users.officer_hoankiem)
+    since = dashboard(client, programme, "00070", ngay=UNTIL.isoformat()).context["since"]
+    assert (since.newly_completed, since.newly_overdue, since.newly_blocked) == (1, 0, 0)  # A
+    assert dashboard(client, programme, "01", ngay=UNTIL.isoformat()).status_code == 404
+
+
+def test_no_comparison_on_the_first_day_of_figures(client, users, programme, tree, make_task):
+    make_task(unit=tree.hoankiem)
+    snapshot_rebuild(as_of=UNTIL)
+    client.force_login(users.leader_hanoi)
+    response = dashboard(client, programme, ngay=UNTIL.isoformat())
+    assert response.context["since"] is None
+    assert 'id="since"' not in response.content.decode()
