@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BigIntegerField, BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import BigIntegerField, BooleanField, Case, Count, F, Q, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
@@ -23,12 +23,19 @@ from django.utils.translation import gettext as _
 
 from pccc.evaluation import percent
 from pccc.models import CriteriaSet, Criterion
+from pccc.selectors import criteria_set_chosen
 from provinces.models import AdministrativeUnit
 from provinces.selectors import LEGACY_CODE_PREFIX, unit_visible_to_or_404, units_visible_to
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
 from tasks.models import Programme, Task
-from tasks.selectors import BOTTLENECK_ALL, BOTTLENECK_LOCAL, bottleneck_q, overdue_q, waiting_central_q
-from tasks.selectors import programmes_visible_to as task_programmes_visible_to
+from tasks.selectors import (
+    BOTTLENECK_ALL,
+    BOTTLENECK_LOCAL,
+    bottleneck_q,
+    overdue_q,
+    programmes_visible_to,
+    waiting_central_q,
+)
 
 from .choices import RunOutcome
 from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
@@ -43,11 +50,6 @@ BOTTLENECK_GROUPS_SHOWN = 15
 
 # The code in dashboard URLs that stands for the whole country.
 NATIONAL = "toan-quoc"
-
-
-def programmes_visible_to(user) -> QuerySet[Programme]:
-    """The programmes the tasks app lets this user see, newest first."""
-    return task_programmes_visible_to(user).order_by("-year", "name")
 
 
 def programme_and_unit_or_404(
@@ -268,10 +270,8 @@ def dashboard(
     criteria = _active_criteria()
     latest_pccc = _latest_pccc_by_set(scope, as_of, {c.criteria_set_id for c in criteria})
     board.criteria_sets = [row.criteria_set for row in latest_pccc]
-    chosen = next((row for row in latest_pccc if row.criteria_set.code == criteria_set_code), None)
-    chosen = chosen or (latest_pccc[0] if latest_pccc else None)
-    if chosen is not None:
-        board.pccc, board.criteria_set = chosen, chosen.criteria_set
+    board.criteria_set = criteria_set_chosen(board.criteria_sets, criteria_set_code)
+    board.pccc = next((row for row in latest_pccc if row.criteria_set == board.criteria_set), None)
     criteria_set_id = board.criteria_set.pk if board.criteria_set else None
     board.criteria = [c for c in criteria if c.criteria_set_id == criteria_set_id]
     if as_of is None:

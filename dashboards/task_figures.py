@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 
 from tasks.choices import DONE_STATUSES, TaskStatus, UpdateKind
+from tasks.deadlines import deadline_passed_q
 from tasks.models import ProgressUpdate, Task
 
 STATUS_COUNTERS = {
@@ -46,7 +47,7 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
     for row in by_unit.annotate(
         tasks_total=Count("pk"),
         weight_sum=Sum("weight"),
-        due_before=Count("pk", filter=Q(deadline__lt=as_of)),
+        due_before=Count("pk", filter=deadline_passed_q(as_of)),
     ):
         counters[(row["programme_id"], row["unit_id"])].update(
             tasks_total=row["tasks_total"], weight_sum=row["weight_sum"], tasks_overdue=row["due_before"]
@@ -55,12 +56,14 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
     official = ProgressUpdate.objects.filter(pk__in=official_ids).values("task__programme_id", "task__unit_id")
     for row in official.order_by().annotate(
         **{name: Count("pk", filter=Q(status=status)) for status, name in STATUS_COUNTERS.items()},
-        done_before_deadline_passed=Count("pk", filter=Q(status__in=DONE_STATUSES, task__deadline__lt=as_of)),
+        done_before_deadline_passed=Count(
+            "pk", filter=Q(status__in=DONE_STATUSES) & deadline_passed_q(as_of, deadline_field="task__deadline")
+        ),
         percent_sum=Sum("percent"),
         weighted_percent_sum=Sum(F("task__weight") * F("percent"), output_field=WEIGHTED),
     ):
         figures = counters[(row.pop("task__programme_id"), row.pop("task__unit_id"))]
-        # A task past its deadline is overdue unless it is done.
+        # A task past its deadline is overdue unless it is done (tasks.deadlines.is_overdue, as of the cutoff).
         figures["tasks_overdue"] -= row.pop("done_before_deadline_passed")
         figures.update(row)
 

@@ -44,7 +44,7 @@ def grid_for(request, set_code: str, unit_code: str):
     unit = unit_visible_to_or_404(request.user, unit_code)
     period = period_from_request(request.GET, Period.month_of(timezone.localdate()))
     criteria = pccc_selectors.criteria_of(criteria_set)
-    levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
+    levels = pccc_selectors.grid_levels_under(criteria, unit)
     level = level_from_request(request.GET, levels)
     grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
     return criteria_set, unit, period, level, grid

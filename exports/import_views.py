@@ -150,8 +150,8 @@ def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run, planne
     ``planned`` (the preview's ``planned_cells``) refuses cells someone else saved since the preview.
     """
     criteria = pccc_selectors.criteria_of(criteria_set)
-    levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
-    level = level if level in levels else max(levels, default=0)
+    levels = pccc_selectors.grid_levels_under(criteria, unit)
+    level = pccc_selectors.grid_level_offered(levels, level)
     grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
     required, optional = pccc_columns(grid.criteria)
     # One row per unit of the grid and one spare, but never fewer than PCCC_IMPORT_MIN_ROWS:

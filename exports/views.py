@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dashboards.selectors import NATIONAL, programmes_visible_to
+from dashboards.selectors import NATIONAL
 from pccc.periods import Period
 from pccc.selectors import criteria_sets_active
-from tasks.selectors import can_coordinate
+from tasks.selectors import can_coordinate, programmes_visible_to
 
 from .forms import ReportForm
 

@@ -13,7 +13,7 @@ from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
 from .choices import Aggregation
-from .evaluation import meets, percent, unit_passes, verdict
+from .evaluation import assessed_at, meets, percent, unit_passes, verdict
 from .models import Assessment, CriteriaSet, Criterion, CriterionPhase
 from .periods import Period
 
@@ -43,7 +43,24 @@ def criteria_of(criteria_set: CriteriaSet) -> list[Criterion]:
 
 
 def grid_levels(criteria: list[Criterion]) -> list[int]:
+    """The levels (UnitLevel) the criteria are assessed at, top down."""
     return sorted({c.level for c in criteria})
+
+
+def grid_levels_under(criteria: list[Criterion], unit: AdministrativeUnit) -> list[int]:
+    """The levels a grid of ``unit`` offers: those of the criteria at the unit's own level or below."""
+    return [level for level in grid_levels(criteria) if level >= unit.level]
+
+
+def grid_level_offered(levels: list[int], requested: int | None) -> int:
+    """The grid's level: ``requested`` when offered, else the lowest level (communes); 0 when none."""
+    return requested if requested in levels else max(levels, default=0)
+
+
+def criteria_set_chosen(criteria_sets: list[CriteriaSet], code: str) -> CriteriaSet | None:
+    """THE choice of criteria set on a page: the one with ``code`` among those offered, else the first
+    offered (None when none is)."""
+    return next((s for s in criteria_sets if s.code == code), criteria_sets[0] if criteria_sets else None)
 
 
 @dataclass
@@ -63,7 +80,7 @@ def _tree_of(unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
 
 def assessment_grid(*, criteria: list[Criterion], root: AdministrativeUnit, period: Period, level: int) -> GridData:
     """The entry grid under ``root`` (already scope-checked) at one level: two queries."""
-    criteria = [c for c in criteria if c.level == level]
+    criteria = [c for c in criteria if assessed_at(c, level)]
     units = list(_tree_of(root).descendants_of(root, include_self=True).filter(level=level).order_by("name"))
     rows = Assessment.objects.current().filter(
         period=period.key, criterion__in=criteria, unit__path__startswith=root.path, unit__level=level
@@ -221,7 +238,7 @@ def unit_results(
         )
 
     own_rows = {row.criterion_id: row for row in rows if row.unit_id == unit.pk}
-    own = [(c, own_rows.get(c.pk), _mark(c, results[unit.pk])) for c in criteria if c.level == unit.level]
+    own = [(c, own_rows.get(c.pk), _mark(c, results[unit.pk])) for c in criteria if assessed_at(c, unit.level)]
     own_passes = unit_passes(level=unit.level, criteria=criteria, results=results[unit.pk])
     levels = [_level_summary(level, units_below[level], criteria, rows, results) for level in levels_below]
     if with_districts:
@@ -237,7 +254,7 @@ def _mark(criterion: Criterion, unit_results_: dict) -> bool | None:
 
 
 def _level_summary(level, units, criteria, rows, results) -> LevelSummary:
-    level_criteria = [c for c in criteria if c.level == level]
+    level_criteria = [c for c in criteria if assessed_at(c, level)]
     summaries = {c.pk: CriterionSummary(criterion=c, units_total=len(units)) for c in level_criteria}
     for row in rows:
         summary = summaries.get(row.criterion_id)

@@ -17,6 +17,7 @@ from provinces.selectors import unit_within_scope
 from provinces.services import unit_check_in_force
 
 from .choices import PeriodKind
+from .evaluation import assessed_at
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from .periods import InvalidPeriod, Period
 
@@ -157,7 +158,7 @@ def _validate_cells(cells, criteria, units) -> dict:
             # The words the rest of the portal uses for "missing or out of scope": a forged
             # id must not tell whether a unit exists in another province.
             errors[key].append(_("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."))
-        elif unit.level != criterion.level:
+        elif not assessed_at(criterion, unit.level):
             errors[key].append(
                 _("Tiêu chí %(code)s chỉ đánh giá ở %(level)s, không đánh giá ở đơn vị này.")
                 % {"code": criterion.code, "level": str(UnitLevel(criterion.level).label).lower()}

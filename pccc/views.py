@@ -67,7 +67,7 @@ def assessment_grid(request, set_code: str, unit_code: str):
     data = request.POST if request.method == "POST" else request.GET
     period = period_from_request(data, Period.month_of(timezone.localdate()))
     criteria = selectors.criteria_of(criteria_set)
-    levels = [lvl for lvl in selectors.grid_levels(criteria) if lvl >= root.level]
+    levels = selectors.grid_levels_under(criteria, root)
     level = level_from_request(data, levels)
     typed, cell_errors, errors, status = [], {}, [], 200
     if request.method == "POST":

@@ -12,7 +12,8 @@ from portal.roles import Role, has_role
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
 
-from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
+from .choices import BlockReason, TaskGroup, TaskStatus, UpdateKind
+from .deadlines import due_soon_q, overdue_q
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
 
 # Fields whose edits are shown in the task's audit log, in display order.
@@ -73,12 +74,17 @@ def task_visible_to_or_404(user, pk) -> Task:
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
-    """National programmes, those issued by an ancestor of the user's unit, and those in the subtree."""
+    """National programmes, those issued by an ancestor of the user's unit, and those in the subtree;
+    newest first. THE programme scope: task pages, dashboards, exports and imports all use it."""
     if user.unit_id is None:
-        return Programme.objects.all()
-    return Programme.objects.filter(
-        Q(unit__isnull=True) | Q(unit__path__in=user.unit.ancestor_paths()) | _unit_scope(user, "unit")
-    ).select_related("unit")
+        return Programme.objects.order_by("-year", "name")
+    return (
+        Programme.objects.filter(
+            Q(unit__isnull=True) | Q(unit__path__in=user.unit.ancestor_paths()) | _unit_scope(user, "unit")
+        )
+        .select_related("unit")
+        .order_by("-year", "name")
+    )
 
 
 def agencies_visible_to(user) -> QuerySet[Agency]:
@@ -93,11 +99,6 @@ def agencies_visible_to(user) -> QuerySet[Agency]:
 def people_visible_to(user) -> QuerySet:
     """Active users inside the user's subtree, who may be made accountable for a task."""
     return get_user_model().objects.filter(_unit_scope(user, "unit"), is_active=True).order_by("full_name", "username")
-
-
-def overdue_q(today: datetime.date) -> Q:
-    """ "Quá hạn": deadline passed and not done."""
-    return Q(deadline__lt=today) & ~Q(current_status__in=DONE_STATUSES)
 
 
 def waiting_central_q() -> Q:
@@ -174,9 +175,7 @@ def my_tasks(
     if bottleneck in (BOTTLENECK_ALL, BOTTLENECK_LOCAL):
         tasks = tasks.filter(bottleneck_q(today, local_only=bottleneck == BOTTLENECK_LOCAL))
     if due_soon:
-        tasks = tasks.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=7)).exclude(
-            current_status__in=DONE_STATUSES
-        )
+        tasks = tasks.filter(due_soon_q(today))
     return tasks.select_related("programme", "unit", "lead_agency", "accountable_person").order_by("deadline", "id")
 
 
