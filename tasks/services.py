@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
@@ -563,3 +564,66 @@ def programme_tasks_copy(
         batch_size=COPY_BATCH,
     )
     return created
+
+
+# --- bulk writes (the .xlsx import) ------------------------------------------
+
+# Rows per INSERT/UPDATE of a bulk write; Django lowers it on SQLite to stay under 999 parameters.
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def tasks_bulk_save(
+    *,
+    actor,
+    new: list[tuple[Task, list[Agency]]],
+    changed: list[tuple[Task, list[Agency]]],
+    changed_fields: Iterable[str],
+) -> tuple[list[Task], list[Task]]:
+    """Insert ``new`` tasks and update ``changed_fields`` of ``changed`` ones, each with its coordinating
+    agencies (replacing those of a changed task), in bulk: a fixed number of statements per
+    ``BULK_BATCH`` rows. For the import, whose rows were each checked already
+    (``task_check_links`` and the model's validation, by ``exports.task_import``).
+
+    History is kept as for ``task_create``/``task_update``: one simple_history row per task, by
+    ``actor``. A changed task's version moves on, so an editor who opened it before gets a
+    conflict. Coordinators only, inside their scope. Returns (created, changed).
+    """
+    units = {}
+    for task, _agencies in [*new, *changed]:
+        if task.unit_id not in units:
+            units[task.unit_id] = task.unit  # read once per unit, not per row
+    for unit in units.values():
+        _require_coordinator(actor, unit)
+    now = timezone.now()
+    for task, _agencies in new:
+        task.created_at = now
+    created = bulk_create_with_history(
+        [task for task, _agencies in new], Task, batch_size=BULK_BATCH, default_user=actor, default_date=now
+    )
+    updated = [task for task, _agencies in changed]
+    for task in updated:
+        task.version += 1
+    if updated:
+        bulk_update_with_history(
+            updated, Task, [*changed_fields, "version"], batch_size=BULK_BATCH, default_user=actor, default_date=now
+        )
+    _coordinating_agencies_replace(
+        created_rows=created, rows=[*new, *changed], changed_ids=[task.pk for task in updated]
+    )
+    return created, updated
+
+
+def _coordinating_agencies_replace(*, created_rows: list[Task], rows, changed_ids: list[int]) -> None:
+    """Drop the changed tasks' coordinating agencies, then link every row's own (once each)."""
+    through = Task.coordinating_agencies.through
+    for start in range(0, len(changed_ids), BULK_BATCH):
+        through.objects.filter(task__in=changed_ids[start : start + BULK_BATCH]).delete()
+    # bulk_create_with_history returns the rows with their ids (PostgreSQL, SQLite ≥ 3.35); the
+    # objects passed in may lack them, so each new row is found back by (unit, title).
+    by_title = {(t.unit_id, t.title): t for t in created_rows}
+    links = []
+    for task, agencies in rows:
+        saved = task if task.pk else by_title[(task.unit_id, task.title)]
+        links += [through(task_id=saved.pk, agency_id=a.pk) for a in {a.pk: a for a in agencies}.values()]
+    through.objects.bulk_create(links, batch_size=BULK_BATCH)
