@@ -10,6 +10,7 @@ from pccc import selectors as pccc_selectors
 from pccc.forms import level_from_request, period_from_request
 from pccc.periods import Period
 from provinces.selectors import unit_visible_to_or_404
+from roles import policy
 from tasks import selectors as task_selectors
 from tasks.forms import TaskFilterForm
 
@@ -25,7 +26,7 @@ def tasks_xlsx(request):
     if limited := rate_limited(request, "exports"):
         return limited
     user = request.user
-    default_scope = "mine" if task_selectors.can_report(user) else "unit"
+    default_scope = "mine" if policy.can_report(user) else "unit"
     filters = TaskFilterForm(
         request.GET or None, programmes=task_selectors.programmes_visible_to(user), default_scope=default_scope
     )

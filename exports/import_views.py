@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pccc import selectors as pccc_selectors
 from pccc.periods import Period
 from provinces.selectors import unit_visible_to_or_404
+from roles import policy
 from tasks import selectors as task_selectors
 
 from . import pending, services
@@ -25,7 +26,7 @@ from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table
 
 
 def _require_coordinator(user):
-    if not task_selectors.can_coordinate(user):
+    if not policy.can_coordinate(user):
         raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
 
 

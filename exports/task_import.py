@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from portal.numbers import NumberError, decimal_field_range, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope, units_visible_to
+from roles import policy
 from tasks import selectors as task_selectors
 from tasks.choices import TaskGroup
 from tasks.models import Programme, Task
@@ -214,7 +215,7 @@ def plan_task_import(
     ``lock`` reads the tasks the rows change under a row lock (call it inside a transaction).
     """
     # A legacy unit (an old province's 2023 plan) belongs to the coordinators of its successor.
-    if not task_selectors.can_coordinate(actor) or not unit_within_scope(unit, actor.unit):
+    if not policy.can_coordinate(actor) or not unit_within_scope(unit, actor.unit):
         raise PermissionDenied(_("Bạn không có quyền nhập nhiệm vụ cho đơn vị này."))
     plan = TaskImportPlan(programme=programme, unit=unit)
     if not table:

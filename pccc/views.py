@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs, unit_children_with_counts, unit_visible_to_or_404
+from roles import policy
 
 from . import selectors
 from .forms import PeriodForm, cells_from_post, grid_rows, level_from_request, period_from_request
@@ -26,7 +27,7 @@ def index(request):
         {
             "criteria_sets": list(selectors.criteria_sets_active()),
             "provinces": unit_children_with_counts(None) if request.user.unit is None else [],
-            "can_enter": request.user.has_perm("pccc.add_assessment"),
+            "can_enter": policy.can_enter_assessments(request.user),
         },
     )
 
@@ -53,7 +54,7 @@ def unit_results(request, set_code: str, unit_code: str):
             "results": results,
             "history": selectors.assessment_history(criteria_set=criteria_set, unit=unit, period=period),
             "breadcrumbs": unit_breadcrumbs(request.user, unit),
-            "can_enter": request.user.has_perm("pccc.add_assessment"),
+            "can_enter": policy.can_enter_assessments(request.user),
         },
     )
 

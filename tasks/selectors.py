@@ -8,7 +8,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.roles import Role, has_role
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
 
@@ -33,16 +32,6 @@ AUDITED_FIELDS = [
     "current_status",
     "current_percent",
 ]
-
-
-def can_report(user) -> bool:
-    """Officers and coordinators report progress; leaders only read."""
-    return user.is_superuser or has_role(user, Role.OFFICER, Role.COORDINATOR, Role.ADMIN)
-
-
-def can_coordinate(user) -> bool:
-    """Coordinators (Thường trực) and admins create, assign, verify and return tasks."""
-    return user.is_superuser or has_role(user, Role.COORDINATOR, Role.ADMIN)
 
 
 def _unit_scope(user, field: str) -> Q:

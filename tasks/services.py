@@ -24,11 +24,11 @@ from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 from provinces.services import unit_check_in_force
+from roles.policy import can_coordinate, can_report
 
 from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, TaskStatus, UpdateKind
 from .evidence import check_evidence_file, check_evidence_quota, evidence_names
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task
-from .selectors import can_coordinate, can_report
 
 EDITABLE_FIELDS = (
     "programme",

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roles import policy
+
 from . import selectors, services
 from .evidence import download_name, is_size_refusal, max_evidence_bytes
 from .forms import CopyTasksForm, ProgressReportForm, ReasonForm, TaskFilterForm, TaskForm
@@ -19,7 +21,7 @@ PAGE_SIZE = 50
 
 
 def _require_coordinator(user) -> None:
-    if not selectors.can_coordinate(user):
+    if not policy.can_coordinate(user):
         raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
 
 
@@ -29,7 +31,7 @@ def my_tasks(request):
     """ "Việc của tôi": tasks assigned to me, my agency or my unit, sorted by deadline."""
     user = request.user
     # Leaders have no assignments of their own: they start from every task of their unit.
-    default_scope = "mine" if selectors.can_report(user) else "unit"
+    default_scope = "mine" if policy.can_report(user) else "unit"
     filters = TaskFilterForm(
         request.GET or None, programmes=selectors.programmes_visible_to(user), default_scope=default_scope
     )
@@ -57,7 +59,7 @@ def my_tasks(request):
 
 def _detail_context(request, task, **forms) -> dict:
     user = request.user
-    can_coordinate = selectors.can_coordinate(user)
+    can_coordinate = policy.can_coordinate(user)
     context = {
         "task": task,
         "timeline": selectors.task_timeline(task),
@@ -69,7 +71,7 @@ def _detail_context(request, task, **forms) -> dict:
         "return_form": forms.get("return_form") or ReasonForm(prefix="tra-lai"),
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="mo-lai"),
     }
-    if selectors.can_report(user) and not task.completion_verified:
+    if policy.can_report(user) and not task.completion_verified:
         context["report_form"] = forms.get("report_form") or ProgressReportForm(
             action=reverse("tasks:task_detail", kwargs={"pk": task.pk}),
             initial={"percent": task.current_percent, "status": task.current_status},

@@ -7,8 +7,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from hypothesis import settings as hypothesis_settings
 
-from portal.roles import Role
 from provinces.choices import UnitKind
+from roles.choices import Role
 
 from .factories import make_unit, make_user
 
@@ -82,7 +82,10 @@ def vietnamese_by_default():
 
 @pytest.fixture
 def role_groups_restored(transactional_db):
-    """Transactional tests flush the tables: recreate the role groups and the pccc grants of the data migration."""
+    """Transactional tests flush the tables: recreate the role groups and the grants of the data migrations
+    (roles.policy asks the permissions, not the group names)."""
     for role in Role:
         Group.objects.get_or_create(name=role)
+    import_module("tasks.migrations.0002_grant_role_permissions").grant(apps, None)
     import_module("pccc.migrations.0002_grant_role_permissions").grant(apps, None)
+    import_module("roles.migrations.0001_admins_report_progress_by_permission").grant(apps, None)
