@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,22 +13,32 @@ from django.utils.translation import gettext as _
 
 from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs
+from tasks.selectors import programmes_visible_to
 
 from .legacy import REFORM_LAST_DAY, legacy_criteria_set, legacy_view
 from .selectors import (
     NATIONAL,
     SORT_KEYS,
+    NotVisible,
     dashboard,
     last_successful_run,
-    programme_and_unit_or_404,
-    programmes_visible_to,
+    programme_and_unit,
 )
 from .services import snapshots_generation
+from .templatetags.dashboard_tags import status_colour
 
 # Query parameter naming the criteria set (mô hình) whose PCCC figures the page shows.
 CRITERIA_SET_PARAM = "mo_hinh"
 # ?dia_gioi=cu&ngay=2024-12-31: the page "theo địa giới trước 01/07/2025" as of that date.
 STRUCTURE_PARAM, LEGACY_STRUCTURE, DATE_PARAM = "dia_gioi", "cu", "ngay"
+
+
+def programme_and_unit_or_404(user, programme_id: int, code: str, **options):
+    """``selectors.programme_and_unit``, or the Vietnamese 404 it explains (the exports use it too)."""
+    try:
+        return programme_and_unit(user, programme_id, code, **options)
+    except NotVisible as hidden:
+        raise Http404(str(hidden)) from None
 
 
 @login_required
@@ -176,8 +186,8 @@ def chart_data(board) -> dict:
             "values": [float(value) for _, value in board.trend],
         },
         "status": {
-            "labels": [str(label) for label, _, _ in board.status_counts],
-            "colours": [colour for _, colour, _ in board.status_counts],
+            "labels": [str(label) for _, label, _ in board.status_counts],
+            "colours": [status_colour(status) for status, _, _ in board.status_counts],
             "values": [count for _, _, count in board.status_counts],
         },
         "agencies": {

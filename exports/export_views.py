@@ -5,10 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dashboards.selectors import SORT_KEYS, dashboard, programme_and_unit_or_404
+from dashboards.selectors import SORT_KEYS, dashboard
+from dashboards.views import programme_and_unit_or_404
 from pccc import selectors as pccc_selectors
 from pccc.forms import level_from_request, period_from_request
 from pccc.periods import Period
+from pccc.views import criteria_set_or_404
 from provinces.selectors import unit_visible_to_or_404
 from roles import policy
 from tasks import selectors as task_selectors
@@ -41,7 +43,7 @@ def tasks_xlsx(request):
 
 def grid_for(request, set_code: str, unit_code: str):
     """(criteria set, unit, period, level, grid) of a PCCC grid the user may see; 404 otherwise."""
-    criteria_set = pccc_selectors.criteria_set_or_404(set_code)
+    criteria_set = criteria_set_or_404(set_code)
     unit = unit_visible_to_or_404(request.user, unit_code)
     period = period_from_request(request.GET, Period.month_of(timezone.localdate()))
     criteria = pccc_selectors.criteria_of(criteria_set)

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pccc import selectors as pccc_selectors
 from pccc.periods import Period
+from pccc.views import criteria_set_or_404
 from provinces.selectors import unit_visible_to_or_404
 from roles import policy
 from tasks import selectors as task_selectors
@@ -60,7 +60,7 @@ def _tasks_confirm(request, token):
         messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
         return redirect("exports:task_import")
     params = stored.params
-    programme = task_selectors.programmes_visible_to(user).filter(pk=params["programme"]).first()
+    programme = task_selectors.programme_visible_to(user, params["programme"])
     if programme is None:
         raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
     unit = unit_visible_to_or_404(user, params["unit"])
@@ -152,7 +152,7 @@ def _pccc_confirm(request, token):
         messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
         return redirect("exports:pccc_import")
     params = stored.params
-    criteria_set = pccc_selectors.criteria_set_or_404(params["criteria_set"])
+    criteria_set = criteria_set_or_404(params["criteria_set"])
     unit = unit_visible_to_or_404(request.user, params["unit"])
     period = Period.parse(params["period"])
     level = params.get("level")

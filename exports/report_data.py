@@ -94,7 +94,7 @@ def report_data(*, programme: Programme, unit: AdministrativeUnit, period: Perio
             (
                 _("1. Số liệu chung"),
                 [_("Chỉ số"), _("Số lượng")],
-                [(str(label), count) for label, _colour, count in board.status_counts]
+                [(str(label), count) for _status, label, count in board.status_counts]
                 + [(_("Quá hạn"), s.tasks_overdue), (_("Tỷ lệ hoàn thành có trọng số"), _pct(s.weighted_completion))],
             )
         )

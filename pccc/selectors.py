@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet, Window
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from provinces.choices import UnitLevel
@@ -33,8 +32,9 @@ def criteria_sets_active() -> QuerySet[CriteriaSet]:
     )
 
 
-def criteria_set_or_404(code: str) -> CriteriaSet:
-    return get_object_or_404(CriteriaSet, code=code, is_active=True)
+def criteria_set_active(code: str) -> CriteriaSet | None:
+    """The active criteria set with this code, or None (the views say 404)."""
+    return CriteriaSet.objects.filter(code=code, is_active=True).first()
 
 
 def criteria_of(criteria_set: CriteriaSet) -> list[Criterion]:

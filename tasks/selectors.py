@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,17 +48,14 @@ def tasks_visible_to(user) -> QuerySet[Task]:
     return Task.objects.filter(_unit_scope(user, "unit"))
 
 
-def task_visible_to_or_404(user, pk) -> Task:
-    """The task with this id, or the same Vietnamese 404 whether it is missing or out of scope."""
-    task = (
+def task_visible_to(user, pk) -> Task | None:
+    """The task with this id, or None whether it is missing or out of scope (the view says 404)."""
+    return (
         tasks_visible_to(user)
         .select_related("programme", "unit", "lead_agency", "accountable_person", "parent")
         .filter(pk=pk)
         .first()
     )
-    if task is None:
-        raise Http404(_("Không tìm thấy nhiệm vụ này hoặc bạn không có quyền xem."))
-    return task
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
@@ -74,6 +70,11 @@ def programmes_visible_to(user) -> QuerySet[Programme]:
         .select_related("unit")
         .order_by("-year", "name")
     )
+
+
+def programme_visible_to(user, pk) -> Programme | None:
+    """The programme with this id if the user may see it, else None (missing or out of scope alike)."""
+    return programmes_visible_to(user).filter(pk=pk).first()
 
 
 def agencies_visible_to(user) -> QuerySet[Agency]:
@@ -317,13 +318,10 @@ def _display(field: str, value, names: dict) -> str:
     return str(names.get((field, value), value))
 
 
-def evidence_visible_to_or_404(user, pk) -> EvidenceFile:
-    """An evidence file whose task the user may see; the same 404 otherwise."""
-    evidence = (
+def evidence_visible_to(user, pk) -> EvidenceFile | None:
+    """An evidence file whose task the user may see; None otherwise (the view says 404)."""
+    return (
         EvidenceFile.objects.filter(pk=pk, update__task__in=tasks_visible_to(user).values("pk"))
         .select_related("update__task")
         .first()
     )
-    if evidence is None:
-        raise Http404(_("Không tìm thấy tệp minh chứng này hoặc bạn không có quyền tải về."))
-    return evidence

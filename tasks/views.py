@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -18,6 +18,21 @@ from .evidence import download_name, is_size_refusal, max_evidence_bytes
 from .forms import CopyTasksForm, ProgressReportForm, ReasonForm, TaskFilterForm, TaskForm
 
 PAGE_SIZE = 50
+
+
+def _task_or_404(user, pk):
+    """The same Vietnamese 404 whether the task is missing or out of scope."""
+    task = selectors.task_visible_to(user, pk)
+    if task is None:
+        raise Http404(_("Không tìm thấy nhiệm vụ này hoặc bạn không có quyền xem."))
+    return task
+
+
+def _evidence_or_404(user, pk):
+    evidence = selectors.evidence_visible_to(user, pk)
+    if evidence is None:
+        raise Http404(_("Không tìm thấy tệp minh chứng này hoặc bạn không có quyền tải về."))
+    return evidence
 
 
 def _require_coordinator(user) -> None:
@@ -83,7 +98,7 @@ def _detail_context(request, task, **forms) -> dict:
 @require_http_methods(["GET", "POST"])
 def task_detail(request, pk: int):
     """The task's "5 rõ" fields, its timeline and audit log, and the report form."""
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     if request.method == "POST":
         form = ProgressReportForm(request.POST, request.FILES, action=request.path)
         if form.is_valid():
@@ -115,7 +130,7 @@ def _next_url(request, task) -> str:
 @require_POST
 def task_verify(request, pk: int):
     """Confirm a completion report [xác nhận]."""
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     try:
         services.progress_completion_verify(actor=request.user, task=task, note=request.POST.get("note", ""))
     except ValidationError as error:
@@ -140,7 +155,7 @@ def task_reopen(request, pk: int):
 
 
 def _reason_action(request, pk, *, prefix, service):
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     _require_coordinator(request.user)
     form = ReasonForm(request.POST, prefix=prefix)
     if form.is_valid():
@@ -180,7 +195,7 @@ def task_create(request):
 def task_edit(request, pk: int):
     """Edit a task's fields; a concurrent edit gives "đã có người sửa" and keeps what was typed."""
     _require_coordinator(request.user)
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     form = TaskForm(request.POST or None, instance=task, user=request.user, submit_label=_("Lưu thay đổi"))
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -191,7 +206,7 @@ def task_edit(request, pk: int):
             )
         except services.TaskEditConflict as error:
             conflict = True
-            task = selectors.task_visible_to_or_404(request.user, pk)
+            task = _task_or_404(request.user, pk)
             data = request.POST.copy()
             data["version"] = task.version  # saving again now is a deliberate overwrite
             form = TaskForm(data, instance=task, user=request.user, submit_label=_("Lưu đè thay đổi của tôi"))
@@ -237,7 +252,7 @@ def programme_copy(request):
 @require_GET
 def evidence_download(request, pk: int):
     """Serve an evidence file to a user who may see its task, under its original name."""
-    evidence = selectors.evidence_visible_to_or_404(request.user, pk)
+    evidence = _evidence_or_404(request.user, pk)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
