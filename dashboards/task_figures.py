@@ -34,15 +34,22 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
     the number of statements is fixed.
     """
     tasks = Task.objects.filter(created_at__lt=cutoff)
-    before_cutoff = ProgressUpdate.objects.filter(task=OuterRef("pk"), created_at__lt=cutoff).order_by(
-        "-created_at", "-id"
-    )
-    pending_completion = Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
-    official_ids = tasks.annotate(
-        update_id=Subquery(before_cutoff.exclude(pending_completion).values("pk")[:1])
-    ).values("update_id")
-
     counters: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    _count_tasks(counters, tasks, as_of=as_of)
+    _count_official_states(counters, tasks, as_of=as_of, cutoff=cutoff)
+    _count_awaiting_verification(counters, cutoff=cutoff)
+    for figures in counters.values():
+        started = sum(figures[name] for name in STATUS_COUNTERS.values())
+        figures["tasks_not_started"] = figures["tasks_total"] - started
+    return [(programme_id, unit_id, figures) for (programme_id, unit_id), figures in counters.items()]
+
+
+# A completion report the coordinating office has not verified yet: not official.
+PENDING_COMPLETION = Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
+
+
+def _count_tasks(counters, tasks, *, as_of: datetime.date) -> None:
+    """Tasks, their weights and those past their deadline, per (programme, unit): one GROUP BY."""
     by_unit = tasks.values("programme_id", "unit_id").order_by()
     for row in by_unit.annotate(
         tasks_total=Count("pk"),
@@ -53,6 +60,18 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
             tasks_total=row["tasks_total"], weight_sum=row["weight_sum"], tasks_overdue=row["due_before"]
         )
 
+
+def _count_official_states(counters, tasks, *, as_of: datetime.date, cutoff: datetime.datetime) -> None:
+    """Statuses and percents of each task's latest official update before ``cutoff``: one GROUP BY.
+
+    Done tasks past their deadline leave the overdue count that ``_count_tasks`` started.
+    """
+    before_cutoff = ProgressUpdate.objects.filter(task=OuterRef("pk"), created_at__lt=cutoff).order_by(
+        "-created_at", "-id"
+    )
+    official_ids = tasks.annotate(
+        update_id=Subquery(before_cutoff.exclude(PENDING_COMPLETION).values("pk")[:1])
+    ).values("update_id")
     official = ProgressUpdate.objects.filter(pk__in=official_ids).values("task__programme_id", "task__unit_id")
     for row in official.order_by().annotate(
         **{name: Count("pk", filter=Q(status=status)) for status, name in STATUS_COUNTERS.items()},
@@ -67,15 +86,19 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
         figures["tasks_overdue"] -= row.pop("done_before_deadline_passed")
         figures.update(row)
 
-    # Awaiting verification: a completion report with no official update after it. Such
-    # reports are few, so start from them and look ahead with an indexed anti-join.
+
+def _count_awaiting_verification(counters, *, cutoff: datetime.datetime) -> None:
+    """A completion report with no official update after it, per (programme, unit): one GROUP BY.
+
+    Such reports are few, so start from them and look ahead with an indexed anti-join.
+    """
     later_official = (
         ProgressUpdate.objects.filter(task=OuterRef("task"), created_at__lt=cutoff)
-        .exclude(pending_completion)
+        .exclude(PENDING_COMPLETION)
         .filter(Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")))
     )
     awaiting = (
-        ProgressUpdate.objects.filter(pending_completion, created_at__lt=cutoff, task__created_at__lt=cutoff)
+        ProgressUpdate.objects.filter(PENDING_COMPLETION, created_at__lt=cutoff, task__created_at__lt=cutoff)
         .filter(~Exists(later_official))
         .values("task__programme_id", "task__unit_id")
         .order_by()
@@ -83,11 +106,6 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
     )
     for row in awaiting:
         counters[(row["task__programme_id"], row["task__unit_id"])]["tasks_awaiting_verification"] += row["n"]
-
-    for figures in counters.values():
-        started = sum(figures[name] for name in STATUS_COUNTERS.values())
-        figures["tasks_not_started"] = figures["tasks_total"] - started
-    return [(programme_id, unit_id, figures) for (programme_id, unit_id), figures in counters.items()]
 
 
 def completion_percentages(counters: Counter) -> tuple[Decimal, Decimal]:
