@@ -5,9 +5,16 @@ from django.contrib.auth.models import Group
 
 from roles import policy
 from roles.choices import Role
+from tests.conftest import grant_role_permissions
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def role_permissions(db):
+    grant_role_permissions()
+
 
 # role -> (report, coordinate, enter assessments, view assessments)
 EXPECTED = {
