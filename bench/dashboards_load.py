@@ -36,8 +36,8 @@ from dashboards.choices import RunOutcome  # noqa: E402
 from dashboards.models import RecomputeRun  # noqa: E402
 from dashboards.services import snapshot_rebuild  # noqa: E402
 from portal.models import User  # noqa: E402
-from portal.roles import Role  # noqa: E402
 from provinces.models import AdministrativeUnit  # noqa: E402
+from roles.choices import Role  # noqa: E402
 from tasks.models import Programme  # noqa: E402
 
 PORT = 8766

@@ -87,8 +87,8 @@ def with_peak_rss(fn):
 
 
 def seed(export_rows: int):
-    from portal.roles import Role
     from provinces.choices import UnitKind
+    from roles.choices import Role
     from tasks.choices import AgencyKind
     from tasks.models import Agency, Programme, Task
     from tests.factories import make_unit, make_user

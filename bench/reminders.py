@@ -31,9 +31,9 @@ def seed_people():
     from django.contrib.auth.models import Group
 
     from portal.models import User
-    from portal.roles import Role
     from provinces.choices import UnitKind, UnitLevel
     from provinces.models import AdministrativeUnit
+    from roles.choices import Role
     from tasks.choices import AgencyKind
     from tasks.models import Agency, Programme
 

@@ -48,8 +48,8 @@ LISTS = {
 
 
 def seed(task_count: int):
-    from portal.roles import Role
     from provinces.choices import UnitKind
+    from roles.choices import Role
     from tasks.choices import AgencyKind, TaskStatus
     from tasks.models import Agency, Programme, Task
     from tests.factories import make_unit, make_user

@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Q, Subquery
 
 from pccc.models import CriteriaSet
-from pccc.selectors import legacy_pass_counts
+from pccc.selectors import criteria_set_chosen, legacy_pass_counts
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from tasks.choices import DONE_STATUSES, UpdateKind
@@ -71,8 +71,7 @@ class LegacyView:
 
 def legacy_criteria_set(code: str) -> CriteriaSet | None:
     """The active criteria set with this code, else the first active one (one query)."""
-    sets = list(CriteriaSet.objects.filter(is_active=True).order_by("name"))
-    return next((s for s in sets if s.code == code), sets[0] if sets else None)
+    return criteria_set_chosen(list(CriteriaSet.objects.filter(is_active=True).order_by("name")), code)
 
 
 def legacy_roots_for(unit: AdministrativeUnit | None) -> list[AdministrativeUnit]:

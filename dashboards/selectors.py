@@ -14,21 +14,27 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BigIntegerField, BooleanField, Case, Count, F, Min, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import BigIntegerField, BooleanField, Case, Count, F, Min, Q, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pccc.evaluation import percent
 from pccc.models import CriteriaSet, Criterion
+from pccc.selectors import criteria_set_chosen
 from provinces.models import AdministrativeUnit
-from provinces.selectors import LEGACY_CODE_PREFIX, unit_visible_to_or_404, units_visible_to
+from provinces.selectors import LEGACY_CODE_PREFIX, unit_visible_to, units_visible_to
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
 from tasks.models import Programme, Task
-from tasks.selectors import BOTTLENECK_ALL, BOTTLENECK_LOCAL, bottleneck_q, overdue_q, waiting_central_q
-from tasks.selectors import programmes_visible_to as task_programmes_visible_to
+from tasks.selectors import (
+    BOTTLENECK_ALL,
+    BOTTLENECK_LOCAL,
+    bottleneck_q,
+    overdue_q,
+    programme_visible_to,
+    waiting_central_q,
+)
 
 from .choices import RunOutcome
 from .models import NATIONAL_SCOPE, CompletionSnapshot, PcccSnapshot, RecomputeRun
@@ -45,37 +51,42 @@ BOTTLENECK_GROUPS_SHOWN = 15
 NATIONAL = "toan-quoc"
 
 
-def programmes_visible_to(user) -> QuerySet[Programme]:
-    """The programmes the tasks app lets this user see, newest first."""
-    return task_programmes_visible_to(user).order_by("-year", "name")
+class NotVisible(Exception):
+    """What was asked for is missing or outside the user's scope; the message says so in Vietnamese
+    (the views turn it into their 404)."""
 
 
-def programme_and_unit_or_404(
+def programme_and_unit(
     user, programme_id: int, code: str, *, programmes: list[Programme] | None = None, with_predecessors: bool = False
 ) -> tuple[Programme, AdministrativeUnit | None]:
-    """A programme the user may see and a unit in scope (None for the national view); the same 404 otherwise.
+    """A programme the user may see and a unit in scope (None for the national view); NotVisible otherwise.
 
     ``programmes``: the user's visible programmes when the caller has read them already.
     ``with_predecessors``: the unit also carries ``legacy_predecessors``, the old units of its level
     whose records it carries ("gồm số liệu của Tỉnh Hải Dương (cũ)"), read in the same query.
     """
     if programmes is None:
-        programme = programmes_visible_to(user).filter(pk=programme_id).first()
+        programme = programme_visible_to(user, programme_id)
     else:
         programme = next((p for p in programmes if p.pk == programme_id), None)
     if programme is None:
-        raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
+        raise NotVisible(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
     if code == NATIONAL:
         if not user.is_national:
-            raise Http404(_("Bạn chỉ xem được số liệu trong phạm vi đơn vị của mình."))
+            raise NotVisible(_("Bạn chỉ xem được số liệu trong phạm vi đơn vị của mình."))
         return programme, None
-    if with_predecessors and not code.startswith(LEGACY_CODE_PREFIX):
-        return programme, _unit_with_predecessors_or_404(user, code)
-    return programme, unit_visible_to_or_404(user, code)
+    unit = (
+        _unit_with_predecessors(user, code)
+        if with_predecessors and not code.startswith(LEGACY_CODE_PREFIX)
+        else unit_visible_to(user, code)
+    )
+    if unit is None:
+        raise NotVisible(_("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."))
+    return programme, unit
 
 
-def _unit_with_predecessors_or_404(user, code: str) -> AdministrativeUnit:
-    """``unit_visible_to_or_404`` for a current code, with the legacy units of the same level whose default
+def _unit_with_predecessors(user, code: str) -> AdministrativeUnit | None:
+    """``unit_visible_to`` for a current code, with the legacy units of the same level whose default
     successor it is, in one query (the dashboard's query budget has no room for a second)."""
     rows = list(
         units_visible_to(user)
@@ -93,19 +104,9 @@ def _unit_with_predecessors_or_404(user, code: str) -> AdministrativeUnit:
     )
     unit = next((row for row in rows if not row.is_legacy), None)
     if unit is None:
-        raise Http404(_("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."))
+        return None
     unit.legacy_predecessors = [row for row in rows if row.is_legacy]
     return unit
-
-
-def grade_for(completion: Decimal | None) -> tuple[str, str] | None:
-    """(label, css colour) of the grade band for a completion %, from settings.DASHBOARD_GRADES."""
-    if completion is None:
-        return None
-    for threshold, label, colour in settings.DASHBOARD_GRADES:
-        if completion >= threshold:
-            return label, colour
-    return settings.DASHBOARD_GRADES[-1][1:]
 
 
 @dataclass
@@ -130,10 +131,6 @@ class RankingRow:
         if not self.pccc or not self.pccc.units_total:
             return None
         return Decimal(self.pccc.units_passing * 100) / self.pccc.units_total
-
-    @property
-    def grade(self):
-        return grade_for(self.completion)
 
 
 @dataclass
@@ -215,10 +212,6 @@ class Dashboard:
     def before_any_data(self) -> bool:
         return self.missing_day and (self.first_assigned is None or self.requested_date < self.first_assigned)
 
-    @property
-    def grade(self):
-        return grade_for(self.snapshot.weighted_completion if self.snapshot else None)
-
     @cached_property
     def ranking(self) -> list[RankingRow]:
         """Read on first use only: the page caches the ranking's HTML until the next run."""
@@ -230,15 +223,16 @@ class Dashboard:
 
     @property
     def status_counts(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) of the snapshot, in the order the page and the report list them."""
         s = self.snapshot
         if s is None:
             return []
         return [
-            (TaskStatus.DONE.label, "#198754", s.tasks_done),
-            (TaskStatus.DONE_LATE.label, "#fd7e14", s.tasks_done_late),
-            (TaskStatus.IN_PROGRESS.label, "#0d6efd", s.tasks_in_progress),
-            (TaskStatus.BLOCKED.label, "#dc3545", s.tasks_blocked),
-            (TaskStatus.NOT_STARTED.label, "#6c757d", s.tasks_not_started),
+            (TaskStatus.DONE, TaskStatus.DONE.label, s.tasks_done),
+            (TaskStatus.DONE_LATE, TaskStatus.DONE_LATE.label, s.tasks_done_late),
+            (TaskStatus.IN_PROGRESS, TaskStatus.IN_PROGRESS.label, s.tasks_in_progress),
+            (TaskStatus.BLOCKED, TaskStatus.BLOCKED.label, s.tasks_blocked),
+            (TaskStatus.NOT_STARTED, TaskStatus.NOT_STARTED.label, s.tasks_not_started),
         ]
 
     @property
@@ -296,10 +290,8 @@ def dashboard(
     criteria = _active_criteria()
     latest_pccc = _latest_pccc_by_set(scope, as_of, {c.criteria_set_id for c in criteria})
     board.criteria_sets = [row.criteria_set for row in latest_pccc]
-    chosen = next((row for row in latest_pccc if row.criteria_set.code == criteria_set_code), None)
-    chosen = chosen or (latest_pccc[0] if latest_pccc else None)
-    if chosen is not None:
-        board.pccc, board.criteria_set = chosen, chosen.criteria_set
+    board.criteria_set = criteria_set_chosen(board.criteria_sets, criteria_set_code)
+    board.pccc = next((row for row in latest_pccc if row.criteria_set == board.criteria_set), None)
     criteria_set_id = board.criteria_set.pk if board.criteria_set else None
     board.criteria = [c for c in criteria if c.criteria_set_id == criteria_set_id]
     if as_of is None:

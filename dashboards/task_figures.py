@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus, UpdateKind
+from tasks.deadlines import deadline_passed_q
 from tasks.models import ProgressUpdate, Task
 
 STATUS_COUNTERS = {
@@ -54,39 +55,69 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
     the number of statements is fixed.
     """
     tasks = Task.objects.filter(start_date__lte=as_of)
-    before_cutoff = ProgressUpdate.objects.filter(task=OuterRef("pk"), data_date__lte=as_of).order_by(
-        "-data_date", "-created_at", "-id"
-    )
-    pending_completion = Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
-    official_ids = tasks.annotate(
-        update_id=Subquery(before_cutoff.exclude(pending_completion).values("pk")[:1])
-    ).values("update_id")
-
     counters: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    _count_tasks(counters, tasks, as_of=as_of)
+    official_updates = _official_updates(tasks, as_of=as_of)
+    _count_official_states(counters, official_updates, as_of=as_of)
+    _count_reasons(counters, official_updates)
+    _count_awaiting_verification(counters, as_of=as_of)
+    for figures in counters.values():
+        started = sum(figures[name] for name in STATUS_COUNTERS.values())
+        figures["tasks_not_started"] = figures["tasks_total"] - started
+        # "Đã triển khai": every status but not started (an awaiting completion counts by its official state).
+        figures["tasks_started"] = started
+    return [(programme_id, unit_id, figures) for (programme_id, unit_id), figures in counters.items()]
+
+
+# A completion report the coordinating office has not verified yet: not official.
+PENDING_COMPLETION = Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES)
+
+
+def _count_tasks(counters, tasks, *, as_of: datetime.date) -> None:
+    """Tasks, their weights and those past their deadline, per (programme, unit): one GROUP BY."""
     by_unit = tasks.values("programme_id", "unit_id").order_by()
     for row in by_unit.annotate(
         tasks_total=Count("pk"),
         weight_sum=Sum("weight"),
-        due_before=Count("pk", filter=Q(deadline__lt=as_of)),
+        due_before=Count("pk", filter=deadline_passed_q(as_of)),
     ):
         counters[(row["programme_id"], row["unit_id"])].update(
             tasks_total=row["tasks_total"], weight_sum=row["weight_sum"], tasks_overdue=row["due_before"]
         )
 
-    official_updates = ProgressUpdate.objects.filter(pk__in=official_ids)
+
+def _official_updates(tasks, *, as_of: datetime.date):
+    """Each task's latest official update as of ``as_of`` (by data date, then entry): a queryset."""
+    before_cutoff = ProgressUpdate.objects.filter(task=OuterRef("pk"), data_date__lte=as_of).order_by(
+        "-data_date", "-created_at", "-id"
+    )
+    official_ids = tasks.annotate(
+        update_id=Subquery(before_cutoff.exclude(PENDING_COMPLETION).values("pk")[:1])
+    ).values("update_id")
+    return ProgressUpdate.objects.filter(pk__in=official_ids)
+
+
+def _count_official_states(counters, official_updates, *, as_of: datetime.date) -> None:
+    """Statuses and percents of each task's official update, per (programme, unit): one GROUP BY.
+
+    Done tasks past their deadline leave the overdue count that ``_count_tasks`` started.
+    """
     official = official_updates.values("task__programme_id", "task__unit_id")
     for row in official.order_by().annotate(
         **{name: Count("pk", filter=Q(status=status)) for status, name in STATUS_COUNTERS.items()},
-        done_before_deadline_passed=Count("pk", filter=Q(status__in=DONE_STATUSES, task__deadline__lt=as_of)),
+        done_before_deadline_passed=Count(
+            "pk", filter=Q(status__in=DONE_STATUSES) & deadline_passed_q(as_of, deadline_field="task__deadline")
+        ),
         percent_sum=Sum("percent"),
         weighted_percent_sum=Sum(F("task__weight") * F("percent"), output_field=WEIGHTED),
     ):
         figures = counters[(row.pop("task__programme_id"), row.pop("task__unit_id"))]
-        # A task past its deadline is overdue unless it is done.
         figures["tasks_overdue"] -= row.pop("done_before_deadline_passed")
         figures.update(row)
 
-    # Not started or blocked, by reason ("6 chưa triển khai, trong đó 3 chờ hướng dẫn của Trung ương").
+
+def _count_reasons(counters, official_updates) -> None:
+    """Not started or blocked, by reason ("6 chưa triển khai, trong đó 3 chờ hướng dẫn của Trung ương")."""
     by_reason = (
         official_updates.filter(status__in=REASON_STATUSES, block_reason__in=BlockReason.values)
         .values("task__programme_id", "task__unit_id", "status", "block_reason")
@@ -97,12 +128,14 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
         key = reason_counter(row["status"], row["block_reason"])
         counters[(row["task__programme_id"], row["task__unit_id"])][key] += row["n"]
 
-    # Awaiting verification: a completion report with no official update after it (in the
-    # order of data date, then entry). Such reports are few, so start from them and look
-    # ahead with an indexed anti-join.
+
+def _count_awaiting_verification(counters, *, as_of: datetime.date) -> None:
+    """A completion report with no official update after it (in the order of data date, then entry),
+    per (programme, unit): one GROUP BY. Such reports are few, so start from them and look ahead
+    with an indexed anti-join."""
     later_official = (
         ProgressUpdate.objects.filter(task=OuterRef("task"), data_date__lte=as_of)
-        .exclude(pending_completion)
+        .exclude(PENDING_COMPLETION)
         .filter(
             Q(data_date__gt=OuterRef("data_date"))
             | Q(data_date=OuterRef("data_date"), created_at__gt=OuterRef("created_at"))
@@ -110,7 +143,7 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
         )
     )
     awaiting = (
-        ProgressUpdate.objects.filter(pending_completion, data_date__lte=as_of, task__start_date__lte=as_of)
+        ProgressUpdate.objects.filter(PENDING_COMPLETION, data_date__lte=as_of, task__start_date__lte=as_of)
         .filter(~Exists(later_official))
         .values("task__programme_id", "task__unit_id")
         .order_by()
@@ -118,13 +151,6 @@ def task_counters_by_unit(*, as_of: datetime.date, cutoff: datetime.datetime) ->
     )
     for row in awaiting:
         counters[(row["task__programme_id"], row["task__unit_id"])]["tasks_awaiting_verification"] += row["n"]
-
-    for figures in counters.values():
-        started = sum(figures[name] for name in STATUS_COUNTERS.values())
-        figures["tasks_not_started"] = figures["tasks_total"] - started
-        # "Đã triển khai": every status but not started (an awaiting completion counts by its official state).
-        figures["tasks_started"] = started
-    return [(programme_id, unit_id, figures) for (programme_id, unit_id), figures in counters.items()]
 
 
 def completion_percentages(counters: Counter) -> tuple[Decimal, Decimal]:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs
-from tasks.selectors import can_coordinate
+from roles.policy import can_coordinate
+from tasks.selectors import programmes_visible_to
 
 from .choices import RunOutcome
 from .legacy import REFORM_LAST_DAY, legacy_criteria_set, legacy_view
@@ -26,15 +27,16 @@ from .selectors import (
     NATIONAL,
     SORT_KEYS,
     SUMMARY_BOTTLENECK_GROUPS,
+    NotVisible,
     changes_since_shared,
     dashboard,
     last_successful_run,
     previous_snapshot_date,
-    programme_and_unit_or_404,
-    programmes_visible_to,
+    programme_and_unit,
     ranking_summary,
 )
 from .services import recompute_run, snapshots_generation
+from .templatetags.dashboard_tags import status_colour
 
 # Query parameter naming the criteria set (mô hình) whose PCCC figures the page shows.
 CRITERIA_SET_PARAM = "mo_hinh"
@@ -44,6 +46,14 @@ STRUCTURE_PARAM, LEGACY_STRUCTURE, DATE_PARAM = "dia_gioi", "cu", "ngay"
 PRINT_PARAM, SUMMARY_PRINT = "in", "tom-tat"
 # ?so-voi=YYYY-MM-DD: "what changed" compares the shown day with this day (default: the previous snapshot).
 COMPARE_PARAM = "so-voi"
+
+
+def programme_and_unit_or_404(user, programme_id: int, code: str, **options):
+    """``selectors.programme_and_unit``, or the Vietnamese 404 it explains (the exports use it too)."""
+    try:
+        return programme_and_unit(user, programme_id, code, **options)
+    except NotVisible as hidden:
+        raise Http404(str(hidden)) from None
 
 
 @login_required
@@ -324,8 +334,8 @@ def chart_data(board) -> dict:
             "values": [float(value) for _, value in board.trend],
         },
         "status": {
-            "labels": [str(label) for label, _, _ in board.status_counts],
-            "colours": [colour for _, colour, _ in board.status_counts],
+            "labels": [str(label) for _, label, _ in board.status_counts],
+            "colours": [status_colour(status) for status, _, _ in board.status_counts],
             "values": [count for _, _, count in board.status_counts],
         },
         "agencies": {

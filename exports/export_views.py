@@ -5,11 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dashboards.selectors import SORT_KEYS, dashboard, programme_and_unit_or_404
+from dashboards.selectors import SORT_KEYS, dashboard
+from dashboards.views import programme_and_unit_or_404
 from pccc import selectors as pccc_selectors
 from pccc.forms import level_from_request, period_from_request
 from pccc.periods import Period
+from pccc.views import criteria_set_or_404
 from provinces.selectors import unit_visible_to_or_404
+from roles import policy
 from tasks import selectors as task_selectors
 from tasks.forms import TaskFilterForm
 
@@ -25,7 +28,7 @@ def tasks_xlsx(request):
     if limited := rate_limited(request, "exports"):
         return limited
     user = request.user
-    default_scope = "mine" if task_selectors.can_report(user) else "unit"
+    default_scope = "mine" if policy.can_report(user) else "unit"
     filters = TaskFilterForm(
         request.GET or None, programmes=task_selectors.programmes_visible_to(user), default_scope=default_scope
     )
@@ -40,11 +43,11 @@ def tasks_xlsx(request):
 
 def grid_for(request, set_code: str, unit_code: str):
     """(criteria set, unit, period, level, grid) of a PCCC grid the user may see; 404 otherwise."""
-    criteria_set = pccc_selectors.criteria_set_or_404(set_code)
+    criteria_set = criteria_set_or_404(set_code)
     unit = unit_visible_to_or_404(request.user, unit_code)
     period = period_from_request(request.GET, Period.month_of(timezone.localdate()))
     criteria = pccc_selectors.criteria_of(criteria_set)
-    levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
+    levels = pccc_selectors.grid_levels_under(criteria, unit)
     level = level_from_request(request.GET, levels)
     grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
     return criteria_set, unit, period, level, grid

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.selectors import programmes_visible_to as dashboard_programmes
 from pccc.models import CriteriaSet
 from pccc.periods import InvalidPeriod, Period
 from portal.forms import DayMonthYearInput
@@ -112,7 +111,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"] = forms.ModelChoiceField(
             label=_("Đề án, kế hoạch"),
-            queryset=dashboard_programmes(user),
+            queryset=programmes_visible_to(user),
             error_messages={"invalid_choice": INVALID_CHOICE},
         )
         self.fields["unit"] = _unit_field(user, _("Đơn vị"))

@@ -8,15 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pccc import selectors as pccc_selectors
 from pccc.periods import Period
+from pccc.views import criteria_set_or_404
 from provinces.selectors import unit_visible_to_or_404
+from roles import policy
 from tasks import selectors as task_selectors
 
 from . import pending, services
 from .forms import PcccImportForm, TaskImportForm
-from .pccc_import import column_names as pccc_columns
-from .pccc_import import pccc_import_save, plan_pccc_import, planned_cells
+from .pccc_import import planned_cells
 from .task_import import MAX_ROWS as TASK_IMPORT_MAX_ROWS
 from .task_import import column_names as task_columns
 from .task_import import plan_task_import, planned_actions
@@ -24,11 +24,9 @@ from .templates_xlsx import task_template_response
 from .throttle import rate_limited
 from .uploads import MAX_UPLOAD_BYTES, CellError, SpreadsheetRefused, read_table, shown_errors
 
-PCCC_IMPORT_MIN_ROWS = 100
-
 
 def _require_coordinator(user):
-    if not task_selectors.can_coordinate(user):
+    if not policy.can_coordinate(user):
         raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
 
 
@@ -62,7 +60,7 @@ def _tasks_confirm(request, token):
         messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
         return redirect("exports:task_import")
     params = stored.params
-    programme = task_selectors.programmes_visible_to(user).filter(pk=params["programme"]).first()
+    programme = task_selectors.programme_visible_to(user, params["programme"])
     if programme is None:
         raise Http404(_("Không tìm thấy đề án này hoặc bạn không có quyền xem."))
     unit = unit_visible_to_or_404(user, params["unit"])
@@ -144,34 +142,6 @@ def task_template(request):
     return task_template_response(request.user)
 
 
-def _plan_pccc(user, data, criteria_set, unit, period, level, *, dry_run, planned=None):
-    """(plan, errors, changed) of a PCCC values file for ``unit`` (already scope-checked) at one level.
-
-    ``planned`` (the preview's ``planned_cells``) refuses cells someone else saved since the preview.
-    """
-    criteria = pccc_selectors.criteria_of(criteria_set)
-    levels = [lvl for lvl in pccc_selectors.grid_levels(criteria) if lvl >= unit.level]
-    level = level if level in levels else max(levels, default=0)
-    grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
-    required, optional = pccc_columns(grid.criteria)
-    # One row per unit of the grid and one spare, but never fewer than PCCC_IMPORT_MIN_ROWS:
-    # a small grid's file with a few stray rows still gets a message per row (they cost nothing).
-    max_rows = max(len(grid.units) + 1, PCCC_IMPORT_MIN_ROWS)
-    too_many = _(
-        "Tệp có hơn %(max)s dòng số liệu, nhiều hơn số đơn vị của bảng nhập liệu (%(units)s). "
-        "Hãy dùng tệp xuất từ đúng bảng nhập liệu này."
-    ) % {"max": max_rows, "units": len(grid.units)}
-    try:
-        table = read_table(data, required=required, optional=optional, max_rows=max_rows, too_many_rows=too_many)
-        plan = plan_pccc_import(grid=grid, table=table)
-    except SpreadsheetRefused as refused:
-        return None, refused.errors, 0
-    changed = pccc_import_save(
-        user=user, criteria_set=criteria_set, root=unit, period=period, plan=plan, dry_run=dry_run, planned=planned
-    )
-    return plan, plan.errors, changed
-
-
 def _pccc_confirm(request, token):
     """Re-read the kept file, re-check every cell against the current data, scope and preview, then save all or none.
 
@@ -182,12 +152,19 @@ def _pccc_confirm(request, token):
         messages.error(request, _("Phiên nhập đã hết hạn. Hãy tải tệp lên lại."))
         return redirect("exports:pccc_import")
     params = stored.params
-    criteria_set = pccc_selectors.criteria_set_or_404(params["criteria_set"])
+    criteria_set = criteria_set_or_404(params["criteria_set"])
     unit = unit_visible_to_or_404(request.user, params["unit"])
     period = Period.parse(params["period"])
     level = params.get("level")
-    plan, errors, changed = _plan_pccc(
-        request.user, stored.data, criteria_set, unit, period, level, dry_run=False, planned=stored.planned
+    plan, errors, changed = services.pccc_import_apply(
+        user=request.user,
+        data=stored.data,
+        criteria_set=criteria_set,
+        unit=unit,
+        period=period,
+        level=level,
+        dry_run=False,
+        planned=stored.planned,
     )
     if errors:
         # As for tasks: nothing is written (the save service is all or nothing), the failing
@@ -221,7 +198,9 @@ def pccc_import(request):
         except SpreadsheetRefused as refused:
             context["errors"] = refused.errors
         else:
-            plan, errors, _changed = _plan_pccc(request.user, data, criteria_set, unit, period, level, dry_run=True)
+            plan, errors, _changed = services.pccc_import_apply(
+                user=request.user, data=data, criteria_set=criteria_set, unit=unit, period=period, level=level
+            )
             context.update(plan=plan, errors=errors)
             if not errors:
                 context["token"] = pending.keep(

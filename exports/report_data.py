@@ -99,74 +99,6 @@ def report_data(
     as of ``on`` when given (the figures of that day, as on the dashboard's ?ngay=), else the latest."""
     board = dashboard(programme=programme, unit=unit, on=on)
     province = AdministrativeUnit.objects.ancestors_of(unit, include_self=True).first() or unit
-    s = board.snapshot
-    general = ReportSection(_("I. KẾT QUẢ THỰC HIỆN"))
-    if s is None and on is not None:
-        general.paragraphs.append(
-            _("Chưa có số liệu tổng hợp của ngày %(date)s cho đơn vị và đề án này.") % {"date": f"{on:%d/%m/%Y}"}
-        )
-    elif s is None:
-        general.paragraphs.append(_("Chưa có số liệu tổng hợp cho đơn vị và đề án này."))
-    else:
-        general.paragraphs.append(
-            _(
-                "Tính đến ngày %(date)s, %(unit)s có %(total)s nhiệm vụ thuộc %(programme)s; "
-                "tỷ lệ hoàn thành có trọng số đạt %(rate)s."
-            )
-            % {
-                "date": s.date.strftime("%d/%m/%Y"),
-                "unit": unit.name,
-                "total": s.tasks_total,
-                "programme": programme.name,
-                "rate": _pct(s.weighted_completion),
-            }
-        )
-        general.paragraphs.append(_started_paragraph(s))
-        general.tables.append(
-            (
-                _("1. Số liệu chung"),
-                [_("Chỉ số"), _("Số lượng")],
-                [(str(label), count) for label, _colour, count in board.status_counts]
-                + [(_("Quá hạn"), s.tasks_overdue), (_("Tỷ lệ hoàn thành có trọng số"), _pct(s.weighted_completion))]
-                + [(_("Đã triển khai"), f"{s.tasks_started}/{s.tasks_total} ({_pct(s.started_share)})")]
-                + [
-                    (_("Chưa triển khai: %(reason)s") % {"reason": label}, waiting)
-                    for label, waiting, _blocked in s.not_started_by_reason
-                ],
-            )
-        )
-    if board.ranking:
-        general.tables.append(
-            (
-                str(RANKING_CAPTION),
-                [_("Hạng"), _("Đơn vị"), _("Hoàn thành"), _("Quá hạn"), _("Đơn vị đạt PCCC")],
-                [
-                    (i, r.unit.name, _pct(r.completion), r.overdue, _pct(r.pccc_rate))
-                    for i, r in enumerate(board.ranking, 1)
-                ],
-            )
-        )
-    if board.by_agency:
-        general.tables.append(
-            (
-                _("3. Kết quả theo cơ quan chủ trì"),
-                [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), _("Đã hoàn thành"), _("Quá hạn"), _("Tỷ lệ hoàn thành")],
-                [
-                    (r["lead_agency__name"], r["total"], r["done"], r["overdue"], _pct(r["completion"]))
-                    for r in board.by_agency
-                ],
-            )
-        )
-    pccc_table = _pccc_table(board.pccc, unit)
-    if pccc_table is not None:
-        general.tables.append(pccc_table)
-    if (indicator_table := indicator_report_table(programme=programme, unit=unit, period=period)) is not None:
-        general.tables.append(indicator_table)
-    problems = _problems_section(board.bottlenecks) if board.is_live else _past_problems_section(s)
-    next_steps = ReportSection(
-        _("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"),
-        [_("1. Tập trung hoàn thành các nhiệm vụ quá hạn, tháo gỡ vướng mắc nêu tại Mục II."), _("2. …")],
-    )
     return ReportData(
         issuer_parent=_("Ủy ban nhân dân"),
         issuer=unit.name,
@@ -174,7 +106,11 @@ def report_data(
         place=_place(province),
         subtitle=_("Sơ kết %(period)s thực hiện %(programme)s")
         % {"period": period.label[:1].lower() + period.label[1:], "programme": programme.name},
-        sections=[general, problems, next_steps],
+        sections=[
+            _results_section(board, programme, unit, period, on),
+            _problems_section(board.bottlenecks) if board.is_live else _past_problems_section(board.snapshot),
+            _next_steps(),
+        ],
         recipients=[_("- Như trên;"), _("- Lãnh đạo đơn vị;"), _("- Lưu: VT.")],
         signer_title=_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
         chart=[(r.unit.name, float(r.completion or 0)) for r in board.ranking],
@@ -199,6 +135,85 @@ def _past_problems_section(s) -> ReportSection:
             )
         )
     return problems
+
+
+def _results_section(board, programme: Programme, unit: AdministrativeUnit, period: Period, on) -> ReportSection:
+    """I. The headline sentences and the tables that follow them, each only when it has rows."""
+    general = ReportSection(_("I. KẾT QUẢ THỰC HIỆN"))
+    general.paragraphs.append(_headline(board.snapshot, programme, unit, on))
+    if board.snapshot is not None:
+        general.paragraphs.append(_started_paragraph(board.snapshot))
+    tables = [
+        _general_table(board),
+        _ranking_table(board.ranking),
+        _agency_table(board.by_agency),
+        _pccc_table(board.pccc, unit),
+        indicator_report_table(programme=programme, unit=unit, period=period),
+    ]
+    general.tables += [table for table in tables if table is not None]
+    return general
+
+
+def _headline(s, programme: Programme, unit: AdministrativeUnit, on) -> str:
+    if s is None and on is not None:
+        return _("Chưa có số liệu tổng hợp của ngày %(date)s cho đơn vị và đề án này.") % {"date": f"{on:%d/%m/%Y}"}
+    if s is None:
+        return _("Chưa có số liệu tổng hợp cho đơn vị và đề án này.")
+    return _(
+        "Tính đến ngày %(date)s, %(unit)s có %(total)s nhiệm vụ thuộc %(programme)s; "
+        "tỷ lệ hoàn thành có trọng số đạt %(rate)s."
+    ) % {
+        "date": s.date.strftime("%d/%m/%Y"),
+        "unit": unit.name,
+        "total": s.tasks_total,
+        "programme": programme.name,
+        "rate": _pct(s.weighted_completion),
+    }
+
+
+def _general_table(board) -> tuple | None:
+    """1. Tasks by status, overdue and the weighted completion, from the latest snapshot."""
+    s = board.snapshot
+    if s is None:
+        return None
+    return (
+        _("1. Số liệu chung"),
+        [_("Chỉ số"), _("Số lượng")],
+        [(str(label), count) for _status, label, count in board.status_counts]
+        + [(_("Quá hạn"), s.tasks_overdue), (_("Tỷ lệ hoàn thành có trọng số"), _pct(s.weighted_completion))]
+        + [(_("Đã triển khai"), f"{s.tasks_started}/{s.tasks_total} ({_pct(s.started_share)})")]
+        + [
+            (_("Chưa triển khai: %(reason)s") % {"reason": label}, waiting)
+            for label, waiting, _blocked in s.not_started_by_reason
+        ],
+    )
+
+
+def _ranking_table(ranking) -> tuple | None:
+    if not ranking:
+        return None
+    return (
+        str(RANKING_CAPTION),
+        [_("Hạng"), _("Đơn vị"), _("Hoàn thành"), _("Quá hạn"), _("Đơn vị đạt PCCC")],
+        [(i, r.unit.name, _pct(r.completion), r.overdue, _pct(r.pccc_rate)) for i, r in enumerate(ranking, 1)],
+    )
+
+
+def _agency_table(by_agency) -> tuple | None:
+    if not by_agency:
+        return None
+    return (
+        _("3. Kết quả theo cơ quan chủ trì"),
+        [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), _("Đã hoàn thành"), _("Quá hạn"), _("Tỷ lệ hoàn thành")],
+        [(r["lead_agency__name"], r["total"], r["done"], r["overdue"], _pct(r["completion"])) for r in by_agency],
+    )
+
+
+def _next_steps() -> ReportSection:
+    return ReportSection(
+        _("III. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI"),
+        [_("1. Tập trung hoàn thành các nhiệm vụ quá hạn, tháo gỡ vướng mắc nêu tại Mục II."), _("2. …")],
+    )
 
 
 def _problems_section(bottlenecks) -> ReportSection:

@@ -17,7 +17,8 @@ from pccc.models import Assessment, Criterion
 from pccc.periods import Period
 from pccc.selectors import GridData
 from provinces.models import AdministrativeUnit
-from tasks.choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus
+from tasks.choices import BlockReason, TaskGroup, TaskStatus
+from tasks.deadlines import is_overdue
 
 from .xlsx import Column, Percent
 
@@ -66,7 +67,7 @@ def task_rows(tasks) -> Iterator[tuple]:
     values = tasks.values_list(*TASK_FIELDS).iterator(chunk_size=2000)
     for i, row in enumerate(values, start=1):
         (title, programme, unit, group, agency, full_name, username, start, deadline, status, percent, reason, at) = row
-        overdue = deadline < today and status not in DONE_STATUSES
+        overdue = is_overdue(deadline=deadline, status=status, today=today)
         yield (
             i,
             title,

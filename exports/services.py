@@ -2,16 +2,18 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tasks.models import Task
-from tasks.services import progress_report_submit
+from pccc import selectors as pccc_selectors
+from tasks.services import progress_report_submit, tasks_bulk_save
 
+from .pccc_import import PcccImportPlan, pccc_import_save, plan_pccc_import
+from .pccc_import import column_names as pccc_columns
 from .task_import import CHANGED_FIELDS, TaskImportPlan, plan_task_import, planned_action_errors, planned_actions
+from .uploads import SpreadsheetRefused, read_table
 
-BATCH = 500
+# A PCCC values file may hold this many rows even for a small grid (see pccc_import_apply).
+PCCC_IMPORT_MIN_ROWS = 100
 
 
 class TaskImportStale(Exception):
@@ -54,36 +56,21 @@ def task_import_confirm(*, actor, programme, unit, table, planned: dict | None) 
 
 @transaction.atomic
 def task_import_commit(*, actor, plan: TaskImportPlan) -> tuple[int, int]:
-    """Create and change the planned tasks (bulk INSERT/UPDATE plus their simple_history rows).
+    """Write the planned tasks through ``tasks.services.tasks_bulk_save`` (bulk, with history).
 
     Refuses a plan with errors. Returns (created, changed).
     """
     if plan.errors:
         raise ValidationError(_("Tệp còn lỗi nên chưa nhập dòng nào."))
-    now = timezone.now()
-    new = [p.task for p in plan.creates]
-    for task in new:
-        task.created_at = now
-    created = bulk_create_with_history(new, Task, batch_size=BATCH, default_user=actor, default_date=now)
-    changed = [p.task for p in plan.changes]
-    for task in changed:
-        task.version += 1
-    if changed:
-        bulk_update_with_history(
-            changed, Task, [*CHANGED_FIELDS, "version"], batch_size=BATCH, default_user=actor, default_date=now
-        )
-    through = Task.coordinating_agencies.through
-    ids = [t.pk for t in changed]
-    for start in range(0, len(ids), BATCH):
-        through.objects.filter(task__in=ids[start : start + BATCH]).delete()
-    by_title = {(t.unit_id, t.title): t for t in created}
-    links = []
-    for planned in [*plan.creates, *plan.changes]:
-        task = planned.task if planned.task.pk else by_title[(planned.task.unit_id, planned.task.title)]
-        links += [through(task_id=task.pk, agency_id=a.pk) for a in {a.pk: a for a in planned.coordinating}.values()]
-    through.objects.bulk_create(links, batch_size=BATCH)
+    created, changed = tasks_bulk_save(
+        actor=actor,
+        new=[(p.task, p.coordinating) for p in plan.creates],
+        changed=[(p.task, p.coordinating) for p in plan.changes],
+        changed_fields=CHANGED_FIELDS,
+    )
     # Rows that state the task's state (issue 15, item 3): one progress report each, through the
     # report service (its rules, the timeline, the history), in this same transaction.
+    by_title = {(t.unit_id, t.title): t for t in created}
     for planned in plan.reports:
         task = planned.task if planned.task.pk else by_title[(planned.task.unit_id, planned.task.title)]
         report = planned.report
@@ -93,3 +80,43 @@ def task_import_commit(*, actor, plan: TaskImportPlan) -> tuple[int, int]:
             data_date=report.data_date,
         )  # fmt: skip
     return len(created), len(changed)
+
+
+def pccc_import_apply(
+    *,
+    user,
+    data: bytes,
+    criteria_set,
+    unit,
+    period,
+    level: int | None,
+    dry_run: bool = True,
+    planned: dict | None = None,
+) -> tuple[PcccImportPlan | None, list, int]:
+    """Read a PCCC values file for ``unit`` (already scope-checked) at one level, check every cell and,
+    unless ``dry_run`` (the preview), save them all or none through ``pccc.services``.
+
+    ``level`` falls back as the grid's does (``pccc.selectors.grid_level_offered``). ``planned``
+    (the preview's ``planned_cells``) refuses cells someone else saved since the preview.
+    Returns (plan, errors, cells changed); the plan is None when the file itself is refused.
+    """
+    criteria = pccc_selectors.criteria_of(criteria_set)
+    level = pccc_selectors.grid_level_offered(pccc_selectors.grid_levels_under(criteria, unit), level)
+    grid = pccc_selectors.assessment_grid(criteria=criteria, root=unit, period=period, level=level)
+    required, optional = pccc_columns(grid.criteria)
+    # One row per unit of the grid and one spare, but never fewer than PCCC_IMPORT_MIN_ROWS:
+    # a small grid's file with a few stray rows still gets a message per row (they cost nothing).
+    max_rows = max(len(grid.units) + 1, PCCC_IMPORT_MIN_ROWS)
+    too_many = _(
+        "Tệp có hơn %(max)s dòng số liệu, nhiều hơn số đơn vị của bảng nhập liệu (%(units)s). "
+        "Hãy dùng tệp xuất từ đúng bảng nhập liệu này."
+    ) % {"max": max_rows, "units": len(grid.units)}
+    try:
+        table = read_table(data, required=required, optional=optional, max_rows=max_rows, too_many_rows=too_many)
+        plan = plan_pccc_import(grid=grid, table=table)
+    except SpreadsheetRefused as refused:
+        return None, refused.errors, 0
+    changed = pccc_import_save(
+        user=user, criteria_set=criteria_set, root=unit, period=period, plan=plan, dry_run=dry_run, planned=planned
+    )
+    return plan, plan.errors, changed

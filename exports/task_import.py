@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from portal.numbers import NumberError, decimal_field_range, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope, units_visible_to
+from roles import policy
 from tasks import selectors as task_selectors
 from tasks.choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus
 from tasks.models import Programme, Task
@@ -407,7 +408,7 @@ def plan_task_import(
     ``lock`` reads the tasks the rows change under a row lock (call it inside a transaction).
     """
     # A legacy unit (an old province's 2023 plan) belongs to the coordinators of its successor.
-    if not task_selectors.can_coordinate(actor) or not unit_within_scope(unit, actor.unit):
+    if not policy.can_coordinate(actor) or not unit_within_scope(unit, actor.unit):
         raise PermissionDenied(_("Bạn không có quyền nhập nhiệm vụ cho đơn vị này."))
     plan = TaskImportPlan(programme=programme, unit=unit)
     if not table:
@@ -436,10 +437,34 @@ def plan_task_import(
 
 
 def _plan_row(actor, programme, root, look, names, row, values, errors, today) -> PlannedTask | None:
+    """The task one row creates or changes, or None with the row's errors added to ``errors``.
+
+    Every cell is looked up first, so that a row lists all its errors at once; the task's own
+    rules run only on a row whose cells all resolved.
+    """
     before = len(errors)
     title = str(values.get(names.title) or "")
     if not title:
         errors.append(CellError(row, names.title, _("Thông tin này là bắt buộc.")))
+    unit = _row_unit(look, names, row, values, root, errors)
+    if unit is None:
+        return None
+    cells = {
+        "group": _row_group(look, names, row, values, errors),
+        "lead_agency": _row_lead(look, names, row, values, unit, errors),
+        "coordinating": _row_coordinating(look, names, row, values, unit, errors),
+        "accountable_person": _row_person(look, names, row, values, errors),
+        "start_date": _date(values.get(names.start), names.start, row, errors),
+        "deadline": _date(values.get(names.deadline), names.deadline, row, errors),
+        "weight": _weight(values.get(names.weight), row, errors),
+    }
+    if len(errors) > before:
+        return None
+    return _row_task(actor, programme, look, names, row, values, unit, title, cells, errors, today)
+
+
+def _row_unit(look, names, row, values, root, errors):
+    """The row's unit by code (the import's unit when the cell is empty), within the import's unit."""
     code = str(values.get(names.unit) or root.code)
     unit = look.units.get(code)
     if unit is None:
@@ -454,12 +479,19 @@ def _plan_row(actor, programme, root, look, names, row, values, errors, today) -
                 % {"code": code, "unit": root.name},
             )
         )
-        return None
+    return unit
+
+
+def _row_group(look, names, row, values, errors):
     group = look.groups.get(str(values.get(names.group) or "").casefold())
     if group is None:
         errors.append(
             CellError(row, names.group, _("Nhóm nhiệm vụ không có trong danh mục (xem trang “Danh mục” của mẫu)."))
         )
+    return group
+
+
+def _row_lead(look, names, row, values, unit, errors):
     lead_name = str(values.get(names.lead) or "")
     lead = look.agency(lead_name, unit) if lead_name else None
     if lead is None:
@@ -469,6 +501,11 @@ def _plan_row(actor, programme, root, look, names, row, values, errors, today) -
             else _("Thông tin này là bắt buộc.")
         )
         errors.append(CellError(row, names.lead, message))
+    return lead
+
+
+def _row_coordinating(look, names, row, values, unit, errors) -> list:
+    """The agencies named in the cell, separated by ";"; each unknown name is an error."""
     coordinating = []
     for name in filter(None, (n.strip() for n in str(values.get(names.coordinating) or "").split(";"))):
         agency = look.agency(name, unit)
@@ -477,6 +514,10 @@ def _plan_row(actor, programme, root, look, names, row, values, errors, today) -
                 CellError(row, names.coordinating, _("Không có cơ quan “%(name)s” thuộc đơn vị này.") % {"name": name})
             )
         coordinating.append(agency)
+    return coordinating
+
+
+def _row_person(look, names, row, values, errors):
     username = str(values.get(names.person) or "")
     person = look.people.get(username.casefold()) if username else None
     if username and person is None:
@@ -487,16 +528,18 @@ def _plan_row(actor, programme, root, look, names, row, values, errors, today) -
                 _("Không có cán bộ có tên đăng nhập “%(name)s” trong phạm vi của bạn.") % {"name": username},
             )
         )
-    start = _date(values.get(names.start), names.start, row, errors)
-    deadline = _date(values.get(names.deadline), names.deadline, row, errors)
-    weight = _weight(values.get(names.weight), row, errors)
-    if len(errors) > before:
-        return None
+    return person
+
+
+def _row_task(actor, programme, look, names, row, values, unit, title, cells, errors, today) -> PlannedTask | None:
+    """Apply the row's cells to its task (existing by unit and title, else new), check the task's rules,
+    and plan the row's state (a progress report) if it has one."""
     existing = look.tasks.get((unit.pk, title.casefold()))
     task = existing or Task(programme=programme, unit=unit, title=title)
     before = _state(task, [a.pk for a in task.coordinating_agencies.all()] if existing else [])
-    task.group, task.lead_agency, task.accountable_person = group, lead, person
-    task.start_date, task.deadline, task.weight = start, deadline, weight
+    coordinating = cells.pop("coordinating")
+    for name, value in cells.items():
+        setattr(task, name, value)
     task.description = str(values.get(names.description) or "")
     task.expected_result = str(values.get(names.result) or "")
     try:

@@ -5,10 +5,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dashboards.selectors import NATIONAL, programmes_visible_to
+from dashboards.selectors import NATIONAL
 from pccc.periods import Period
 from pccc.selectors import criteria_sets_active
-from tasks.selectors import can_coordinate
+from roles import policy
+from tasks.selectors import programmes_visible_to
 
 from .forms import ReportForm
 
@@ -22,10 +23,10 @@ def index(request):
         request,
         "exports/index.html",
         {
-            "can_import_tasks": can_coordinate(user),
-            "can_import_pccc": user.has_perm("pccc.add_assessment"),
-            "can_view_pccc": user.has_perm("pccc.view_assessment"),
-            "criteria_sets": list(criteria_sets_active()) if user.has_perm("pccc.view_assessment") else [],
+            "can_import_tasks": policy.can_coordinate(user),
+            "can_import_pccc": policy.can_enter_assessments(user),
+            "can_view_pccc": policy.can_view_assessments(user),
+            "criteria_sets": list(criteria_sets_active()) if policy.can_view_assessments(user) else [],
             "report_form": ReportForm(user=user),
             "programmes": list(programmes_visible_to(user)),
             "unit_code": user.unit.code if user.unit_id else NATIONAL,

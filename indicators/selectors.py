@@ -11,9 +11,10 @@ from django.db.models import Count, Max, Prefetch, Q
 
 from pccc.choices import PeriodKind
 from pccc.periods import Period
-from portal.roles import Role, has_role
 from provinces.models import AdministrativeUnit
-from tasks.selectors import can_coordinate, can_report, programmes_visible_to
+from roles.choices import Role, has_role
+from roles.policy import can_coordinate, can_report
+from tasks.selectors import programmes_visible_to
 
 from .models import EVERY_PERIOD, Indicator, IndicatorValue, Target
 from .rollup import (

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.roles import Role
+from roles.choices import Role
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus, UpdateKind
 from tasks.models import ProgressUpdate, Task
 

@@ -60,6 +60,12 @@ def verdict(criterion, *, value: int | None, denominator: int | None, answer: bo
     return meets(criterion, value=value, denominator=denominator, answer=answer)
 
 
+def assessed_at(criterion, level: int) -> bool:
+    """Whether ``criterion`` judges units at ``level`` (UnitLevel): each criterion is assessed at its own
+    level only, so a province-level criterion is neither entered for nor held against a commune."""
+    return criterion.level == level
+
+
 def unit_passes(*, level: int, criteria: Iterable, results: Mapping[int, bool | None]) -> bool | None:
     """Whether a unit at ``level`` passes a criteria set: THE rule, used everywhere.
 
@@ -71,7 +77,7 @@ def unit_passes(*, level: int, criteria: Iterable, results: Mapping[int, bool | 
     None when the unit is not judged: no counting criterion at its level, or it reported
     none of them ("chưa báo cáo"). A unit that reported some but not all does not pass.
     """
-    own = [c for c in criteria if c.level == level and c.counts_toward_pass and getattr(c, "is_active", True)]
+    own = [c for c in criteria if assessed_at(c, level) and c.counts_toward_pass and getattr(c, "is_active", True)]
     outcomes = [results.get(c.pk) for c in own]
     if not outcomes or all(outcome is None for outcome in outcomes):
         return None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .evaluation import meets
 from .periods import Period, periods_offered, recent_periods
+from .selectors import grid_level_offered
 from .services import CellInput, GridValidationError
 
 # One input per part of a cell: v = value/numerator, d = denominator, a = yes/no, e = evidence.
@@ -60,7 +61,7 @@ def level_from_request(data, levels: list[int]) -> int:
     """The grid's level from ``cap`` when offered, else the lowest level (communes); 0 when none."""
     raw = data.get("cap", "")
     # Compared as text: "²".isdigit() is true but int("²") raises.
-    return next((level for level in levels if str(level) == raw), max(levels, default=0))
+    return grid_level_offered(levels, next((level for level in levels if str(level) == raw), None))
 
 
 def cells_from_post(data) -> list[CellInput]:

@@ -6,14 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Window
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
 from .choices import Aggregation, PeriodKind
-from .evaluation import meets, percent, unit_passes, verdict
+from .evaluation import assessed_at, meets, percent, unit_passes, verdict
 from .models import Assessment, CriteriaSet, Criterion, CriterionPhase
 from .periods import KINDS_FINEST_FIRST, Period, key_of_kind
 
@@ -31,8 +30,9 @@ def criteria_sets_active() -> QuerySet[CriteriaSet]:
     )
 
 
-def criteria_set_or_404(code: str) -> CriteriaSet:
-    return get_object_or_404(CriteriaSet, code=code, is_active=True)
+def criteria_set_active(code: str) -> CriteriaSet | None:
+    """The active criteria set with this code, or None (the views say 404)."""
+    return CriteriaSet.objects.filter(code=code, is_active=True).first()
 
 
 def criteria_of(criteria_set: CriteriaSet) -> list[Criterion]:
@@ -41,7 +41,8 @@ def criteria_of(criteria_set: CriteriaSet) -> list[Criterion]:
 
 
 def grid_levels(criteria: list[Criterion], period: Period | None = None) -> list[int]:
-    """Levels assessed by ``criteria`` (those entered for ``period``'s kind, when given)."""
+    """The levels (UnitLevel) the criteria are assessed at, top down (those entered for ``period``'s
+    kind, when given)."""
     return sorted({c.level for c in criteria if period is None or c.takes_period(period)})
 
 
@@ -56,6 +57,23 @@ def default_entry_period(criteria: list[Criterion], today: date) -> Period:
 def period_kinds(criteria: list[Criterion]) -> set[str]:
     """The kinds of period the criteria are entered by: what the period picker offers."""
     return {c.period_kind for c in criteria}
+
+
+def grid_levels_under(criteria: list[Criterion], unit: AdministrativeUnit, period: Period | None = None) -> list[int]:
+    """The levels a grid of ``unit`` offers: those of the criteria at the unit's own level or below
+    (entered for ``period``'s kind, when given)."""
+    return [level for level in grid_levels(criteria, period) if level >= unit.level]
+
+
+def grid_level_offered(levels: list[int], requested: int | None) -> int:
+    """The grid's level: ``requested`` when offered, else the lowest level (communes); 0 when none."""
+    return requested if requested in levels else max(levels, default=0)
+
+
+def criteria_set_chosen(criteria_sets: list[CriteriaSet], code: str) -> CriteriaSet | None:
+    """THE choice of criteria set on a page: the one with ``code`` among those offered, else the first
+    offered (None when none is)."""
+    return next((s for s in criteria_sets if s.code == code), criteria_sets[0] if criteria_sets else None)
 
 
 @dataclass
@@ -79,7 +97,7 @@ def assessment_grid(*, criteria: list[Criterion], root: AdministrativeUnit, peri
     Only the criteria entered for ``period``'s kind are columns: a yearly criterion is in the
     grid of "Năm 2026", not in that of "Tháng 11/2026".
     """
-    criteria = [c for c in criteria if c.level == level and c.takes_period(period)]
+    criteria = [c for c in criteria if assessed_at(c, level) and c.takes_period(period)]
     units = list(_tree_of(root).descendants_of(root, include_self=True).filter(level=level).order_by("name"))
     rows = Assessment.objects.current().filter(
         period=period.key, criterion__in=criteria, unit__path__startswith=root.path, unit__level=level
@@ -258,7 +276,7 @@ def unit_results(
         )
 
     own_rows = {row.criterion_id: row for row in rows if row.unit_id == unit.pk}
-    own = [(c, own_rows.get(c.pk), _mark(c, results[unit.pk])) for c in criteria if c.level == unit.level]
+    own = [(c, own_rows.get(c.pk), _mark(c, results[unit.pk])) for c in criteria if assessed_at(c, unit.level)]
     own_passes = unit_passes(level=unit.level, criteria=criteria, results=results[unit.pk])
     levels = [_level_summary(level, units_below[level], criteria, rows, results) for level in levels_below]
     if with_districts:
@@ -276,7 +294,7 @@ def _mark(criterion: Criterion, unit_results_: dict) -> bool | None:
 
 
 def _level_summary(level, units, criteria, rows, results) -> LevelSummary:
-    level_criteria = [c for c in criteria if c.level == level]
+    level_criteria = [c for c in criteria if assessed_at(c, level)]
     summaries = {c.pk: CriterionSummary(criterion=c, units_total=len(units)) for c in level_criteria}
     for row in rows:
         summary = summaries.get(row.criterion_id)

@@ -15,8 +15,10 @@ from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 from provinces.services import unit_check_in_force
+from roles.policy import can_enter_assessments
 
 from .choices import PeriodKind
+from .evaluation import assessed_at
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from .periods import InvalidPeriod, Period
 
@@ -152,7 +154,7 @@ def _validate_cells(cells, criteria, units, period: Period) -> dict:
             # The words the rest of the portal uses for "missing or out of scope": a forged
             # id must not tell whether a unit exists in another province.
             errors[key].append(_("Không tìm thấy đơn vị hành chính này hoặc bạn không có quyền xem."))
-        elif unit.level != criterion.level:
+        elif not assessed_at(criterion, unit.level):
             errors[key].append(
                 _("Tiêu chí %(code)s chỉ đánh giá ở %(level)s, không đánh giá ở đơn vị này.")
                 % {"code": criterion.code, "level": str(UnitLevel(criterion.level).label).lower()}
@@ -207,13 +209,16 @@ def assessment_grid_save(
     """Validate and save a whole grid of cells for units under ``root``: all of it or nothing.
 
     Raises GridValidationError (with messages per cell) and writes nothing on any bad
-    cell, a future period, a unit outside the user's scope, or a criterion posted for a
+    cell, a future period, a user who may not enter values, a unit outside the user's scope, or a criterion posted for a
     unit at a level it does not assess; GridTooLarge when more cells are posted than the
     grid has. Unchanged cells write nothing; each changed cell
     appends a new current row and retires the previous one.
     Writes are set-based: one UPDATE and bulk INSERTs, never a save per cell.
     """
     period = _check_period(period, today or timezone.localdate())
+    if not can_enter_assessments(user):
+        # The pages and the import check it too; this guard holds for every other caller.
+        raise GridValidationError(errors=[_("Bạn không có quyền nhập số liệu tiêu chí.")])
     if not unit_within_scope(root, user.unit):
         raise GridValidationError(errors=[_("Đơn vị không thuộc phạm vi của bạn.")])
     _check_in_force(root, period)

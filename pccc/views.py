@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,11 +10,20 @@ from django.utils.translation import gettext as _
 
 from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs, unit_children_with_counts, unit_visible_to_or_404
+from roles import policy
 
 from . import selectors
 from .forms import PeriodForm, cells_from_post, grid_rows, level_from_request, period_from_request
 from .periods import Period
 from .services import GridValidationError, assessment_grid_save
+
+
+def criteria_set_or_404(code: str):
+    """The active criteria set with this code, or the Vietnamese 404 (the exports use it too)."""
+    criteria_set = selectors.criteria_set_active(code)
+    if criteria_set is None:
+        raise Http404(_("Không tìm thấy mô hình này."))
+    return criteria_set
 
 
 @login_required
@@ -26,7 +36,7 @@ def index(request):
         {
             "criteria_sets": list(selectors.criteria_sets_active()),
             "provinces": unit_children_with_counts(None) if request.user.unit is None else [],
-            "can_enter": request.user.has_perm("pccc.add_assessment"),
+            "can_enter": policy.can_enter_assessments(request.user),
         },
     )
 
@@ -35,7 +45,7 @@ def index(request):
 @permission_required("pccc.view_assessment", raise_exception=True)
 def unit_results(request, set_code: str, unit_code: str):
     """Pass/fail of a unit in scope and "x/y đơn vị đạt" for each level below it."""
-    criteria_set = selectors.criteria_set_or_404(set_code)
+    criteria_set = criteria_set_or_404(set_code)
     unit = unit_visible_to_or_404(request.user, unit_code)
     chosen = period_from_request(request.GET, None)
     # No period chosen: each unit with its own latest month, as the dashboards count it; the
@@ -55,7 +65,7 @@ def unit_results(request, set_code: str, unit_code: str):
             "results": results,
             "history": selectors.assessment_history(criteria_set=criteria_set, unit=unit, period=period),
             "breadcrumbs": unit_breadcrumbs(request.user, unit),
-            "can_enter": request.user.has_perm("pccc.add_assessment"),
+            "can_enter": policy.can_enter_assessments(request.user),
         },
     )
 
@@ -64,12 +74,12 @@ def unit_results(request, set_code: str, unit_code: str):
 @permission_required("pccc.add_assessment", raise_exception=True)
 def assessment_grid(request, set_code: str, unit_code: str):
     """The spreadsheet-like entry grid; a POST saves the whole grid or nothing."""
-    criteria_set = selectors.criteria_set_or_404(set_code)
+    criteria_set = criteria_set_or_404(set_code)
     root = unit_visible_to_or_404(request.user, unit_code)
     data = request.POST if request.method == "POST" else request.GET
     criteria = selectors.criteria_of(criteria_set)
     period = period_from_request(data, selectors.default_entry_period(criteria, timezone.localdate()))
-    levels = [lvl for lvl in selectors.grid_levels(criteria, period) if lvl >= root.level]
+    levels = selectors.grid_levels_under(criteria, root, period)
     level = level_from_request(data, levels)
     typed, cell_errors, errors, status = [], {}, [], 200
     if request.method == "POST":

@@ -6,11 +6,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from roles.choices import roles_grantable_by
+
 from .admin_scope import NationalOnlyAdminMixin, UnitScopedAdminMixin, is_national_admin
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .mfa_admin import reset_two_factor
 from .models import User
-from .roles import roles_grantable_by
 
 # Fields that make a user more than their roles: only a superuser sees or sets them.
 SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "user_permissions")

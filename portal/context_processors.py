@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .roles import Role, has_role
+from roles.choices import Role, has_role
 
 
 def navigation(request):

@@ -4,8 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from provinces.models import AdministrativeUnit
-
-from .roles import Role
+from roles.choices import Role
 
 DEMO_PASSWORD = "Demo@2026"
 HANOI_CODE = "01"

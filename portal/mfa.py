@@ -16,7 +16,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .roles import Role, has_role
+from roles.choices import Role, has_role
 
 log = logging.getLogger("portal.security")
 

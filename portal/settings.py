@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "simple_history",
     "provinces",
     "portal",
+    "roles",
     "tasks",
     "pccc",
     "indicators",

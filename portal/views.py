@@ -12,9 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from provinces.selectors import unit_children_with_counts
+from roles.choices import Role, has_role
+from roles.policy import can_coordinate
 
 from .health import NOT_CONFIGURED, broker_state, database_state
-from .roles import Role, has_role
 from .security import LAST_ACTIVITY_KEY
 
 # Rows of each list on the coordinator board; the counts cover every row.
@@ -78,7 +79,7 @@ def coordinator_board(request):
     from tasks import selectors as task_selectors
 
     user = request.user
-    if not task_selectors.can_coordinate(user):
+    if not can_coordinate(user):
         raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
     period = Period.month_of(timezone.localdate())
     awaiting = task_selectors.verification_queue_with_reports(user)

@@ -23,6 +23,7 @@ from .choices import (
     TaskStatus,
     UpdateKind,
 )
+from .deadlines import is_due_soon, is_overdue
 
 PERCENT_VALIDATORS = [
     MinValueValidator(0, _("Tỷ lệ hoàn thành không được nhỏ hơn 0%%.")),
@@ -249,8 +250,13 @@ class Task(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        """ "Quá hạn": the deadline has passed and the task is not done."""
-        return not self.is_done and self.days_left < 0
+        """ "Quá hạn": the deadline has passed and the task is not done (tasks.deadlines)."""
+        return is_overdue(deadline=self.deadline, status=self.current_status, today=timezone.localdate())
+
+    @property
+    def is_due_soon(self) -> bool:
+        """Not done and due within DUE_SOON_DAYS (tasks.deadlines): the deadline shows in warning colour."""
+        return is_due_soon(deadline=self.deadline, status=self.current_status, today=timezone.localdate())
 
     @property
     def days_overdue(self) -> int:

@@ -4,17 +4,16 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.roles import Role, has_role
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from provinces.search import fold
 from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
 
 from .choices import DONE_STATUSES, BlockReason, ExtensionStatus, TaskGroup, TaskStatus, UpdateKind
+from .deadlines import due_soon_q, overdue_q
 from .models import Agency, DeadlineExtensionRequest, EvidenceFile, Programme, ProgressUpdate, Task, TaskComment
 
 # Fields whose edits are shown in the task's audit log, in display order.
@@ -36,16 +35,6 @@ AUDITED_FIELDS = [
 ]
 
 
-def can_report(user) -> bool:
-    """Officers and coordinators report progress; leaders only read."""
-    return user.is_superuser or has_role(user, Role.OFFICER, Role.COORDINATOR, Role.ADMIN)
-
-
-def can_coordinate(user) -> bool:
-    """Coordinators (Thường trực) and admins create, assign, verify and return tasks."""
-    return user.is_superuser or has_role(user, Role.COORDINATOR, Role.ADMIN)
-
-
 def _unit_scope(user, field: str) -> Q:
     """Rows whose ``field`` unit is in the user's subtree, or is a legacy unit whose successor is there
     (a Hải Phòng user sees old Hải Dương's tasks); nothing when the user's unit has no valid path."""
@@ -61,26 +50,33 @@ def tasks_visible_to(user) -> QuerySet[Task]:
     return Task.objects.filter(_unit_scope(user, "unit"))
 
 
-def task_visible_to_or_404(user, pk) -> Task:
-    """The task with this id, or the same Vietnamese 404 whether it is missing or out of scope."""
-    task = (
+def task_visible_to(user, pk) -> Task | None:
+    """The task with this id, or None whether it is missing or out of scope (the view says 404)."""
+    return (
         tasks_visible_to(user)
         .select_related("programme", "unit", "lead_agency", "accountable_person", "parent")
         .filter(pk=pk)
         .first()
     )
-    if task is None:
-        raise Http404(_("Không tìm thấy nhiệm vụ này hoặc bạn không có quyền xem."))
-    return task
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
-    """National programmes, those issued by an ancestor of the user's unit, and those in the subtree."""
+    """National programmes, those issued by an ancestor of the user's unit, and those in the subtree;
+    newest first. THE programme scope: task pages, dashboards, exports and imports all use it."""
     if user.unit_id is None:
-        return Programme.objects.all()
-    return Programme.objects.filter(
-        Q(unit__isnull=True) | Q(unit__path__in=user.unit.ancestor_paths()) | _unit_scope(user, "unit")
-    ).select_related("unit")
+        return Programme.objects.order_by("-year", "name")
+    return (
+        Programme.objects.filter(
+            Q(unit__isnull=True) | Q(unit__path__in=user.unit.ancestor_paths()) | _unit_scope(user, "unit")
+        )
+        .select_related("unit")
+        .order_by("-year", "name")
+    )
+
+
+def programme_visible_to(user, pk) -> Programme | None:
+    """The programme with this id if the user may see it, else None (missing or out of scope alike)."""
+    return programmes_visible_to(user).filter(pk=pk).first()
 
 
 def agencies_visible_to(user) -> QuerySet[Agency]:
@@ -95,11 +91,6 @@ def agencies_visible_to(user) -> QuerySet[Agency]:
 def people_visible_to(user) -> QuerySet:
     """Active users inside the user's subtree, who may be made accountable for a task."""
     return get_user_model().objects.filter(_unit_scope(user, "unit"), is_active=True).order_by("full_name", "username")
-
-
-def overdue_q(today: datetime.date) -> Q:
-    """ "Quá hạn": deadline passed and not done."""
-    return Q(deadline__lt=today) & ~Q(current_status__in=DONE_STATUSES)
 
 
 def waiting_central_q() -> Q:
@@ -176,9 +167,7 @@ def my_tasks(
     if bottleneck in (BOTTLENECK_ALL, BOTTLENECK_LOCAL):
         tasks = tasks.filter(bottleneck_q(today, local_only=bottleneck == BOTTLENECK_LOCAL))
     if due_soon:
-        tasks = tasks.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=7)).exclude(
-            current_status__in=DONE_STATUSES
-        )
+        tasks = tasks.filter(due_soon_q(today))
     return tasks.select_related("programme", "unit", "lead_agency", "accountable_person").order_by("deadline", "id")
 
 
@@ -331,16 +320,13 @@ def _display(field: str, value, names: dict) -> str:
     return str(names.get((field, value), value))
 
 
-def evidence_visible_to_or_404(user, pk) -> EvidenceFile:
-    """An evidence file whose task the user may see; the same 404 otherwise."""
-    evidence = (
+def evidence_visible_to(user, pk) -> EvidenceFile | None:
+    """An evidence file whose task the user may see; None otherwise (the view says 404)."""
+    return (
         EvidenceFile.objects.filter(pk=pk, update__task__in=tasks_visible_to(user).values("pk"))
         .select_related("update__task")
         .first()
     )
-    if evidence is None:
-        raise Http404(_("Không tìm thấy tệp minh chứng này hoặc bạn không có quyền tải về."))
-    return evidence
 
 
 def days_since(moment, today: datetime.date) -> int:
@@ -459,16 +445,13 @@ def task_extension_requests(task: Task) -> list[DeadlineExtensionRequest]:
     return list(task.extension_requests.select_related("requested_by", "decided_by").order_by("-requested_at", "-id"))
 
 
-def extension_request_visible_to_or_404(user, pk) -> DeadlineExtensionRequest:
-    """A request for a new deadline whose task the user may see; the same 404 otherwise."""
-    extension = (
+def extension_request_visible_to(user, pk) -> DeadlineExtensionRequest | None:
+    """A request for a new deadline whose task the user may see; None otherwise (the view says 404)."""
+    return (
         DeadlineExtensionRequest.objects.filter(pk=pk, task__in=tasks_visible_to(user).values("pk"))
         .select_related("task__unit")
         .first()
     )
-    if extension is None:
-        raise Http404(_("Không tìm thấy đề nghị gia hạn này hoặc bạn không có quyền xem."))
-    return extension
 
 
 def pending_extension_requests(user) -> QuerySet[DeadlineExtensionRequest]:

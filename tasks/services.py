@@ -19,17 +19,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from notifications import services as notifications
 from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 from provinces.services import unit_check_in_force
+from roles.policy import can_coordinate, can_report
 
 from .choices import DONE_STATUSES, REPORTABLE_STATUSES, BlockReason, ExtensionStatus, TaskStatus, UpdateKind
 from .evidence import check_evidence_file, check_evidence_quota, evidence_names
 from .models import Agency, DeadlineExtensionRequest, EvidenceFile, Programme, ProgressUpdate, Task, TaskComment
-from .selectors import can_coordinate, can_report
 
 EDITABLE_FIELDS = (
     "programme",
@@ -102,6 +103,17 @@ def _may_be_accountable(actor, person, unit: AdministrativeUnit) -> bool:
 
 def task_check_links(actor, task: Task, coordinating_agencies: Iterable[Agency]) -> None:
     """Programme, agencies, person and parent must belong with the task's unit."""
+    errors = {
+        **_branch_errors(actor, task, coordinating_agencies),
+        **_parent_errors(task),
+        **_schedule_errors(task),
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _branch_errors(actor, task: Task, coordinating_agencies: Iterable[Agency]) -> dict:
+    """The programme, the agencies and the accountable person must be of the task's unit's branch."""
     errors = {}
     if task.programme_id and task.unit_id:
         if task.programme.unit is not None and not _within(task.unit, task.programme.unit):
@@ -113,11 +125,22 @@ def task_check_links(actor, task: Task, coordinating_agencies: Iterable[Agency])
     person = task.accountable_person
     if person is not None and task.unit_id and not _may_be_accountable(actor, person, task.unit):
         errors["accountable_person"] = _("Người chịu trách nhiệm phải là cán bộ của đơn vị này hoặc đơn vị cấp trên.")
-    if task.parent_id:
-        if task.parent.programme_id != task.programme_id or not _within(task.unit, task.parent.unit):
-            errors["parent"] = _("Nhiệm vụ cha phải cùng đề án và thuộc cùng đơn vị hoặc đơn vị cấp trên.")
-        elif task.pk and task.parent_id == task.pk:
-            errors["parent"] = _("Nhiệm vụ không thể là nhiệm vụ cha của chính nó.")
+    return errors
+
+
+def _parent_errors(task: Task) -> dict:
+    if not task.parent_id:
+        return {}
+    if task.parent.programme_id != task.programme_id or not _within(task.unit, task.parent.unit):
+        return {"parent": _("Nhiệm vụ cha phải cùng đề án và thuộc cùng đơn vị hoặc đơn vị cấp trên.")}
+    if task.pk and task.parent_id == task.pk:
+        return {"parent": _("Nhiệm vụ không thể là nhiệm vụ cha của chính nó.")}
+    return {}
+
+
+def _schedule_errors(task: Task) -> dict:
+    """Dates in order and within the unit's lifetime; a positive weight."""
+    errors = {}
     if task.start_date and task.deadline and task.deadline < task.start_date:
         errors["deadline"] = _("Thời hạn hoàn thành không được trước ngày bắt đầu.")
     if task.unit_id and task.deadline:
@@ -129,8 +152,7 @@ def task_check_links(actor, task: Task, coordinating_agencies: Iterable[Agency])
             errors.update(exc.message_dict)
     if task.weight is not None and Decimal(task.weight) <= 0:
         errors["weight"] = _("Trọng số phải là số dương.")
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 # --- tasks -----------------------------------------------------------------
@@ -279,6 +301,22 @@ def _check_report(task: Task, *, percent, status: str, note: str, block_reason: 
         errors["percent"] = [_("Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100.")]
     elif not 0 <= number <= 100:
         errors["percent"] = [_("Tỷ lệ hoàn thành phải trong khoảng 0–100%.")]
+    _check_status(errors, number=number, status=status, note=note, block_reason=block_reason)
+    if task.completion_verified:
+        errors["__all__"] = [_("Nhiệm vụ đã được xác nhận hoàn thành; cần Thường trực mở lại trước khi báo cáo tiếp.")]
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, check_evidence_file(upload)))
+        except ValidationError as error:
+            errors.setdefault("evidence", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return number, checked
+
+
+def _check_status(errors: dict, *, number: int | None, status: str, note: str, block_reason: str) -> None:
+    """The status's own rules: done means 100% with a result note, blocked needs a reason, not started is 0%."""
     allowed = {value for value, _label in REPORTABLE_STATUSES} | {TaskStatus.DONE_LATE}
     if status not in allowed:
         errors["status"] = [_("Trạng thái không hợp lệ.")]
@@ -291,17 +329,6 @@ def _check_report(task: Task, *, percent, status: str, note: str, block_reason: 
         errors["block_reason"] = [_("Hãy chọn lý do vướng mắc.")]
     elif status == TaskStatus.NOT_STARTED and number and "percent" not in errors:
         errors["percent"] = [_("Nhiệm vụ chưa triển khai thì tỷ lệ hoàn thành là 0%.")]
-    if task.completion_verified:
-        errors["__all__"] = [_("Nhiệm vụ đã được xác nhận hoàn thành; cần Thường trực mở lại trước khi báo cáo tiếp.")]
-    checked = []
-    for upload in files:
-        try:
-            checked.append((upload, check_evidence_file(upload)))
-        except ValidationError as error:
-            errors.setdefault("evidence", []).extend(error.messages)
-    if errors:
-        raise ValidationError(errors)
-    return number, checked
 
 
 def _check_data_date(actor, task: Task, data_date: datetime.date, entered_on: datetime.date) -> None:
@@ -519,12 +546,7 @@ def programme_tasks_copy(
     coordinating agencies are dropped. All or nothing, in a fixed number of queries
     per batch of ``COPY_BATCH`` rows, however many tasks and levels the list has.
     """
-    _require_coordinator(actor, source_unit)
-    _require_coordinator(actor, target_unit)
-    if source_programme.pk == target_programme.pk and source_unit.pk == target_unit.pk:
-        raise ValidationError(_("Hãy chọn đơn vị hoặc đề án đích khác với nguồn."))
-    if target_programme.unit is not None and not target_unit.is_within(target_programme.unit):
-        raise ValidationError({"target_programme": _("Đề án, kế hoạch đích không áp dụng cho đơn vị đích.")})
+    _check_copy_target(actor, source_programme, source_unit, target_programme, target_unit)
     sources = list(
         source_programme.tasks.filter(unit=source_unit)
         .select_related("lead_agency__unit", "accountable_person__unit", "parent")
@@ -533,11 +555,43 @@ def programme_tasks_copy(
     )
     if not sources:
         raise ValidationError(_("Đơn vị nguồn không có nhiệm vụ nào trong đề án này."))
+    _check_fallback_lead(sources, target_unit, fallback_lead_agency)
+    plan = _CopyPlan(
+        actor=actor,
+        target_programme=target_programme,
+        target_unit=target_unit,
+        fallback_lead_agency=fallback_lead_agency,
+        years=target_programme.year - source_programme.year,
+        now=timezone.now(),
+    )
     existing: dict[str, Task] = {}
     for task in target_programme.tasks.filter(unit=target_unit).select_related("unit").order_by("id"):
         existing.setdefault(task.title, task)  # the oldest, if a title is there twice
+    for source in sorted(sources, key=_depth_among(sources)):
+        if source.title in existing:
+            plan.placed[source.pk] = existing[source.title]
+        else:
+            plan.add(source)
+    if plan.problems:
+        raise ValidationError(plan.problems)
+    _insert_copies(actor, plan)
+    return plan.created
+
+
+def _check_copy_target(actor, source_programme, source_unit, target_programme, target_unit) -> None:
+    """Coordinators of both units only, to another place than the source, under a programme that applies."""
+    _require_coordinator(actor, source_unit)
+    _require_coordinator(actor, target_unit)
+    if source_programme.pk == target_programme.pk and source_unit.pk == target_unit.pk:
+        raise ValidationError(_("Hãy chọn đơn vị hoặc đề án đích khác với nguồn."))
+    if target_programme.unit is not None and not target_unit.is_within(target_programme.unit):
+        raise ValidationError({"target_programme": _("Đề án, kế hoạch đích không áp dụng cho đơn vị đích.")})
+
+
+def _check_fallback_lead(sources: list[Task], target_unit: AdministrativeUnit, fallback: Agency | None) -> None:
+    """A fallback lead agency of the target's branch is required when a source's lead is not of it."""
     needs_fallback = [t for t in sources if not _on_branch(t.lead_agency.unit, target_unit)]
-    if needs_fallback and fallback_lead_agency is None:
+    if needs_fallback and fallback is None:
         raise ValidationError(
             {
                 "fallback_lead_agency": _(
@@ -546,67 +600,74 @@ def programme_tasks_copy(
                 % {"count": len(needs_fallback)}
             }
         )
-    if needs_fallback and not _on_branch(fallback_lead_agency.unit, target_unit):
+    if needs_fallback and not _on_branch(fallback.unit, target_unit):
         raise ValidationError(
             {"fallback_lead_agency": _("Cơ quan chủ trì thay thế phải thuộc đơn vị đích hoặc đơn vị cấp trên.")}
         )
-    years = target_programme.year - source_programme.year
-    now = timezone.now()
-    placed: dict[int, Task] = {}  # source id -> its copy, or the existing target task it was skipped for
-    created: list[Task] = []
-    partners: list[tuple[Task, list[Agency]]] = []
-    pending_parents: list[tuple[Task, Task]] = []  # (copy, parent copy): linked once both have ids
-    problems: list[str] = []
-    for source in sorted(sources, key=_depth_among(sources)):
-        if source.title in existing:
-            placed[source.pk] = existing[source.title]
-            continue
-        lead = source.lead_agency if _on_branch(source.lead_agency.unit, target_unit) else fallback_lead_agency
+
+
+class _CopyPlan:
+    """The copies of one ``programme_tasks_copy`` run, built parents first, before any write."""
+
+    def __init__(self, *, actor, target_programme, target_unit, fallback_lead_agency, years: int, now):
+        self.actor, self.target_programme, self.target_unit = actor, target_programme, target_unit
+        self.fallback_lead_agency, self.years, self.now = fallback_lead_agency, years, now
+        self.placed: dict[int, Task] = {}  # source id -> its copy, or the existing target task it was skipped for
+        self.created: list[Task] = []
+        self.partners: list[tuple[Task, list[Agency]]] = []
+        self.pending_parents: list[tuple[Task, Task]] = []  # (copy, parent copy): linked once both have ids
+        self.problems: list[str] = []
+
+    def add(self, source: Task) -> None:
+        """Plan the copy of ``source``, or note why it cannot be copied (the task named in each message)."""
+        target_unit = self.target_unit
+        on_branch = _on_branch(source.lead_agency.unit, target_unit)
+        lead = source.lead_agency if on_branch else self.fallback_lead_agency
         person = source.accountable_person
-        if person is not None and not _may_be_accountable(actor, person, target_unit):
+        if person is not None and not _may_be_accountable(self.actor, person, target_unit):
             person = None  # left, moved, or not of the target unit: the copy waits for a new one
-        parent = placed.get(source.parent_id)
+        parent = self.placed.get(source.parent_id)
         # A parent copied in this run has no id before the INSERT (and is at the target by construction).
         link_later = parent is not None and parent.pk is None
         copy = Task(
-            programme=target_programme, unit=target_unit, group=source.group, title=source.title,
+            programme=self.target_programme, unit=target_unit, group=source.group, title=source.title,
             description=source.description, expected_result=source.expected_result, lead_agency=lead,
             accountable_person=person, weight=source.weight, parent=None if link_later else parent,
-            start_date=_shift_years(source.start_date, years), deadline=_shift_years(source.deadline, years),
-            created_at=now,
+            start_date=_shift_years(source.start_date, self.years),
+            deadline=_shift_years(source.deadline, self.years), created_at=self.now,
         )  # fmt: skip
         coordinating = [a for a in source.coordinating_agencies.all() if _on_branch(a.unit, target_unit)]
         try:
-            task_check_links(actor, copy, coordinating)
+            task_check_links(self.actor, copy, coordinating)
             copy.full_clean(exclude=_COPY_UNCHECKED_FIELDS, validate_constraints=False)
         except ValidationError as error:
             # The copy form has none of the task's fields: name the task in each message.
-            problems += [_("Nhiệm vụ “%(title)s”: %(message)s") % {"title": source.title, "message": m}
-                         for m in error.messages]  # fmt: skip
-            continue
+            self.problems += [_("Nhiệm vụ “%(title)s”: %(message)s") % {"title": source.title, "message": m}
+                              for m in error.messages]  # fmt: skip
+            return
         if link_later:
-            pending_parents.append((copy, parent))
-        placed[source.pk] = copy
-        created.append(copy)
-        partners.append((copy, coordinating))
-    if problems:
-        raise ValidationError(problems)
-    # Every level of the tree in one INSERT, then one UPDATE gives the children of copies their
-    # parents' new ids: no round per level. Ids come back on PostgreSQL and SQLite ≥ 3.35.
-    Task.objects.bulk_create(created, batch_size=COPY_BATCH)
-    for copy, parent in pending_parents:
+            self.pending_parents.append((copy, parent))
+        self.placed[source.pk] = copy
+        self.created.append(copy)
+        self.partners.append((copy, coordinating))
+
+
+def _insert_copies(actor, plan: _CopyPlan) -> None:
+    """Every level of the tree in one INSERT, then one UPDATE gives the children of copies their
+    parents' new ids: no round per level. Ids come back on PostgreSQL and SQLite ≥ 3.35."""
+    Task.objects.bulk_create(plan.created, batch_size=COPY_BATCH)
+    for copy, parent in plan.pending_parents:
         copy.parent = parent
-    Task.objects.bulk_update([copy for copy, _parent in pending_parents], ["parent"], batch_size=COPY_BATCH)
+    Task.objects.bulk_update([copy for copy, _parent in plan.pending_parents], ["parent"], batch_size=COPY_BATCH)
     # The same "+" record that task_create's save() leaves, taken once the parent is linked.
     Task.history.bulk_history_create(
-        created, batch_size=COPY_BATCH, default_user=actor, default_date=now, default_change_reason=None
+        plan.created, batch_size=COPY_BATCH, default_user=actor, default_date=plan.now, default_change_reason=None
     )
     through = Task.coordinating_agencies.through
     through.objects.bulk_create(
-        [through(task_id=copy.pk, agency_id=agency.pk) for copy, agencies in partners for agency in agencies],
+        [through(task_id=copy.pk, agency_id=agency.pk) for copy, agencies in plan.partners for agency in agencies],
         batch_size=COPY_BATCH,
     )
-    return created
 
 
 # --- discussion and deadline extensions (issue 19) ---------------------------
@@ -691,3 +752,66 @@ def deadline_extension_decide(
     locked.full_clean()
     locked.save()
     return locked
+
+
+# --- bulk writes (the .xlsx import) ------------------------------------------
+
+# Rows per INSERT/UPDATE of a bulk write; Django lowers it on SQLite to stay under 999 parameters.
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def tasks_bulk_save(
+    *,
+    actor,
+    new: list[tuple[Task, list[Agency]]],
+    changed: list[tuple[Task, list[Agency]]],
+    changed_fields: Iterable[str],
+) -> tuple[list[Task], list[Task]]:
+    """Insert ``new`` tasks and update ``changed_fields`` of ``changed`` ones, each with its coordinating
+    agencies (replacing those of a changed task), in bulk: a fixed number of statements per
+    ``BULK_BATCH`` rows. For the import, whose rows were each checked already
+    (``task_check_links`` and the model's validation, by ``exports.task_import``).
+
+    History is kept as for ``task_create``/``task_update``: one simple_history row per task, by
+    ``actor``. A changed task's version moves on, so an editor who opened it before gets a
+    conflict. Coordinators only, inside their scope. Returns (created, changed).
+    """
+    units = {}
+    for task, _agencies in [*new, *changed]:
+        if task.unit_id not in units:
+            units[task.unit_id] = task.unit  # read once per unit, not per row
+    for unit in units.values():
+        _require_coordinator(actor, unit)
+    now = timezone.now()
+    for task, _agencies in new:
+        task.created_at = now
+    created = bulk_create_with_history(
+        [task for task, _agencies in new], Task, batch_size=BULK_BATCH, default_user=actor, default_date=now
+    )
+    updated = [task for task, _agencies in changed]
+    for task in updated:
+        task.version += 1
+    if updated:
+        bulk_update_with_history(
+            updated, Task, [*changed_fields, "version"], batch_size=BULK_BATCH, default_user=actor, default_date=now
+        )
+    _coordinating_agencies_replace(
+        created_rows=created, rows=[*new, *changed], changed_ids=[task.pk for task in updated]
+    )
+    return created, updated
+
+
+def _coordinating_agencies_replace(*, created_rows: list[Task], rows, changed_ids: list[int]) -> None:
+    """Drop the changed tasks' coordinating agencies, then link every row's own (once each)."""
+    through = Task.coordinating_agencies.through
+    for start in range(0, len(changed_ids), BULK_BATCH):
+        through.objects.filter(task__in=changed_ids[start : start + BULK_BATCH]).delete()
+    # bulk_create_with_history returns the rows with their ids (PostgreSQL, SQLite ≥ 3.35); the
+    # objects passed in may lack them, so each new row is found back by (unit, title).
+    by_title = {(t.unit_id, t.title): t for t in created_rows}
+    links = []
+    for task, agencies in rows:
+        saved = task if task.pk else by_title[(task.unit_id, task.title)]
+        links += [through(task_id=saved.pk, agency_id=a.pk) for a in {a.pk: a for a in agencies}.values()]
+    through.objects.bulk_create(links, batch_size=BULK_BATCH)

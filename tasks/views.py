@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from roles import policy
 
 from . import selectors, services
 from .evidence import download_name, is_size_refusal, max_evidence_bytes
@@ -26,8 +28,30 @@ from .forms import (
 )
 
 
+def _task_or_404(user, pk):
+    """The same Vietnamese 404 whether the task is missing or out of scope."""
+    task = selectors.task_visible_to(user, pk)
+    if task is None:
+        raise Http404(_("Không tìm thấy nhiệm vụ này hoặc bạn không có quyền xem."))
+    return task
+
+
+def _evidence_or_404(user, pk):
+    evidence = selectors.evidence_visible_to(user, pk)
+    if evidence is None:
+        raise Http404(_("Không tìm thấy tệp minh chứng này hoặc bạn không có quyền tải về."))
+    return evidence
+
+
+def _extension_or_404(user, pk):
+    extension = selectors.extension_request_visible_to(user, pk)
+    if extension is None:
+        raise Http404(_("Không tìm thấy đề nghị gia hạn này hoặc bạn không có quyền xem."))
+    return extension
+
+
 def _require_coordinator(user) -> None:
-    if not selectors.can_coordinate(user):
+    if not policy.can_coordinate(user):
         raise PermissionDenied(_("Chỉ Thường trực (cơ quan điều phối) mới dùng được chức năng này."))
 
 
@@ -37,7 +61,7 @@ def my_tasks(request):
     """ "Việc của tôi" and every task list: search, commune, status, sort, page size, grouping; all in the URL."""
     user = request.user
     # Leaders have no assignments of their own: they start from every task of their unit.
-    default_scope = "mine" if selectors.can_report(user) else "unit"
+    default_scope = "mine" if policy.can_report(user) else "unit"
     filters = TaskListForm(
         request.GET or None,
         programmes=selectors.programmes_visible_to(user),
@@ -103,7 +127,7 @@ def _nothing_assigned(request, user, filter_kwargs) -> bool:
 
 def _detail_context(request, task, **forms) -> dict:
     user = request.user
-    can_coordinate = selectors.can_coordinate(user)
+    can_coordinate = policy.can_coordinate(user)
     context = {
         "task": task,
         "timeline": selectors.task_timeline(task),
@@ -116,7 +140,7 @@ def _detail_context(request, task, **forms) -> dict:
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="mo-lai"),
     }
     context.update(_discussion_context(user, task, **forms))
-    if selectors.can_report(user) and not task.completion_verified:
+    if policy.can_report(user) and not task.completion_verified:
         context["report_form"] = forms.get("report_form") or ProgressReportForm(
             action=reverse("tasks:task_detail", kwargs={"pk": task.pk}),
             initial={"percent": task.current_percent, "status": task.current_status},
@@ -128,7 +152,7 @@ def _detail_context(request, task, **forms) -> dict:
 @require_http_methods(["GET", "POST"])
 def task_detail(request, pk: int):
     """The task's "5 rõ" fields, its timeline and audit log, and the report form."""
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     if request.method == "POST":
         form = ProgressReportForm(request.POST, request.FILES, action=request.path)
         if form.is_valid():
@@ -161,7 +185,7 @@ def _next_url(request, task) -> str:
 @require_POST
 def task_verify(request, pk: int):
     """Confirm a completion report [xác nhận]."""
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     try:
         services.progress_completion_verify(actor=request.user, task=task, note=request.POST.get("note", ""))
     except ValidationError as error:
@@ -186,7 +210,7 @@ def task_reopen(request, pk: int):
 
 
 def _reason_action(request, pk, *, prefix, service):
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     _require_coordinator(request.user)
     form = ReasonForm(request.POST, prefix=prefix)
     if form.is_valid():
@@ -226,7 +250,7 @@ def task_create(request):
 def task_edit(request, pk: int):
     """Edit a task's fields; a concurrent edit gives "đã có người sửa" and keeps what was typed."""
     _require_coordinator(request.user)
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     form = TaskForm(request.POST or None, instance=task, user=request.user, submit_label=_("Lưu thay đổi"))
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -237,7 +261,7 @@ def task_edit(request, pk: int):
             )
         except services.TaskEditConflict as error:
             conflict = True
-            task = selectors.task_visible_to_or_404(request.user, pk)
+            task = _task_or_404(request.user, pk)
             data = request.POST.copy()
             data["version"] = task.version  # saving again now is a deliberate overwrite
             form = TaskForm(data, instance=task, user=request.user, submit_label=_("Lưu đè thay đổi của tôi"))
@@ -360,7 +384,7 @@ def programme_copy(request):
 @require_GET
 def evidence_download(request, pk: int):
     """Serve an evidence file to a user who may see its task, under its original name."""
-    evidence = selectors.evidence_visible_to_or_404(request.user, pk)
+    evidence = _evidence_or_404(request.user, pk)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -378,10 +402,10 @@ def _discussion_context(user, task, **forms) -> dict:
     """The task page's discussion thread and requests for a new deadline, with their forms."""
     extensions = selectors.task_extension_requests(task)
     can_request = (
-        selectors.can_report(user) and not task.is_done and not any(extension.is_pending for extension in extensions)
+        policy.can_report(user) and not task.is_done and not any(extension.is_pending for extension in extensions)
     )
     return {
-        "can_report": selectors.can_report(user),
+        "can_report": policy.can_report(user),
         "comments": selectors.task_comments(task),
         "comment_form": forms.get("comment_form") or TaskCommentForm(),
         "extension_requests": extensions,
@@ -399,7 +423,7 @@ def _render_detail_with_errors(request, task, **forms):
 @require_POST
 def task_comment_add(request, pk: int):
     """Post a message to the task's discussion [trao đổi]; back to the thread."""
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     form = TaskCommentForm(request.POST)
     if form.is_valid():
         try:
@@ -416,7 +440,7 @@ def task_comment_add(request, pk: int):
 @require_POST
 def deadline_extension_request(request, pk: int):
     """An officer asks for a new deadline with a reason; the coordinator decides on the same page."""
-    task = selectors.task_visible_to_or_404(request.user, pk)
+    task = _task_or_404(request.user, pk)
     form = ExtensionRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -433,9 +457,9 @@ def deadline_extension_request(request, pk: int):
 @require_POST
 def deadline_extension_decide(request, pk: int):
     """The coordinator approves (the deadline moves through the task service) or refuses with a reason."""
-    extension = selectors.extension_request_visible_to_or_404(request.user, pk)
+    extension = _extension_or_404(request.user, pk)
     _require_coordinator(request.user)
-    task = selectors.task_visible_to_or_404(request.user, extension.task_id)
+    task = _task_or_404(request.user, extension.task_id)
     form = ExtensionDecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -7,8 +7,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from hypothesis import settings as hypothesis_settings
 
-from portal.roles import Role
 from provinces.choices import UnitKind
+from roles.choices import Role
 
 from .factories import make_unit, make_user
 
@@ -38,8 +38,39 @@ def tree(db):
     )
 
 
+# The data migrations that give the role groups their permissions, in migration order.
+ROLE_GRANTS = [
+    ("portal.migrations.0002_create_role_groups", "create_role_groups"),
+    ("tasks.migrations.0002_grant_role_permissions", "grant"),
+    ("pccc.migrations.0002_grant_role_permissions", "grant"),
+    ("dashboards.migrations.0002_grant_role_permissions", "grant"),
+    ("portal.migrations.0004_province_admin_role", "create_province_admin_role"),
+    ("roles.migrations.0001_admins_report_progress_by_permission", "grant"),
+]
+
+
+def grant_role_permissions(*, always: bool = False) -> None:
+    """Give the role groups the permissions their data migrations give (roles.policy asks those).
+
+    A database built without migrations (`make mutate` runs pytest --nomigrations) or flushed by a
+    transactional test has groups without them. Skipped, in one query, when they are there.
+    """
+    if not always and Group.objects.filter(name=Role.COORDINATOR, permissions__codename="change_task").exists():
+        return
+    # The migrations switch each app's models_module off after creating its permissions: on the
+    # live registry that would stop later flushes from recreating them, so it is put back.
+    modules = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        for module, function in ROLE_GRANTS:
+            getattr(import_module(module), function)(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = modules[config.label]
+
+
 @pytest.fixture
 def users(tree):
+    grant_role_permissions()
     return SimpleNamespace(
         admin=make_user("quantri", role=Role.ADMIN, is_staff=True, is_superuser=True),
         national=make_user("lanhdao.tw", role=Role.LEADER),
@@ -82,7 +113,8 @@ def vietnamese_by_default():
 
 @pytest.fixture
 def role_groups_restored(transactional_db):
-    """Transactional tests flush the tables: recreate the role groups and the pccc grants of the data migration."""
+    """Transactional tests flush the tables: recreate the role groups and the grants of the data migrations
+    (roles.policy asks the permissions, not the group names)."""
     for role in Role:
         Group.objects.get_or_create(name=role)
-    import_module("pccc.migrations.0002_grant_role_permissions").grant(apps, None)
+    grant_role_permissions(always=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.choices import EventKind
 from audit.models import AuditEvent
-from portal.roles import Role
+from roles.choices import Role
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.choices import EventKind
 from audit.models import AuditEvent
-from portal.roles import Role
+from roles.choices import Role
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from dashboards.models import CompletionSnapshot
-from portal.roles import Role
+from roles.choices import Role
 from tasks import services
 from tasks.choices import AgencyKind, BlockReason, TaskGroup, TaskStatus
 from tasks.models import Agency, Programme

@@ -116,6 +116,19 @@ def test_overdue_blocked_and_done_late_are_counted(tree, make_task, report, done
     assert late.pk  # the not-started overdue task exists
 
 
+def test_as_of_a_day_a_task_due_that_day_is_not_overdue_and_one_done_on_its_deadline_day_never_is(
+    tree, make_task, report, done
+):
+    """The deadline boundaries of tasks.deadlines, as the recompute applies them on a past date."""
+    make_task(deadline=AS_OF)  # due on the day of the figures: on time until the day is over
+    done(make_task(deadline=AS_OF - datetime.timedelta(days=1)), on=AS_OF - datetime.timedelta(days=1))
+    make_task(deadline=AS_OF - datetime.timedelta(days=1))  # the same deadline, not done: overdue
+
+    snapshot_rebuild(as_of=AS_OF)
+
+    assert snapshot(tree.hanoi.path).tasks_overdue == 1
+
+
 def test_every_level_has_a_row_including_national(tree, make_task, done):
     done(make_task(unit=tree.hoankiem))
     make_task(unit=tree.hongbang)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from dashboards.choices import RunOutcome
 from dashboards.models import CompletionSnapshot, RecomputeRun
 from dashboards.services import snapshot_rebuild
+from dashboards.templatetags.dashboard_tags import grade
 from pccc.choices import Aggregation, Comparator
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from provinces.choices import UnitLevel
@@ -85,12 +86,15 @@ def test_leader_sees_headline_ranking_and_bottlenecks(client, users, programme, 
 
 def test_ranking_sorts_by_overdue_and_shows_grades(client, users, programme, figures):
     client.force_login(users.leader_hanoi)
-    board = client.get(url(programme, "01"), {"sap_xep": "qua-han"}).context["board"]
+    response = client.get(url(programme, "01"), {"sap_xep": "qua-han"})
+    board = response.context["board"]
     assert board.ranking[0].unit.code == "00004"
+    assert 'text-bg-success">Tốt</span>' in response.content.decode()
+    assert 'text-bg-danger">Yếu</span>' in response.content.decode()
     assert board.ranking[0].overdue == 1
     by_code = {row.unit.code: row for row in board.ranking}
-    assert by_code["00070"].grade[0] == "Tốt"
-    assert by_code["00004"].grade[0] == "Yếu"
+    assert grade(by_code["00070"].completion)[0] == "Tốt"
+    assert grade(by_code["00004"].completion)[0] == "Yếu"
     assert by_code["00070"].change_7 == Decimal("100.00")  # done yesterday, nothing a week ago
     assert by_code["00070"].change_30 is None  # no snapshot 30 days ago
 

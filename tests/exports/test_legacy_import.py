@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from portal.roles import Role
 from provinces.services import units_load_legacy
+from roles.choices import Role
 from tasks.choices import AgencyKind
 from tasks.models import Agency, Programme, Task
 from tests.factories import make_user

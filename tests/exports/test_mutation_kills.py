@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 GROUP_LABEL = "Phục vụ phát triển công dân số"
 REQUIRED = "Thông tin này là bắt buộc."
 # Units, agencies, people, the titles of the programme's tasks, the named tasks, their coordinating agencies,
-# and the permission check's groups: whatever the number of rows.
-QUERIES_OF_A_PLAN = 7
+# and the permission check (roles.policy: the user's own permissions and their groups'): whatever the
+# number of rows.
+QUERIES_OF_A_PLAN = 8
 
 
 def cells(title="A", **changes):

@@ -146,8 +146,8 @@ def test_report_pdf_for_another_province_is_refused(client, users, tree, program
 def test_report_for_a_province_of_126_communes_runs_a_fixed_number_of_queries(
     client, big_province, programme, django_assert_max_num_queries
 ):
-    from portal.roles import Role
     from provinces.models import AdministrativeUnit
+    from roles.choices import Role
     from tasks.models import Agency, Task
     from tests.factories import make_user
 

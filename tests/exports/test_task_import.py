@@ -302,7 +302,7 @@ def test_a_second_import_of_the_same_file_changes_nothing_and_names_changed_fiel
 
 
 def another_coordinator(tree):
-    from portal.roles import Role
+    from roles.choices import Role
     from tests.factories import make_user
 
     return make_user("thuongtruc2.hanoi", unit=tree.hanoi, role=Role.COORDINATOR)

@@ -15,7 +15,7 @@ from django.db import connection, connections
 from exports import services
 from exports.task_import import column_names, plan_task_import, planned_actions
 from exports.uploads import read_table
-from portal.roles import Role
+from roles.choices import Role
 from tasks.models import Task
 from tasks.services import TaskEditConflict, task_update
 from tests.factories import make_user
@@ -26,6 +26,7 @@ from .test_task_import import HEADER, row
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+    pytest.mark.usefixtures("role_groups_restored"),  # roles.policy asks the groups' permissions
 ]
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from exports import import_views
+from exports import import_views, services
 from exports.uploads import MAX_ERRORS_SHOWN, SpreadsheetRefused, read_table
 from pccc.models import Assessment
 from tasks.models import Task
@@ -107,7 +107,7 @@ def test_a_pccc_file_with_more_rows_than_units_is_refused(client, users, tree, p
     url = reverse("exports:pccc_grid_xlsx", kwargs={"set_code": pccc.set.code, "unit_code": tree.hanoi.code})
     exported = load_workbook(io.BytesIO(b"".join(client.get(url + f"?ky={PERIOD}").streaming_content)))
     header = [c.value for c in exported.active[1]]
-    rows = [[tree.badinh.code]] * (import_views.PCCC_IMPORT_MIN_ROWS + 1)
+    rows = [[tree.badinh.code]] * (services.PCCC_IMPORT_MIN_ROWS + 1)
     response = post(client, pccc, tree.hanoi, xlsx_bytes([header, *rows]))
     assert response.status_code == 400
     assert "nhiều hơn số đơn vị của bảng nhập liệu (3)" in response.content.decode()

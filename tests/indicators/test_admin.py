@@ -17,7 +17,7 @@ def test_a_province_admin_list_of_targets_shows_only_its_province(client, users,
 
 
 def test_a_province_admin_reads_targets_by_role(client, tree, chip_ids, put_target):
-    from portal.roles import Role
+    from roles.choices import Role
     from tests.factories import make_user
 
     put_target(chip_ids, tree.hanoi, "98.5")

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from portal.roles import Role
+from roles.choices import Role
 from tasks.choices import AgencyKind, TaskGroup
 from tasks.models import Agency, Programme, Task
 

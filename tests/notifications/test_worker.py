@@ -41,7 +41,7 @@ pytestmark = pytest.mark.skipif(_redis() is None, reason="needs a real Redis (TE
 SEED = """
 import datetime
 from django.utils import timezone
-from portal.roles import Role
+from roles.choices import Role
 from tasks.models import Agency, Programme, Task
 from tests.factories import make_unit, make_user
 hanoi = make_unit("01", "Thành phố Hà Nội")

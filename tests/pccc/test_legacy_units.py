@@ -12,10 +12,10 @@ from pccc.models import Assessment
 from pccc.periods import Period
 from pccc.selectors import unit_results
 from pccc.services import CellInput, GridValidationError, assessment_grid_save
-from portal.roles import Role
 from provinces.choices import UnitKind, UnitLevel
 from provinces.models import AdministrativeUnit
 from provinces.services import CrosswalkRecord, LegacyData, LegacyUnitRecord, units_load_legacy
+from roles.choices import Role
 from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db

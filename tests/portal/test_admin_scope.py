@@ -14,8 +14,8 @@ from dashboards.models import RecomputeRun
 from pccc.choices import Aggregation, Comparator
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
 from portal.admin_scope import SuperuserOnlyAdminMixin, UnitScopedAdminMixin
-from portal.roles import Role
 from provinces.models import AdministrativeUnit
+from roles.choices import Role
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

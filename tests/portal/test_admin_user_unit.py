@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from portal.roles import Role
+from roles.choices import Role
 
 from ..factories import make_user
 from .test_admin_scope import change_url, new_user_data, user_form_data

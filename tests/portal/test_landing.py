@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.roles import Role
+from roles.choices import Role
 from tasks.choices import AgencyKind, TaskGroup, TaskStatus, UpdateKind
 from tasks.models import Agency, Programme, ProgressUpdate, Task
 from tests.factories import make_user

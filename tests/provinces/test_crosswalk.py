@@ -185,7 +185,7 @@ def test_the_admin_report_lists_legacy_units_without_a_target(admin_client, old)
 
 
 def test_a_provincial_admin_reads_the_map_into_their_province_but_cannot_change_it(client, old, users, tree):
-    from portal.roles import Role
+    from roles.choices import Role
     from tests.factories import make_user
 
     admin_haiphong = make_user("quantri.haiphong", unit=tree.haiphong, role=Role.PROVINCE_ADMIN, is_staff=True)

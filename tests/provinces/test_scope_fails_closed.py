@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from pccc.models import CriteriaSet
-from portal.roles import Role
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_breadcrumbs, units_visible_to
+from roles.choices import Role
 from tasks.choices import AgencyKind, TaskGroup
 from tasks.models import Agency, Programme, Task
 from tasks.selectors import tasks_visible_to

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pccc.choices import Aggregation, Comparator
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet
 from pccc.services import CellInput, assessment_grid_save
-from portal.roles import Role
+from roles.choices import Role
 from tasks.choices import AgencyKind, TaskGroup, TaskStatus
 from tasks.models import (
     Agency,

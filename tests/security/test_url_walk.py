@@ -155,7 +155,10 @@ ROUTE_PARAMS = {
     "admin:provinces_unitcrosswalk_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},
     # Indicators (issue 16): the other province's unit and commune under a programme the actor sees.
     **{
-        f"indicators:{name}": {"programme_id": lambda o: o.programme.pk, "code": lambda o: [o.unit.code, o.commune.code]}
+        f"indicators:{name}": {
+            "programme_id": lambda o: o.programme.pk,
+            "code": lambda o: [o.unit.code, o.commune.code],
+        }
         for name in ("unit", "entry", "targets", "export")
     },
     "admin:indicators_target_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},

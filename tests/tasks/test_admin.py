@@ -57,7 +57,7 @@ def test_role_groups_get_the_tasks_permissions():
 
 @pytest.fixture
 def provincial_admin(tree):
-    from portal.roles import Role
+    from roles.choices import Role
     from tests.factories import make_user
 
     return make_user("quantri.hanoi.cu", unit=tree.hanoi, role=Role.ADMIN, is_staff=True)

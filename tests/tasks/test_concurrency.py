@@ -17,6 +17,7 @@ from tasks.models import ProgressUpdate, Task
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+    pytest.mark.usefixtures("role_groups_restored"),  # roles.policy asks the groups' permissions
 ]
 
 

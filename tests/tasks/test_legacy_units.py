@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from portal.roles import Role
 from provinces.models import AdministrativeUnit
 from provinces.services import units_load_legacy
+from roles.choices import Role
 from tasks import services
 from tasks.choices import AgencyKind, TaskGroup, TaskStatus
 from tasks.models import Agency, Programme, Task

@@ -6,7 +6,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.roles import Role
+from roles.choices import Role
 from tasks import services
 from tasks.choices import BlockReason, TaskGroup, TaskStatus, UpdateKind
 from tasks.models import EvidenceFile, Programme, ProgressUpdate, Task

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.roles import Role
 from provinces.choices import UnitKind, UnitLevel
 from provinces.models import AdministrativeUnit
+from roles.choices import Role
 from tasks import services
 from tasks.choices import TaskGroup, TaskStatus
 from tasks.forms import TaskForm

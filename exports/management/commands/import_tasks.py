@@ -13,7 +13,7 @@ from exports.services import TaskImportStale, task_import_confirm
 from exports.task_import import MAX_ROWS, column_names, plan_task_import
 from exports.uploads import SpreadsheetRefused, read_table
 from provinces.selectors import unit_visible_to
-from tasks.selectors import programmes_visible_to
+from tasks.selectors import programme_visible_to
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"Không có người dùng “{options['user']}”.")
-        programme = programmes_visible_to(user).filter(pk=options["programme"]).first()
+        programme = programme_visible_to(user, options["programme"])
         # "~30" names the legacy unit 30 (an old province's plan, dated before 1 July 2025).
         unit = unit_visible_to(user, options["unit"])
         if programme is None or unit is None:

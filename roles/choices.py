@@ -1,4 +1,8 @@
-"""The roles of the portal, as Django groups created by data migrations."""
+"""The roles of the portal, as Django groups created by data migrations (portal 0002, 0004).
+
+Role names say who someone is (the menu, two-factor, who may grant which role); what a user may
+do is asked of ``roles.policy``, through Django permissions.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,0 +1,38 @@
+"""What a user may do, asked through Django permissions: THE authorization model of the portal.
+
+Each role group holds its permissions (data migrations of portal, tasks, pccc, dashboards and
+roles); a superuser holds them all. Pages, services, imports and exports ask here, never a group
+name, so that a role is changed by its permissions only. Scope (which units) is checked apart,
+by the ``provinces.selectors`` scope helpers.
+"""
+
+# The permissions that stand for each capability (Django's "app_label.codename").
+REPORT_PROGRESS = "tasks.add_progressupdate"  # officers, coordinators, admins
+COORDINATE_TASKS = "tasks.change_task"  # coordinators (Thường trực) and admins
+ENTER_ASSESSMENTS = "pccc.add_assessment"  # officers, coordinators, admins
+VIEW_ASSESSMENTS = "pccc.view_assessment"  # every role
+
+
+def can_report(user) -> bool:
+    """Officers and coordinators report progress on tasks; leaders only read."""
+    return user.has_perm(REPORT_PROGRESS)
+
+
+def can_coordinate(user) -> bool:
+    """Coordinators (Thường trực) and admins create, assign, import, copy and reopen tasks."""
+    return user.has_perm(COORDINATE_TASKS)
+
+
+def can_verify(user) -> bool:
+    """Verifying or returning a completion report is the coordinating office's call."""
+    return can_coordinate(user)
+
+
+def can_enter_assessments(user) -> bool:
+    """Officers, coordinators and admins enter criterion values (the grid and the import)."""
+    return user.has_perm(ENTER_ASSESSMENTS)
+
+
+def can_view_assessments(user) -> bool:
+    """Every role reads criterion values and results."""
+    return user.has_perm(VIEW_ASSESSMENTS)
