@@ -116,3 +116,10 @@ def test_every_form_the_portal_writes_uses_the_portals_messages():
         if "novalidate" not in tag
     ]
     assert templates and without == []
+
+
+def test_no_template_asks_the_browser_for_its_own_date_format():
+    """type="date" shows and reads the browser's order (mm/dd in English): dates are dd/mm/yyyy text."""
+    templates = [path for folder in settings.TEMPLATES[0]["DIRS"] for path in Path(folder).rglob("*.html")]
+    offending = [path.name for path in templates if 'type="date"' in path.read_text(encoding="utf-8")]
+    assert templates and offending == []

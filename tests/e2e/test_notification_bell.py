@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from notifications.choices import EventType
 from notifications.models import Notification
-from tests.e2e.conftest import CHROMIUM, browser, log_in, page  # noqa: F401 - fixtures
+
+from .conftest import CHROMIUM, log_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -16,7 +17,7 @@ pytestmark = [
 ]
 
 
-def test_the_bell_shows_the_count_and_reading_one_lowers_it(page, live_server, users):  # noqa: F811
+def test_the_bell_shows_the_count_and_reading_one_lowers_it(page, live_server, users):
     for i, title in enumerate(("Quá hạn 1 ngày: Cấp căn cước", "Còn 7 ngày đến hạn: Kích hoạt VNeID")):
         Notification.objects.create(
             recipient=users.officer_hanoi, event=EventType.DEADLINE_PASSED, object_key=f"task:{i}", title=title,
