@@ -8,7 +8,9 @@ rows of ``data``.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,7 +30,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(data, settings):
+def test_connection_kept():
+    """Calls through the bare WSGI app end with ``request_finished``, whose ``close_old_connections``
+    would close the test's own database connection (and its transaction) on PostgreSQL. Django's
+    test client unhooks it around each request; the WSGI transport does not, so unhook it here."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(test_connection_kept, data, settings):
     # The generated calls must not hit the per-token limit (tested in test_tokens.py).
     settings.API_TOKEN_RATE = "100000/min"
     return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
