@@ -234,7 +234,8 @@ def targets_save(*, actor, programme, period: str, cells: list[TargetInput]) -> 
     with transaction.atomic():
         for cell in cells:
             rows = Target.objects.filter(indicator_id=cell.indicator_id, unit_id=cell.unit_id, period=period)
-            row = rows.select_for_update().first()
+            # No ordering join: its nullable side (the unit of a programme-wide target) cannot be locked.
+            row = rows.order_by("pk").select_for_update().first()
             if cell.value is None:
                 if row is not None:
                     row.delete()
