@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from pccc.models import Assessment, AssessmentSubmission
@@ -101,10 +102,13 @@ def test_pccc_grid_export_of_another_province_is_404(client, users, tree, pccc):
 
 def test_ranking_export_follows_the_dashboard(client, users, tree, programme, make_task, django_assert_max_num_queries):
     from dashboards.services import snapshot_rebuild
+    from tasks.services import progress_report_submit
 
-    make_task(unit=tree.hoankiem, title="A")
+    started = make_task(unit=tree.hoankiem, title="A")
+    make_task(unit=tree.hoankiem, title="A2")
     make_task(unit=tree.badinh, title="B")
-    snapshot_rebuild(as_of=datetime.date.today())
+    progress_report_submit(actor=users.officer_hanoi, task=started, percent="40", status=TaskStatus.IN_PROGRESS)
+    snapshot_rebuild(as_of=timezone.localdate())
     client.force_login(users.leader_hanoi)
     url = reverse("exports:ranking_xlsx", kwargs={"programme_id": programme.pk, "code": tree.hanoi.code})
     with django_assert_max_num_queries(16):
@@ -114,6 +118,13 @@ def test_ranking_export_follows_the_dashboard(client, users, tree, programme, ma
     names = [sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)]
     assert set(names) == {tree.hoankiem.name, tree.badinh.name, tree.soctson.name}
     assert sheet.cell(row=2, column=3).number_format == "0.0%"
+    # "Đã triển khai" as leaders quote it (issue 15 item 6): started tasks and their share.
+    headers = [c.value for c in sheet[1]]
+    assert headers[5:8] == ["Tổng số nhiệm vụ", "Đã triển khai", "Tỷ lệ đã triển khai (%)"]
+    by_name = {sheet.cell(row=r, column=2).value: [sheet.cell(row=r, column=c).value for c in (6, 7, 8)]
+               for r in range(2, sheet.max_row + 1)}  # fmt: skip
+    assert by_name[tree.hoankiem.name] == [2, 1, 0.5]  # one of its two tasks reported in progress
+    assert by_name[tree.badinh.name] == [1, 0, 0]
 
 
 def test_ranking_export_refuses_the_national_view_and_other_provinces(client, users, tree, programme):
