@@ -116,7 +116,7 @@ def test_the_excel_ranking_and_the_meeting_report_say_the_same(client, users, tr
     response = client.get(reverse("exports:ranking_xlsx", args=[programme.pk, "toan-quoc"]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     by_name = {
-        sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=9).value for r in range(2, sheet.max_row + 1)
+        sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=11).value for r in range(2, sheet.max_row + 1)
     }
     assert by_name["Thành phố Hà Nội"] == pytest.approx(2 / 3)
     assert by_name["Thành phố Hải Phòng"] == pytest.approx(1.0)
