@@ -258,6 +258,17 @@ def _completion_snapshot(programme_id, scope, counters, units_by_path, as_of, co
 RECOMPUTE_RANGE_MAX_DAYS = 366
 
 
+def parse_day(text: str) -> datetime.date | None:
+    """A day typed on a page (dd/mm/yyyy) or given in a URL or on the command line (YYYY-MM-DD);
+    None when it is neither. The one reader of dates for the dashboards, the admin and the command."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def recompute_range_days(date_from: str | datetime.date | None, date_to: str | datetime.date | None) -> list:
     """The days from ``date_from`` to ``date_to`` (default today), checked: dd/mm/yyyy (pages) or ISO
     (command line) dates, in order, not in the future, at most RECOMPUTE_RANGE_MAX_DAYS. Raises
@@ -266,15 +277,12 @@ def recompute_range_days(date_from: str | datetime.date | None, date_to: str | d
     def parse(value, name):
         if isinstance(value, datetime.date):
             return value
-        text = str(value).strip()
-        for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return datetime.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-        raise ValueError(
-            _("Ngày %(name)s không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 20/04/2023.") % {"name": name}
-        )
+        day = parse_day(str(value))
+        if day is None:
+            raise ValueError(
+                _("Ngày %(name)s không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 20/04/2023.") % {"name": name}
+            )
+        return day
 
     today = timezone.localdate()
     if not date_from:

@@ -35,7 +35,7 @@ from .selectors import (
     programme_and_unit,
     ranking_summary,
 )
-from .services import recompute_run, snapshots_generation
+from .services import parse_day, recompute_run, snapshots_generation
 from .templatetags.dashboard_tags import status_colour
 
 # Query parameter naming the criteria set (mô hình) whose PCCC figures the page shows.
@@ -209,17 +209,14 @@ def dashboard_date(text: str) -> tuple[datetime.date | None, str]:
     text = text.strip()
     if not text:
         return None, ""
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            day = datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-        if day > timezone.localdate():
-            return None, _(
-                "Ngày %(date)s chưa đến: không có số liệu của ngày trong tương lai; đang hiển thị số liệu mới nhất."
-            ) % {"date": day.strftime("%d/%m/%Y")}
-        return day, ""
-    return None, _("Ngày không hợp lệ: hãy chọn ngày theo dạng ngày/tháng/năm; đang hiển thị số liệu mới nhất.")
+    day = parse_day(text)
+    if day is None:
+        return None, _("Ngày không hợp lệ: hãy chọn ngày theo dạng ngày/tháng/năm; đang hiển thị số liệu mới nhất.")
+    if day > timezone.localdate():
+        return None, _(
+            "Ngày %(date)s chưa đến: không có số liệu của ngày trong tương lai; đang hiển thị số liệu mới nhất."
+        ) % {"date": day.strftime("%d/%m/%Y")}
+    return day, ""
 
 
 @login_required
