@@ -1,11 +1,10 @@
 """The task form reads its weight with the portal's one number parser: Vietnamese comma, bounded, fast."""
 
-import time
-
 import pytest
 from django.urls import reverse
 
 from tasks.models import Task
+from tests.timing import stopwatch
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +32,11 @@ def test_a_weight_is_read_the_vietnamese_way(client, users, programme, tree, age
 def test_a_bad_weight_answers_fast_with_a_message(client, users, programme, tree, agencies, weight, message):
     client.force_login(users.coordinator_hanoi)
     client.get(reverse("tasks:task_create"))  # templates loaded: time the post alone
-    started = time.perf_counter()
-    response = client.post(reverse("tasks:task_create"), task_data(programme, tree, agencies, weight))
-    assert time.perf_counter() - started < 0.5
+    with stopwatch() as watch:
+        response = client.post(reverse("tasks:task_create"), task_data(programme, tree, agencies, weight))
+    # "1e1000000" once cost 26 s of CPU; the refused form re-renders in 0.1-0.9 s on the shared
+    # CI machine, so 2 s still tells the two apart without failing on a busy run.
+    assert watch.seconds < 2
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Task.objects.exists()
@@ -58,10 +59,9 @@ def test_the_report_service_reads_a_percent_without_converting_free_text(users, 
     from tasks import services
 
     task = make_task(accountable_person=users.officer_hanoi)
-    started = time.perf_counter()
-    with pytest.raises(ValidationError) as excinfo:
+    with stopwatch() as watch, pytest.raises(ValidationError) as excinfo:
         services.progress_report_submit(
             actor=users.officer_hanoi, task=task, percent="1e1000000", status="dang_trien_khai"
         )
-    assert time.perf_counter() - started < 0.5
+    assert watch.seconds < 0.5
     assert excinfo.value.message_dict["percent"] == ["Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100."]
