@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -240,16 +241,41 @@ def _after_failure(delivery: Delivery, result: ChannelResult, now) -> dict:
             "next_attempt_at": now + wait}  # fmt: skip
 
 
+def _sending_lease() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.NOTIFY_EMAIL_SENDING_LEASE_MINUTES)
+
+
+def _abandoned_claims_release(now: datetime.datetime) -> int:
+    """Deliveries whose claim outlived its lease go back to PENDING as a failed attempt; returns how many.
+
+    Their worker stopped between the claim and the result (killed, restarted, out of memory), so
+    the message may or may not have left: a reminder sent twice is better than an overdue task
+    nobody hears about. Past the attempt limit they are FAILED, as any other failure.
+    """
+    abandoned = Delivery.objects.filter(status=DeliveryStatus.SENDING, next_attempt_at__lte=now)
+    error = _("Tiến trình gửi dừng giữa chừng; gửi lại.")
+    released = abandoned.filter(attempts__lt=settings.NOTIFY_EMAIL_MAX_ATTEMPTS - 1).update(
+        status=DeliveryStatus.PENDING, attempts=F("attempts") + 1, last_error=error, next_attempt_at=now
+    )
+    released += abandoned.update(status=DeliveryStatus.FAILED, attempts=F("attempts") + 1, last_error=error)
+    if released:
+        logger.warning("%s email deliveries were abandoned mid-send and released", released)
+    return released
+
+
 def deliveries_send(*, now: datetime.datetime | None = None) -> dict:
     """Send the email deliveries that are due; none in quiet hours. Returns counts and warnings.
 
     Each delivery is claimed (PENDING → SENDING, one conditional UPDATE) before its message
     leaves, so two workers never send it both; a failure goes back to PENDING with a later
     attempt (5, 10, 20… minutes), then FAILED after NOTIFY_EMAIL_MAX_ATTEMPTS; a bad address
-    is SKIPPED with a warning and the others are still sent.
+    is SKIPPED with a warning and the others are still sent. A claim is a lease: one still
+    SENDING after NOTIFY_EMAIL_SENDING_LEASE_MINUTES belonged to a worker that stopped mid-send
+    and is due again (see ``_abandoned_claims_release``).
     """
     now = now or timezone.now()
     outcome = {"sent": 0, "failed": 0, "skipped": 0, "queued": 0, "warnings": []}
+    outcome["failed"] += _abandoned_claims_release(now)
     due = Delivery.objects.filter(status=DeliveryStatus.PENDING)
     if quiet_until(now):
         outcome["queued"] = due.count()
@@ -264,7 +290,7 @@ def deliveries_send(*, now: datetime.datetime | None = None) -> dict:
     for delivery in batch:
         claimed = Delivery.objects.filter(
             pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
-        ).update(status=DeliveryStatus.SENDING)
+        ).update(status=DeliveryStatus.SENDING, next_attempt_at=now + _sending_lease())
         if not claimed:
             continue  # another worker has it
         result = CHANNELS[delivery.channel].send(delivery.notification)

@@ -323,6 +323,9 @@ NOTIFY_EMPTY_GRID_DAYS_BEFORE = env_int("NOTIFY_EMPTY_GRID_DAYS_BEFORE", 5)
 NOTIFY_QUIET_HOURS = (os.environ.get("NOTIFY_QUIET_START", "21:00"), os.environ.get("NOTIFY_QUIET_END", "07:00"))
 NOTIFY_EMAIL_MAX_ATTEMPTS = env_int("NOTIFY_EMAIL_MAX_ATTEMPTS", 6)
 NOTIFY_EMAIL_RETRY_MINUTES = env_int("NOTIFY_EMAIL_RETRY_MINUTES", 5)  # doubled at each failure
+# A delivery still "đang gửi" this long after its claim was left by a stopped worker: sent again.
+# Far above EMAIL_TIMEOUT, so a slow but living send is never doubled.
+NOTIFY_EMAIL_SENDING_LEASE_MINUTES = env_int("NOTIFY_EMAIL_SENDING_LEASE_MINUTES", 30)
 # The address links in emails start with (emails are read outside the portal).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

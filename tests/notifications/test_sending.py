@@ -192,9 +192,49 @@ def test_a_delivery_claimed_by_another_worker_is_not_sent_again(overdue, today, 
             lambda **kw: {"sent": 0, "failed": 0, "skipped": 0, "queued": 0, "warnings": []},
         )
         reminders_run(day=today)
-    Delivery.objects.update(status=DeliveryStatus.SENDING)  # another worker holds it
+    # Another worker claimed it a minute ago: its lease runs for NOTIFY_EMAIL_SENDING_LEASE_MINUTES.
+    Delivery.objects.update(
+        status=DeliveryStatus.SENDING, next_attempt_at=timezone.now() + datetime.timedelta(minutes=29)
+    )
     assert deliveries_send()["sent"] == 0
     assert mailoutbox == []
+
+
+def test_a_delivery_left_by_a_worker_that_stopped_mid_send_is_sent_after_its_lease(overdue, today, awake, mailoutbox):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "notifications.services.deliveries_send",
+            lambda **kw: {"sent": 0, "failed": 0, "skipped": 0, "queued": 0, "warnings": []},
+        )
+        reminders_run(day=today)
+    waiting = Delivery.objects.count()
+    assert waiting > 0
+    # Claimed 31 minutes ago by a worker that was killed before it recorded the result.
+    Delivery.objects.update(
+        status=DeliveryStatus.SENDING, next_attempt_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    outcome = deliveries_send()
+    assert outcome["sent"] == waiting
+    assert len(mailoutbox) == waiting
+    assert set(Delivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 2)}
+    assert deliveries_send()["sent"] == 0  # and never again
+
+
+def test_a_delivery_abandoned_on_its_last_attempt_is_failed_not_retried(overdue, today, awake, mailoutbox, settings):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "notifications.services.deliveries_send",
+            lambda **kw: {"sent": 0, "failed": 0, "skipped": 0, "queued": 0, "warnings": []},
+        )
+        reminders_run(day=today)
+    Delivery.objects.update(
+        status=DeliveryStatus.SENDING, attempts=settings.NOTIFY_EMAIL_MAX_ATTEMPTS - 1,
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=1),
+    )  # fmt: skip
+    deliveries_send()
+    assert mailoutbox == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.FAILED}
+    assert "dừng giữa chừng" in Delivery.objects.first().last_error
 
 
 # --- a real SMTP server on loopback ---------------------------------------------------------
