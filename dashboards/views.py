@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.selectors import unread_count
 from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs
 from roles.policy import can_coordinate
@@ -262,13 +263,14 @@ def _page_cache_key(
     minute anyway.
     A page is stored only after the scope checks passed for this user, with this unit scope,
     for this programme and unit code, so a reload skips them: moving the user to another unit
-    changes the key. The session is in the key because the page carries its CSRF token.
+    changes the key. The session is in the key because the page carries its CSRF token, the
+    unread count because the page carries the bell (one indexed COUNT).
     """
     if request.session.get("_messages") or "messages" in request.COOKIES or not request.session.session_key:
         return None
     user = request.user
     parts = [programme_id, code, user.unit_id, sort, criteria_set_code, get_language(), snapshots_generation(),
-             request.session.session_key, on, variant]  # fmt: skip
+             request.session.session_key, on, variant, unread_count(user)]  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"dashboard-page:{request.user.pk}:{digest}"
 

@@ -204,13 +204,26 @@ def test_a_reload_within_a_minute_reuses_the_viewers_page(
 ):
     client.force_login(users.leader_hanoi)
     first = client.get(url(programme, "01")).content
-    with django_assert_max_num_queries(2):  # the session and the user; no scope or figure query
+    # The session, the user and the bell's unread count; no scope or figure query.
+    with django_assert_max_num_queries(3):
         again = client.get(url(programme, "01")).content
     assert again == first
     other = client.__class__()
     other.force_login(users.officer_hanoi)
     response = other.get(url(programme, "01"))
     assert response.context is not None  # rendered for the officer, not the leader's cached page
+
+
+def test_a_reload_after_reading_the_notifications_shows_the_bell_as_it_is_now(client, users, programme, figures):
+    from notifications.models import Notification
+
+    Notification.objects.create(
+        recipient=users.leader_hanoi, event="qua_han", object_key="task:1", title="Nhiệm vụ quá hạn", day=today()
+    )
+    client.force_login(users.leader_hanoi)
+    assert 'data-testid="notification-unread">1<' in client.get(url(programme, "01")).content.decode()
+    Notification.objects.update(read_at=timezone.now())
+    assert 'data-testid="notification-unread"' not in client.get(url(programme, "01")).content.decode()
 
 
 def test_a_viewer_moved_to_another_province_no_longer_gets_the_cached_page(client, users, programme, figures, tree):
