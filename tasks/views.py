@@ -60,18 +60,7 @@ def _require_coordinator(user) -> None:
 def my_tasks(request):
     """ "Việc của tôi" and every task list: search, commune, status, sort, page size, grouping; all in the URL."""
     user = request.user
-    # Leaders have no assignments of their own: they start from every task of their unit.
-    default_scope = "mine" if policy.can_report(user) else "unit"
-    filters = TaskListForm(
-        request.GET or None,
-        programmes=selectors.programmes_visible_to(user),
-        units=selectors.units_for_task_list(user, request.GET.get("commune", "")[:20]),
-        default_scope=default_scope,
-    )
-    filter_kwargs = filters.selector_kwargs(default_scope=default_scope)
-    showing_unit_instead = _nothing_assigned(request, user, filter_kwargs)
-    if showing_unit_instead:
-        filter_kwargs["scope"] = "unit"
+    filters, filter_kwargs, showing_unit_instead = task_list_filters(request)
     tasks = selectors.task_list(user, **filter_kwargs)
     counts = selectors.task_counts(tasks)
     if filters.grouped:
@@ -103,6 +92,26 @@ def my_tasks(request):
             "returned": selectors.returned_reports_for(user, selectors.my_tasks(user, scope="mine")),
         },
     )
+
+
+def task_list_filters(request) -> tuple[TaskListForm, dict, bool]:
+    """The list's filters read from the URL: (form, ``selectors.task_list`` keyword arguments, whether an
+    officer with nothing assigned sees their unit's tasks instead). The list and its .xlsx export both
+    call this, so that the export holds exactly the rows the list shows."""
+    user = request.user
+    # Leaders have no assignments of their own: they start from every task of their unit.
+    default_scope = "mine" if policy.can_report(user) else "unit"
+    filters = TaskListForm(
+        request.GET or None,
+        programmes=selectors.programmes_visible_to(user),
+        units=selectors.units_for_task_list(user, request.GET.get("commune", "")[:20]),
+        default_scope=default_scope,
+    )
+    filter_kwargs = filters.selector_kwargs(default_scope=default_scope)
+    showing_unit_instead = _nothing_assigned(request, user, filter_kwargs)
+    if showing_unit_instead:
+        filter_kwargs["scope"] = "unit"
+    return filters, filter_kwargs, showing_unit_instead
 
 
 def _list_heading(user, filter_kwargs) -> str:
