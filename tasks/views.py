@@ -373,20 +373,47 @@ def _queue_decide(request) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_copy(request):
-    """Copy a programme's task list to another unit or another year."""
+    """Copy a programme's task list to several units (or every commune) or another year: a preview of what
+    each target gets (copies, titles skipped as already there, problems), then the copy, all or nothing."""
     _require_coordinator(request.user)
     form = CopyTasksForm(request.POST or None, user=request.user)
+    targets = None
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.programme_tasks_copy(actor=request.user, **form.cleaned_data)
+            if request.POST.get("confirm"):
+                targets = services.programme_tasks_copy_to_units(actor=request.user, **form.copy_kwargs())
+            else:
+                targets = services.programme_tasks_copy_plan(actor=request.user, **form.copy_kwargs())
         except ValidationError as error:
             if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
                 error = ValidationError(error.messages)  # a task's field: shown above the form
             form.add_error(None, error)
+            targets = None
         else:
-            messages.success(request, _("Đã sao chép %(count)s nhiệm vụ.") % {"count": len(created)})
-            return redirect(reverse("tasks:my_tasks") + "?scope=unit")
-    return render(request, "tasks/programme_copy.html", {"form": form}, status=400 if form.is_bound else 200)
+            if request.POST.get("confirm"):
+                created = sum(target.creates for target in targets)
+                messages.success(
+                    request,
+                    _("Đã sao chép %(count)s nhiệm vụ sang %(units)s đơn vị.")
+                    % {"count": created, "units": len(targets)},
+                )
+                return redirect(reverse("tasks:my_tasks") + "?scope=unit")
+    context = {
+        "form": form,
+        "targets": targets,
+        "can_confirm": bool(targets) and not any(target.problems for target in targets),
+        "creates": sum(target.creates for target in targets or []),
+        "skipped": sum(len(target.skipped) for target in targets or []),
+        # The confirmation posts exactly what was previewed.
+        "previewed": [
+            (key, value)
+            for key in request.POST
+            if key not in ("csrfmiddlewaretoken", "confirm", "submit")
+            for value in request.POST.getlist(key)
+        ],
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "tasks/programme_copy.html", context, status=status)
 
 
 @login_required
