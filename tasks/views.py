@@ -378,19 +378,18 @@ def programme_copy(request):
     _require_coordinator(request.user)
     form = CopyTasksForm(request.POST or None, user=request.user)
     targets = None
+    confirming = bool(request.POST.get("confirm"))
+    # The preview plans without writing; the confirmation plans again and writes, all targets or none.
+    copy = services.programme_tasks_copy_to_units if confirming else services.programme_tasks_copy_plan
     if request.method == "POST" and form.is_valid():
         try:
-            if request.POST.get("confirm"):
-                targets = services.programme_tasks_copy_to_units(actor=request.user, **form.copy_kwargs())
-            else:
-                targets = services.programme_tasks_copy_plan(actor=request.user, **form.copy_kwargs())
+            targets = copy(actor=request.user, **form.copy_kwargs())
         except ValidationError as error:
             if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
                 error = ValidationError(error.messages)  # a task's field: shown above the form
             form.add_error(None, error)
-            targets = None
         else:
-            if request.POST.get("confirm"):
+            if confirming:
                 created = sum(target.creates for target in targets)
                 messages.success(
                     request,
