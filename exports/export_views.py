@@ -12,9 +12,8 @@ from pccc.forms import level_from_request, period_from_request
 from pccc.periods import Period
 from pccc.views import criteria_set_or_404
 from provinces.selectors import unit_visible_to_or_404
-from roles import policy
 from tasks import selectors as task_selectors
-from tasks.forms import TaskFilterForm
+from tasks.views import task_list_filters
 
 from . import selectors
 from .throttle import rate_limited
@@ -24,20 +23,19 @@ from .xlsx import new_workbook, workbook_response, write_sheet
 @login_required
 @require_GET
 def tasks_xlsx(request):
-    """The task list of "Việc của tôi" with the same filters (and ``don_vi`` for one unit's subtree)."""
+    """The task list as the page shows it: the same filters, search, commune and sort, read by the list's
+    own ``task_list_filters`` (and ``don_vi`` for one unit's subtree). The sheet is also the import's
+    template: edited, it can be imported back as is (``task_import``)."""
     if limited := rate_limited(request, "exports"):
         return limited
     user = request.user
-    default_scope = "mine" if policy.can_report(user) else "unit"
-    filters = TaskFilterForm(
-        request.GET or None, programmes=task_selectors.programmes_visible_to(user), default_scope=default_scope
-    )
-    tasks = task_selectors.my_tasks(user, **filters.selector_kwargs(default_scope=default_scope))
+    _filters, filter_kwargs, _showing_unit_instead = task_list_filters(request)
+    tasks = task_selectors.task_list(user, **filter_kwargs)
     if request.GET.get("don_vi"):
         unit = unit_visible_to_or_404(user, request.GET["don_vi"])
         tasks = tasks.filter(unit__path__startswith=unit.path)
     workbook = new_workbook()
-    write_sheet(workbook, title=_("Nhiệm vụ"), columns=selectors.TASK_COLUMNS, rows=selectors.task_rows(tasks))
+    write_sheet(workbook, title=_("Nhiệm vụ"), columns=selectors.task_columns(), rows=selectors.task_rows(tasks))
     return workbook_response(workbook, f"nhiem-vu-{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -4,12 +4,13 @@ Each function runs a fixed number of queries; the task rows are read with ``iter
 so that a 50,000-row export never holds every task in memory.
 """
 
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from dashboards.selectors import Dashboard
 from pccc.evaluation import criterion_percent_places, percent
@@ -19,71 +20,100 @@ from pccc.selectors import GridData
 from provinces.models import AdministrativeUnit
 from tasks.choices import BlockReason, TaskGroup, TaskStatus
 from tasks.deadlines import is_overdue
+from tasks.models import Task
 
+from . import task_import
 from .xlsx import Column, Percent
 
-TASK_COLUMNS = [
-    Column(_lazy("STT"), "number", 5),
-    Column(_lazy("Nhiệm vụ"), "text", 40),
-    Column(_lazy("Đề án, kế hoạch"), "text", 20),
-    Column(_lazy("Đơn vị"), "text", 16),
-    Column(_lazy("Nhóm nhiệm vụ"), "text", 20),
-    Column(_lazy("Cơ quan chủ trì"), "text", 20),
-    Column(_lazy("Người chịu trách nhiệm"), "text", 16),
-    Column(_lazy("Ngày bắt đầu"), "date", 12),
-    Column(_lazy("Thời hạn hoàn thành"), "date", 12),
-    Column(_lazy("Trạng thái"), "text", 14),
-    Column(_lazy("Tỷ lệ hoàn thành"), "percent", 10),
-    Column(_lazy("Quá hạn"), "text", 8),
-    Column(_lazy("Lý do vướng mắc"), "text", 14),
-    Column(_lazy("Cập nhật lần cuối"), "date", 12),
-]
+
+def task_columns() -> list[Column]:
+    """The task sheet's columns: the import's columns (same headers, unit codes and user names beside the
+    names people read) plus a few shown only, which the import reads past; an exported list can be
+    edited and imported back as is."""
+    return [
+        Column(task_import.ROW_NUMBER, "number", 5),
+        Column(task_import.TITLE, "text", 40),
+        Column(task_import.PROGRAMME, "text", 20),
+        Column(task_import.UNIT, "text", 10),
+        Column(task_import.UNIT_NAME, "text", 16),
+        Column(task_import.GROUP, "text", 20),
+        Column(task_import.LEAD, "text", 20),
+        Column(task_import.COORDINATING, "text", 20),
+        Column(task_import.PERSON, "text", 14),
+        Column(task_import.PERSON_NAME, "text", 16),
+        Column(task_import.START, "date", 12),
+        Column(task_import.DEADLINE, "date", 12),
+        Column(task_import.WEIGHT, "general", 8),
+        Column(task_import.DESCRIPTION, "text", 24),
+        Column(task_import.RESULT, "text", 20),
+        Column(task_import.STATUS, "text", 14),
+        Column(task_import.PERCENT, "number", 10),
+        Column(task_import.REASON, "text", 14),
+        # Left empty: a state edited in the file is then reported as of the day of the import.
+        Column(task_import.DATA_DATE, "date", 12),
+        Column(task_import.OVERDUE, "text", 8),
+        Column(task_import.LAST_UPDATE, "date", 12),
+    ]
 
 
 TASK_FIELDS = (
+    "pk",
     "title",
     "programme__name",
+    "unit__code",
     "unit__name",
     "group",
     "lead_agency__name",
-    "accountable_person__full_name",
     "accountable_person__username",
+    "accountable_person__full_name",
     "start_date",
     "deadline",
+    "weight",
+    "description",
+    "expected_result",
     "current_status",
     "current_percent",
     "current_block_reason",
     "last_update_at",
 )
+ROWS_PER_READ = 2000  # tasks read at once; their coordinating agencies are read with them
 
 
 def task_rows(tasks) -> Iterator[tuple]:
-    """Rows of the task sheet from a scoped, filtered queryset (one query, read in chunks)."""
+    """Rows of the task sheet from a scoped, filtered queryset, in its order.
+
+    Two queries per ``ROWS_PER_READ`` tasks (the tasks, then their coordinating agencies), so that a
+    50,000-row export never holds every task in memory.
+    """
     today = timezone.localdate()
     groups = {k: str(v) for k, v in TaskGroup.choices}
     statuses = {k: str(v) for k, v in TaskStatus.choices}
     reasons = {k: str(v) for k, v in BlockReason.choices}
     yes, no = _("Có"), _("Không")
-    values = tasks.values_list(*TASK_FIELDS).iterator(chunk_size=2000)
-    for i, row in enumerate(values, start=1):
-        (title, programme, unit, group, agency, full_name, username, start, deadline, status, percent, reason, at) = row
-        overdue = is_overdue(deadline=deadline, status=status, today=today)
-        yield (
-            i,
-            title,
-            programme,
-            unit,
-            groups.get(group, group),
-            agency,
-            full_name or username or "",
-            start,
-            deadline,
-            statuses.get(status, status),
-            percent / 100,
-            yes if overdue else no,
-            reasons.get(reason, ""),
-            timezone.localdate(at) if at else None,
-        )
+    values = tasks.values_list(*TASK_FIELDS).iterator(chunk_size=ROWS_PER_READ)
+    number = 0
+    while chunk := list(islice(values, ROWS_PER_READ)):
+        partners = _coordinating_names([row[0] for row in chunk])
+        for row in chunk:
+            (pk, title, programme, code, unit, group, agency, username, full_name, start, deadline, weight,
+             description, result, status, percent, reason, at) = row  # fmt: skip
+            number += 1
+            overdue = is_overdue(deadline=deadline, status=status, today=today)
+            yield (
+                number, title, programme, code, unit, groups.get(group, group), agency, "; ".join(partners[pk]),
+                username or "", full_name or "", start, deadline, weight, description, result,
+                statuses.get(status, status), percent, reasons.get(reason, ""), None,
+                yes if overdue else no, timezone.localdate(at) if at else None,
+            )  # fmt: skip
+
+
+def _coordinating_names(task_ids: list[int]) -> dict[int, list[str]]:
+    """The coordinating agencies' names of each task, by name (one query)."""
+    names = defaultdict(list)
+    through = Task.coordinating_agencies.through.objects.filter(task_id__in=task_ids)
+    for task_id, name in through.values_list("task_id", "agency__name").order_by("agency__name", "agency_id"):
+        names[task_id].append(name)
+    return names
 
 
 def grid_columns(criteria: list[Criterion]) -> list[tuple[Criterion | None, str, Column]]:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from dashboards.services import parse_day
 from portal.numbers import NumberError, decimal_field_range, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope, units_visible_to
@@ -49,6 +50,17 @@ STATUS = _lazy("Trạng thái")
 PERCENT = _lazy("Tỷ lệ hoàn thành (%)")
 REASON = _lazy("Lý do vướng mắc / chưa triển khai")
 DATA_DATE = _lazy("Ngày số liệu")
+
+# Columns of the task list's export that the import reads past (issue 19, item 10: an export is edited and
+# imported back as is). Names and figures shown beside the codes the import keys on; the programme's
+# name is checked against the programme chosen for the import.
+ROW_NUMBER = _lazy("STT")
+PROGRAMME = _lazy("Đề án, kế hoạch")
+UNIT_NAME = _lazy("Đơn vị")
+PERSON_NAME = _lazy("Họ tên người chịu trách nhiệm")
+OVERDUE = _lazy("Quá hạn")
+LAST_UPDATE = _lazy("Cập nhật lần cuối")
+EXPORT_ONLY_COLUMNS = [ROW_NUMBER, PROGRAMME, UNIT_NAME, PERSON_NAME, OVERDUE, LAST_UPDATE]
 
 BATCH = 500
 MAX_ROWS = 5_000  # tasks in one file: a province's whole year fits, a runaway sheet does not
@@ -174,7 +186,8 @@ class TaskImportPlan:
 
 
 def column_names() -> tuple[list[str], list[str]]:
-    return [str(c) for c in REQUIRED_COLUMNS], [str(c) for c in OPTIONAL_COLUMNS]
+    """(required, optional) headers; the optional ones include the task export's own columns."""
+    return [str(c) for c in REQUIRED_COLUMNS], [str(c) for c in OPTIONAL_COLUMNS + EXPORT_ONLY_COLUMNS]
 
 
 class _Lookups:
@@ -224,25 +237,25 @@ def _by_label_or_value(choices) -> dict[str, str]:
 
 
 def _date(value, column, row, errors):
+    """A date cell of Excel, or a date typed as text dd/mm/yyyy (or ISO): an edited export holds both."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
     if value is None:
         errors.append(CellError(row, column, _("Thông tin này là bắt buộc.")))
-    else:
+        return None
+    day = parse_day(value) if isinstance(value, str) else None
+    if day is None:
         errors.append(
             CellError(
                 row,
                 column,
-                _(
-                    "“%(value)s” không phải là ô ngày tháng của Excel; "
-                    "hãy nhập ngày dạng dd/mm/yyyy trong ô định dạng Ngày."
-                )
+                _("“%(value)s” không phải là ngày; hãy ghi ngày dạng dd/mm/yyyy (ví dụ 31/12/2026).")
                 % {"value": value},
             )
         )
-    return None
+    return day
 
 
 def _weight(value, row, errors):
@@ -272,90 +285,23 @@ def _state_percent(value, column: str, row: int, errors) -> int | None:
         return None
 
 
-def _plan_report(look, names, row, values, task: Task, today: datetime.date, errors) -> PlannedReport | None:
-    """The state the row states for ``task``, checked against itself and the task's dates.
+def _row_state(look, names, row, values, today: datetime.date, errors) -> PlannedReport | None:
+    """The state the row states in its four state columns, checked against itself (not yet against its task).
 
-    None when the row leaves the four state columns empty, or states the task's current state
-    (importing the same file twice writes no second report). Errors name the row and column:
-    a status and a percentage that contradict each other, a reason on a status that has none,
-    a data date in the future or before the task's start.
+    None when the row leaves them empty, or with the row's errors added to ``errors``: every error of
+    the four columns, not only the first. Errors name the row and column: a status and a percentage
+    that contradict each other, a reason on a status that has none, a data date in the future.
     """
     raw = {column: values.get(column) for column in (names.status, names.percent, names.reason, names.data_date)}
-    if all(value is None or str(value).strip() == "" for value in raw.values()):
+    if all(_empty(value) for value in raw.values()):
         return None
     before = len(errors)
-    status_text = str(raw[names.status] or "").strip()
-    status = look.statuses.get(status_text.casefold())
-    if not status_text:
-        errors.append(CellError(row, names.status, _("Hãy ghi trạng thái khi ghi tỷ lệ, lý do hoặc ngày số liệu.")))
-    elif status is None:
-        errors.append(
-            CellError(
-                row,
-                names.status,
-                _("Trạng thái “%(value)s” không có trong danh mục (xem trang “Hướng dẫn” của mẫu).")
-                % {"value": status_text},
-            )
-        )
+    status = _state_status(look, names, row, raw[names.status], errors)
     percent = _state_percent(raw[names.percent], names.percent, row, errors)
-    reason_text = str(raw[names.reason] or "").strip()
-    reason = look.reasons.get(reason_text.casefold()) if reason_text else ""
-    if reason is None:
-        errors.append(
-            CellError(
-                row,
-                names.reason,
-                _("Lý do “%(value)s” không có trong danh mục (xem trang “Hướng dẫn” của mẫu).")
-                % {"value": reason_text},
-            )
-        )
-    data_date = raw[names.data_date]
-    if data_date is None or str(data_date).strip() == "":
-        data_date = today
-    else:
-        data_date = _date(data_date, names.data_date, row, errors)
-    if len(errors) > before or status is None:
-        return None
-    if status == TaskStatus.DONE_LATE:
-        status = TaskStatus.DONE  # late or not: judged by the report service from the data date
-    label = str(TaskStatus(status).label)
-    if status == TaskStatus.DONE:
-        percent = 100 if percent is None else percent
-        if percent != 100:
-            errors.append(
-                CellError(
-                    row,
-                    names.percent,
-                    _("Trạng thái “%(status)s” thì tỷ lệ phải là 100%%, không phải %(percent)s%%.")
-                    % {"status": label, "percent": percent},
-                )
-            )
-    elif status == TaskStatus.NOT_STARTED:
-        percent = 0 if percent is None else percent
-        if percent != 0:
-            errors.append(
-                CellError(
-                    row,
-                    names.percent,
-                    _("Trạng thái “%(status)s” thì tỷ lệ phải là 0%%, không phải %(percent)s%%.")
-                    % {"status": label, "percent": percent},
-                )
-            )
-    elif percent is None:
-        errors.append(CellError(row, names.percent, _("Hãy ghi tỷ lệ hoàn thành (0–100) của nhiệm vụ %(status)s.")
-                                % {"status": label.lower()}))  # fmt: skip
-    if status == TaskStatus.BLOCKED and not reason:
-        errors.append(CellError(row, names.reason, _("Nhiệm vụ vướng mắc phải ghi lý do.")))
-    elif reason and status not in STATUSES_WITH_REASON:
-        errors.append(
-            CellError(
-                row,
-                names.reason,
-                _("Lý do chỉ ghi cho nhiệm vụ vướng mắc hoặc chưa triển khai, không cho trạng thái “%(status)s”.")
-                % {"status": label},
-            )
-        )
-    if data_date > today:
+    percent_failed = any(e.column == names.percent for e in errors[before:])
+    reason = _state_reason(look, names, row, raw[names.reason], errors)
+    data_date = today if _empty(raw[names.data_date]) else _date(raw[names.data_date], names.data_date, row, errors)
+    if data_date is not None and data_date > today:
         errors.append(
             CellError(
                 row,
@@ -364,26 +310,112 @@ def _plan_report(look, names, row, values, task: Task, today: datetime.date, err
                 % {"date": f"{data_date:%d/%m/%Y}", "today": f"{today:%d/%m/%Y}"},
             )
         )
-    elif task.start_date and data_date < task.start_date:
+    if status is None:
+        return None
+    if not percent_failed:
+        percent = _status_percent(names, row, status, percent, errors)
+    _status_reason(names, row, status, reason, errors)
+    if len(errors) > before:
+        return None
+    return PlannedReport(status=status, percent=percent, block_reason=reason, data_date=data_date)
+
+
+def _empty(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def _state_status(look, names, row, value, errors) -> str | None:
+    """The status named in the cell ("hoàn thành quá hạn" read as a completion), else None with the error."""
+    text = str(value or "").strip()
+    status = look.statuses.get(text.casefold())
+    if not text:
+        errors.append(CellError(row, names.status, _("Hãy ghi trạng thái khi ghi tỷ lệ, lý do hoặc ngày số liệu.")))
+    elif status is None:
         errors.append(
             CellError(
                 row,
-                names.data_date,
-                _("Ngày số liệu %(date)s trước ngày bắt đầu của nhiệm vụ (%(start)s).")
-                % {"date": f"{data_date:%d/%m/%Y}", "start": f"{task.start_date:%d/%m/%Y}"},
+                names.status,
+                _("Trạng thái “%(value)s” không có trong danh mục (xem trang “Hướng dẫn” của mẫu).") % {"value": text},
             )
         )
-    if len(errors) > before:
+    # Late or not: judged by the report service from the data date, as for a report typed on the page.
+    return TaskStatus.DONE if status == TaskStatus.DONE_LATE else status
+
+
+def _state_reason(look, names, row, value, errors) -> str:
+    """The reason named in the cell ("" when empty or unknown, with the error)."""
+    text = str(value or "").strip()
+    reason = look.reasons.get(text.casefold()) if text else ""
+    if reason is None:
+        errors.append(
+            CellError(
+                row,
+                names.reason,
+                _("Lý do “%(value)s” không có trong danh mục (xem trang “Hướng dẫn” của mẫu).") % {"value": text},
+            )
+        )
+        return ""
+    return reason
+
+
+def _status_percent(names, row, status: str, percent: int | None, errors) -> int | None:
+    """The percentage a status implies when the cell is empty (done 100, not started 0), or its error."""
+    label = str(TaskStatus(status).label)
+    implied = {TaskStatus.DONE: 100, TaskStatus.NOT_STARTED: 0}.get(status)
+    if implied is None:
+        if percent is None:
+            errors.append(CellError(row, names.percent, _("Hãy ghi tỷ lệ hoàn thành (0–100) của nhiệm vụ %(status)s.")
+                                    % {"status": label.lower()}))  # fmt: skip
+        return percent
+    if percent is not None and percent != implied:
+        message = (
+            _("Trạng thái “%(status)s” thì tỷ lệ phải là 100%%, không phải %(percent)s%%.")
+            if implied == 100
+            else _("Trạng thái “%(status)s” thì tỷ lệ phải là 0%%, không phải %(percent)s%%.")
+        )
+        errors.append(CellError(row, names.percent, message % {"status": label, "percent": percent}))
+    return implied
+
+
+def _status_reason(names, row, status: str, reason: str, errors) -> None:
+    """A blocked task must give a reason; only a blocked or not-started one may."""
+    if status == TaskStatus.BLOCKED and not reason:
+        errors.append(CellError(row, names.reason, _("Nhiệm vụ vướng mắc phải ghi lý do.")))
+    elif reason and status not in STATUSES_WITH_REASON:
+        errors.append(
+            CellError(
+                row,
+                names.reason,
+                _("Lý do chỉ ghi cho nhiệm vụ vướng mắc hoặc chưa triển khai, không cho trạng thái “%(status)s”.")
+                % {"status": str(TaskStatus(status).label)},
+            )
+        )
+
+
+def _report_for_task(names, row, report: PlannedReport | None, task: Task, errors) -> PlannedReport | None:
+    """The row's state as a report to write on ``task``, or None when there is nothing to write.
+
+    A row stating the task's current state writes nothing (importing the same file twice, or an
+    exported list re-imported as is, writes no second report), whatever its data date.
+    """
+    if report is None or (task.pk and _same_state(task, report)):
         return None
-    report = PlannedReport(status=status, percent=percent, block_reason=reason, data_date=data_date)
-    if task.pk and _same_state(task, report):
-        return None  # already so (a verified completion re-imported as done included): nothing to write
     if task.pk and task.completion_verified:
         errors.append(
             CellError(
                 row,
                 names.status,
                 _("Nhiệm vụ đã được xác nhận hoàn thành; cần Thường trực mở lại trước khi báo cáo tiếp."),
+            )
+        )
+        return None
+    if task.start_date and report.data_date < task.start_date:
+        errors.append(
+            CellError(
+                row,
+                names.data_date,
+                _("Ngày số liệu %(date)s trước ngày bắt đầu của nhiệm vụ (%(start)s).")
+                % {"date": f"{report.data_date:%d/%m/%Y}", "start": f"{task.start_date:%d/%m/%Y}"},
             )
         )
         return None
@@ -439,28 +471,50 @@ def plan_task_import(
 def _plan_row(actor, programme, root, look, names, row, values, errors, today) -> PlannedTask | None:
     """The task one row creates or changes, or None with the row's errors added to ``errors``.
 
-    Every cell is looked up first, so that a row lists all its errors at once; the task's own
-    rules run only on a row whose cells all resolved.
+    Every cell is checked, so that a row lists all its errors at once (not only the first): the cells,
+    the state columns, then the task's own rules on what resolved; a cell already in error is not
+    reported twice by those rules.
     """
     before = len(errors)
     title = str(values.get(names.title) or "")
     if not title:
         errors.append(CellError(row, names.title, _("Thông tin này là bắt buộc.")))
+    _row_programme(programme, row, values, errors)
     unit = _row_unit(look, names, row, values, root, errors)
-    if unit is None:
-        return None
     cells = {
         "group": _row_group(look, names, row, values, errors),
-        "lead_agency": _row_lead(look, names, row, values, unit, errors),
-        "coordinating": _row_coordinating(look, names, row, values, unit, errors),
+        "lead_agency": _row_lead(look, names, row, values, unit, errors) if unit else None,
+        "coordinating": _row_coordinating(look, names, row, values, unit, errors) if unit else [],
         "accountable_person": _row_person(look, names, row, values, errors),
         "start_date": _date(values.get(names.start), names.start, row, errors),
         "deadline": _date(values.get(names.deadline), names.deadline, row, errors),
         "weight": _weight(values.get(names.weight), row, errors),
     }
-    if len(errors) > before:
-        return None
-    return _row_task(actor, programme, look, names, row, values, unit, title, cells, errors, today)
+    state = _row_state(look, names, row, values, today, errors)
+    if unit is None:
+        return None  # no task to check the rules on: the unit decides the agencies and the existing task
+    planned = _row_task(actor, programme, look, names, row, values, unit, title, cells, errors[before:], errors)
+    if planned is not None:
+        planned.report = _report_for_task(names, row, state, planned.task, errors)
+    return planned if len(errors) == before else None
+
+
+def _row_programme(programme: Programme, row, values, errors) -> None:
+    """An exported list names each task's programme: a row of another programme is refused, not moved."""
+    column = str(PROGRAMME)
+    name = str(values.get(column) or "").strip()
+    if name and name.casefold() != programme.name.casefold():
+        errors.append(
+            CellError(
+                row,
+                column,
+                _(
+                    "Nhiệm vụ này thuộc “%(name)s”, không thuộc đề án đã chọn khi nhập (“%(chosen)s”). "
+                    "Hãy lọc danh sách theo đề án trước khi xuất, hoặc xóa dòng này."
+                )
+                % {"name": name, "chosen": programme.name},
+            )
+        )
 
 
 def _row_unit(look, names, row, values, root, errors):
@@ -531,13 +585,15 @@ def _row_person(look, names, row, values, errors):
     return person
 
 
-def _row_task(actor, programme, look, names, row, values, unit, title, cells, errors, today) -> PlannedTask | None:
-    """Apply the row's cells to its task (existing by unit and title, else new), check the task's rules,
-    and plan the row's state (a progress report) if it has one."""
+def _row_task(
+    actor, programme, look, names, row, values, unit, title, cells, cell_errors, errors
+) -> PlannedTask | None:
+    """Apply the row's cells to its task (existing by unit and title, else new) and check the task's rules;
+    a rule's message on a column already in ``cell_errors`` (the row's errors so far) is not repeated."""
     existing = look.tasks.get((unit.pk, title.casefold()))
     task = existing or Task(programme=programme, unit=unit, title=title)
     before = _state(task, [a.pk for a in task.coordinating_agencies.all()] if existing else [])
-    coordinating = cells.pop("coordinating")
+    coordinating = [agency for agency in cells.pop("coordinating") if agency is not None]
     for name, value in cells.items():
         setattr(task, name, value)
     task.description = str(values.get(names.description) or "")
@@ -552,19 +608,17 @@ def _row_task(actor, programme, look, names, row, values, unit, title, cells, er
             validate_constraints=False,
         )
     except ValidationError as error:
+        failed = {e.column for e in cell_errors}
         for name, messages in error.message_dict.items():
             column = str(FIELD_COLUMNS.get(name, ""))
-            errors.extend(CellError(row, column, message) for message in messages)
+            if not column or column not in failed:
+                errors.extend(CellError(row, column, message) for message in messages)
         return None
-    errors_before = len(errors)
-    report = _plan_report(look, names, row, values, task, today, errors)
-    if len(errors) > errors_before:
+    if cell_errors:
         return None
     after = _state(task, [a.pk for a in coordinating])
     changed = [str(_label(name)) for name in before if before[name] != after[name]] if existing else []
-    return PlannedTask(
-        row=row, task=task, coordinating=coordinating, is_new=existing is None, changed_fields=changed, report=report
-    )
+    return PlannedTask(row=row, task=task, coordinating=coordinating, is_new=existing is None, changed_fields=changed)
 
 
 def planned_actions(plan: TaskImportPlan) -> dict[str, list[int]]:

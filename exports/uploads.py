@@ -107,7 +107,34 @@ def read_table(
     the cost of a file is bounded by the limit, not by what the file claims.
     """
     check_xlsx_bytes(data, filename=filename)
-    unreadable = _("Không đọc được tệp Excel. Hãy tải mẫu và nhập số liệu vào mẫu.")
+    sheet, headers = _open_sheet(data)
+    _check_headers(headers, required, optional)
+    errors = []
+    try:
+        table = _read_rows(sheet, headers, errors, max_rows=max_rows, too_many_rows=too_many_rows)
+        # Merged cells are listed after the rows (<mergeCells> follows <sheetData>): scanned only
+        # once the rows are known to be within the limit.
+        merged = _merged_cells(sheet)
+    except SpreadsheetRefused:
+        raise
+    except Exception:  # parsing is lazy: a broken row surfaces here
+        raise _refuse(_unreadable()) from None
+    if merged:
+        cells = ", ".join(ref.decode() for ref in merged[:5])
+        errors.insert(
+            0, CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells})
+        )
+    if errors:
+        raise SpreadsheetRefused(errors)
+    return table
+
+
+def _unreadable() -> str:
+    return _("Không đọc được tệp Excel. Hãy tải mẫu và nhập số liệu vào mẫu.")
+
+
+def _open_sheet(data: bytes):
+    """(the first sheet, streamed in read-only mode; its headers without the empty ones at the right)."""
     try:
         # Read-only mode streams the sheet XML: several times faster than building every cell.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
@@ -117,11 +144,16 @@ def read_table(
         sheet.reset_dimensions()
         header_cells = next(sheet.iter_rows(max_row=1, values_only=True), ())
     except Exception:  # openpyxl raises many kinds on a broken or hostile file
-        raise _refuse(unreadable) from None
-    errors = []
+        raise _refuse(_unreadable()) from None
     headers = [str(value).strip() if value is not None else "" for value in header_cells]
     while headers and not headers[-1]:
         headers.pop()
+    return sheet, headers
+
+
+def _check_headers(headers: list[str], required: list[str], optional: list[str]) -> None:
+    """Refuse a header row with missing, unknown or repeated columns (every one named)."""
+    errors = []
     known = set(required) | set(optional)
     missing = [h for h in required if h not in headers]
     extra = [h or _("(cột không có tiêu đề)") for h in headers if h not in known]
@@ -134,46 +166,35 @@ def read_table(
         errors.append(CellError(1, "", _("Cột bị lặp: %(columns)s.") % {"columns": _listed(sorted(duplicated))}))
     if errors:
         raise SpreadsheetRefused(errors)
+
+
+def _read_rows(sheet, headers: list[str], errors: list, *, max_rows: int, too_many_rows: str) -> list:
+    """The rows with data, streamed; refused past ``max_rows`` of them or the blank rows tolerated."""
     table = []
     last_row = max_rows + 1 + BLANK_ROWS_TOLERATED
     # Only the template's columns are read: cells to the right of the header are ignored.
-    rows = sheet.iter_rows(min_row=2, max_col=len(headers), values_only=True)
-    try:
-        for number, cells in enumerate(rows, start=2):
-            if number > last_row:
-                raise _refuse(
-                    _(
-                        "Tệp có dòng thứ %(row)s trở đi (kể cả dòng trống): quá giới hạn %(max)s dòng mỗi lần nhập. "
-                        "Hãy xóa các dòng thừa hoặc chia nhỏ tệp."
-                    )
-                    % {"row": grouped(number), "max": grouped(max_rows)}
+    rows = sheet.iter_rows(min_row=2, max_col=len(headers))
+    for number, cells in enumerate(rows, start=2):
+        if number > last_row:
+            raise _refuse(
+                _(
+                    "Tệp có dòng thứ %(row)s trở đi (kể cả dòng trống): quá giới hạn %(max)s dòng mỗi lần nhập. "
+                    "Hãy xóa các dòng thừa hoặc chia nhỏ tệp."
                 )
-            values = _row_values(headers, cells, number, errors)
-            if any(v is not None for v in values.values()):
-                table.append((number, values))
-                if len(table) > max_rows:
-                    raise _refuse(
-                        too_many_rows
-                        or _(
-                            "Tệp có hơn %(max)s dòng số liệu: mỗi lần nhập tối đa %(max)s dòng. "
-                            "Hãy chia nhỏ tệp rồi nhập lần lượt."
-                        )
-                        % {"max": grouped(max_rows)}
-                    )
-        # Merged cells are listed after the rows (<mergeCells> follows <sheetData>): scanned only
-        # once the rows are known to be within the limit.
-        merged = _merged_cells(sheet)
-    except SpreadsheetRefused:
-        raise
-    except Exception:  # parsing is lazy: a broken row surfaces here
-        raise _refuse(unreadable) from None
-    if merged:
-        cells = ", ".join(ref.decode() for ref in merged[:5])
-        errors.insert(
-            0, CellError(None, "", _("Tệp có ô gộp (%(cells)s). Hãy bỏ gộp ô rồi nhập lại.") % {"cells": cells})
-        )
-    if errors:
-        raise SpreadsheetRefused(errors)
+                % {"row": grouped(number), "max": grouped(max_rows)}
+            )
+        values = _row_values(headers, cells, number, errors)
+        if any(v is not None for v in values.values()):
+            table.append((number, values))
+        if len(table) > max_rows:
+            raise _refuse(
+                too_many_rows
+                or _(
+                    "Tệp có hơn %(max)s dòng số liệu: mỗi lần nhập tối đa %(max)s dòng. "
+                    "Hãy chia nhỏ tệp rồi nhập lần lượt."
+                )
+                % {"max": grouped(max_rows)}
+            )
     return table
 
 
@@ -185,9 +206,11 @@ def _merged_cells(sheet) -> list[bytes]:
 
 def _row_values(headers: list[str], cells: tuple, number: int, errors: list) -> dict:
     values = {}
-    for header, value in zip(headers, cells, strict=False):
-        # Without data_only a formula cell reads as its text, "=…": refuse it, keep no result.
-        if isinstance(value, str) and value.startswith("="):
+    for header, cell in zip(headers, cells, strict=False):
+        value = cell.value
+        # Without data_only a formula cell reads as its text, "=…": refuse it, keep no result. A text
+        # cell starting with "=" (an exported title, kept text by its quote prefix) is text, not a formula.
+        if cell.data_type == "f":
             errors.append(CellError(number, header, _("Ô có công thức; hãy dán giá trị thay cho công thức.")))
             value = None
         if isinstance(value, str):

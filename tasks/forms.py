@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import DayMonthYearInput
 from portal.numbers import NumberField, decimal_field_range
 from provinces.selectors import units_visible_to
-from provinces.widgets import UnitChoiceField, UnitOrLegacyUnitChoiceField
+from provinces.widgets import UnitChoiceField, UnitChoiceIterator, UnitOrLegacyUnitChoiceField, UnitSelect
 
 from .choices import REPORTABLE_STATUSES, BlockReason, TaskStatus
 from .evidence import check_evidence_count, check_evidence_file
@@ -20,6 +20,7 @@ from .selectors import (
     BOTTLENECK_ALL,
     BOTTLENECK_LOCAL,
     agencies_visible_to,
+    communes_of_province_of,
     people_visible_to,
     programmes_visible_to,
     tasks_visible_to,
@@ -230,13 +231,46 @@ class TaskForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", submit_label))
 
 
+class UnitMultipleSelect(UnitSelect):
+    """``UnitSelect`` choosing several units (the copy's targets), with the same type-to-filter box."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"multiple": True, "size": 10, **(attrs or {})}, choices)
+
+    def value_from_datadict(self, data, files, name):
+        return forms.SelectMultiple.value_from_datadict(self, data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an empty multiple select sends nothing: not "left out of the form"
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several units of ``queryset`` (the user's scope), grouped by province like ``UnitChoiceField``."""
+
+    widget = UnitMultipleSelect
+    iterator = UnitChoiceIterator
+    legacy_by_search = False
+
+
 class CopyTasksForm(forms.Form):
-    """Copy a programme's task list to another unit or another year's programme."""
+    """Copy a programme's task list to several units (or every commune) or another year's programme."""
 
     source_programme = forms.ModelChoiceField(label=_("Đề án nguồn"), queryset=None)
     source_unit = UnitChoiceField(label=_("Đơn vị nguồn"), queryset=None)
     target_programme = forms.ModelChoiceField(label=_("Đề án đích (cùng năm hoặc năm khác)"), queryset=None)
-    target_unit = UnitChoiceField(label=_("Đơn vị đích"), queryset=None)
+    target_units = UnitMultipleChoiceField(
+        label=_("Các đơn vị đích"),
+        queryset=None,
+        required=False,
+        help_text=_("Giữ phím Ctrl (hoặc Cmd) để chọn nhiều đơn vị."),
+    )
+    all_communes = forms.BooleanField(
+        label=_("Tất cả xã, phường của tỉnh, thành phố có đơn vị nguồn"),
+        required=False,
+        help_text=_("Thay cho việc chọn từng đơn vị đích; đơn vị nguồn được bỏ qua."),
+    )
     fallback_lead_agency = forms.ModelChoiceField(
         label=_("Cơ quan chủ trì thay thế"),
         queryset=None,
@@ -246,16 +280,38 @@ class CopyTasksForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         for name in ("source_programme", "target_programme"):
             self.fields[name].queryset = programmes_visible_to(user)
-        for name in ("source_unit", "target_unit"):
+        for name in ("source_unit", "target_units"):
             self.fields[name].queryset = units_for_tasks(user)
         self.fields["fallback_lead_agency"].queryset = agencies_visible_to(user)
         for field in self.fields.values():
             field.error_messages["required"] = REQUIRED
             field.error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ hoặc ngoài phạm vi của bạn.")
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Sao chép danh sách nhiệm vụ")))
+        self.helper.add_input(Submit("submit", _("Xem trước")))
+
+    def clean(self):
+        data = super().clean()
+        source_unit = data.get("source_unit")
+        if data.get("all_communes") and source_unit is not None:
+            same_programme = data.get("source_programme") == data.get("target_programme")
+            data["target_units"] = [
+                unit
+                for unit in communes_of_province_of(self.user, source_unit)
+                if not (same_programme and unit.pk == source_unit.pk)
+            ]
+        elif not data.get("target_units") and "target_units" not in self.errors:
+            self.add_error("target_units", _("Hãy chọn ít nhất một đơn vị đích, hoặc chọn tất cả xã, phường."))
+        return data
+
+    def copy_kwargs(self) -> dict:
+        """The service's keyword arguments (the targets as a list in tree order)."""
+        data = dict(self.cleaned_data)
+        data.pop("all_communes", None)
+        data["target_units"] = sorted(data["target_units"], key=lambda unit: unit.path)
+        return data
 
 
 class TaskFilterForm(forms.Form):

@@ -121,6 +121,16 @@ def units_for_tasks(user):
     return units_visible_to(user).filter(valid_to__isnull=True).order_by("path")
 
 
+def communes_of_province_of(user, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    """The current communes and wards of ``unit``'s province (``unit`` itself when it is one) in the
+    user's scope: the targets of "copy to every commune"."""
+    ancestors = AdministrativeUnit.objects.ancestors_of(unit, include_self=True)
+    province = ancestors.filter(level=UnitLevel.PROVINCE).first()
+    if province is None:
+        return AdministrativeUnit.objects.none()
+    return units_for_tasks(user).filter(province.subtree_filter(), level=UnitLevel.COMMUNE)
+
+
 def my_tasks(
     user,
     *,

@@ -11,6 +11,7 @@ Rules enforced here (views, admin actions and the demo all come through):
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -546,7 +547,109 @@ def programme_tasks_copy(
     coordinating agencies are dropped. All or nothing, in a fixed number of queries
     per batch of ``COPY_BATCH`` rows, however many tasks and levels the list has.
     """
-    _check_copy_target(actor, source_programme, source_unit, target_programme, target_unit)
+    (target,) = programme_tasks_copy_to_units(
+        actor=actor,
+        source_programme=source_programme,
+        source_unit=source_unit,
+        target_programme=target_programme,
+        target_units=[target_unit],
+        fallback_lead_agency=fallback_lead_agency,
+    )
+    return target.plan.created
+
+
+@dataclass
+class CopyTarget:
+    """What copying the list does at one target unit: the copies, the titles skipped as already there,
+    and the problems that stop the whole copy (shown in the preview, per target)."""
+
+    unit: AdministrativeUnit
+    plan: "_CopyPlan"
+
+    @property
+    def creates(self) -> int:
+        return len(self.plan.created)
+
+    @property
+    def skipped(self) -> list[str]:
+        return self.plan.skipped
+
+    @property
+    def problems(self) -> list[str]:
+        return self.plan.problems
+
+
+def programme_tasks_copy_plan(
+    *,
+    actor,
+    source_programme: Programme,
+    source_unit: AdministrativeUnit,
+    target_programme: Programme,
+    target_units: list[AdministrativeUnit],
+    fallback_lead_agency: Agency | None = None,
+) -> list[CopyTarget]:
+    """The preview of copying (programme, unit)'s task list to each of ``target_units``: nothing is written.
+
+    The rules of ``programme_tasks_copy`` for each target; the titles already at every target are
+    read in one query, so previewing 126 communes costs the queries of one plus one per target only
+    where a task's person or dates need their own check.
+    """
+    if not target_units:
+        raise ValidationError({"target_units": _("Hãy chọn ít nhất một đơn vị đích.")})
+    for target_unit in target_units:
+        _check_copy_target(actor, source_programme, source_unit, target_programme, target_unit)
+    sources = _copy_sources(source_programme, source_unit)
+    for target_unit in target_units:
+        _check_fallback_lead(sources, target_unit, fallback_lead_agency)
+    existing: dict[int, dict[str, Task]] = {}
+    at_targets = target_programme.tasks.filter(unit__in=target_units).select_related("unit").order_by("id")
+    for task in at_targets:
+        existing.setdefault(task.unit_id, {}).setdefault(task.title, task)  # the oldest, if a title is there twice
+    now = timezone.now()
+    targets = []
+    for target_unit in target_units:
+        plan = _CopyPlan(
+            actor=actor,
+            target_programme=target_programme,
+            target_unit=target_unit,
+            fallback_lead_agency=fallback_lead_agency,
+            years=target_programme.year - source_programme.year,
+            now=now,
+        )
+        plan.add_all(sources, existing.get(target_unit.pk, {}))
+        targets.append(CopyTarget(unit=target_unit, plan=plan))
+    return targets
+
+
+@transaction.atomic
+def programme_tasks_copy_to_units(
+    *,
+    actor,
+    source_programme: Programme,
+    source_unit: AdministrativeUnit,
+    target_programme: Programme,
+    target_units: list[AdministrativeUnit],
+    fallback_lead_agency: Agency | None = None,
+) -> list[CopyTarget]:
+    """Copy (programme, unit)'s task list to every unit of ``target_units`` at once, as the preview
+    (``programme_tasks_copy_plan``) showed it, planned again now: all targets or none, in one
+    transaction; one INSERT per ``COPY_BATCH`` copies whatever the number of targets."""
+    targets = programme_tasks_copy_plan(
+        actor=actor,
+        source_programme=source_programme,
+        source_unit=source_unit,
+        target_programme=target_programme,
+        target_units=target_units,
+        fallback_lead_agency=fallback_lead_agency,
+    )
+    problems = [problem for target in targets for problem in target.problems]
+    if problems:
+        raise ValidationError(problems)
+    _insert_copies(actor, [target.plan for target in targets])
+    return targets
+
+
+def _copy_sources(source_programme: Programme, source_unit: AdministrativeUnit) -> list[Task]:
     sources = list(
         source_programme.tasks.filter(unit=source_unit)
         .select_related("lead_agency__unit", "accountable_person__unit", "parent")
@@ -555,27 +658,7 @@ def programme_tasks_copy(
     )
     if not sources:
         raise ValidationError(_("Đơn vị nguồn không có nhiệm vụ nào trong đề án này."))
-    _check_fallback_lead(sources, target_unit, fallback_lead_agency)
-    plan = _CopyPlan(
-        actor=actor,
-        target_programme=target_programme,
-        target_unit=target_unit,
-        fallback_lead_agency=fallback_lead_agency,
-        years=target_programme.year - source_programme.year,
-        now=timezone.now(),
-    )
-    existing: dict[str, Task] = {}
-    for task in target_programme.tasks.filter(unit=target_unit).select_related("unit").order_by("id"):
-        existing.setdefault(task.title, task)  # the oldest, if a title is there twice
-    for source in sorted(sources, key=_depth_among(sources)):
-        if source.title in existing:
-            plan.placed[source.pk] = existing[source.title]
-        else:
-            plan.add(source)
-    if plan.problems:
-        raise ValidationError(plan.problems)
-    _insert_copies(actor, plan)
-    return plan.created
+    return sources
 
 
 def _check_copy_target(actor, source_programme, source_unit, target_programme, target_unit) -> None:
@@ -617,6 +700,17 @@ class _CopyPlan:
         self.partners: list[tuple[Task, list[Agency]]] = []
         self.pending_parents: list[tuple[Task, Task]] = []  # (copy, parent copy): linked once both have ids
         self.problems: list[str] = []
+        self.skipped: list[str] = []  # titles already at the target
+
+    def add_all(self, sources: list[Task], existing: dict[str, Task]) -> None:
+        """Plan every source, parents first; a title already at the target is skipped (a rerun adds nothing)
+        and its children go under the task already there."""
+        for source in sorted(sources, key=_depth_among(sources)):
+            if source.title in existing:
+                self.placed[source.pk] = existing[source.title]
+                self.skipped.append(source.title)
+            else:
+                self.add(source)
 
     def add(self, source: Task) -> None:
         """Plan the copy of ``source``, or note why it cannot be copied (the task named in each message)."""
@@ -652,20 +746,30 @@ class _CopyPlan:
         self.partners.append((copy, coordinating))
 
 
-def _insert_copies(actor, plan: _CopyPlan) -> None:
-    """Every level of the tree in one INSERT, then one UPDATE gives the children of copies their
-    parents' new ids: no round per level. Ids come back on PostgreSQL and SQLite ≥ 3.35."""
-    Task.objects.bulk_create(plan.created, batch_size=COPY_BATCH)
-    for copy, parent in plan.pending_parents:
+def _insert_copies(actor, plans: list[_CopyPlan]) -> None:
+    """Every level of the tree, for every target, in one INSERT, then one UPDATE gives the children of
+    copies their parents' new ids: no round per level or target. Ids come back on PostgreSQL and
+    SQLite ≥ 3.35."""
+    created = [copy for plan in plans for copy in plan.created]
+    pending_parents = [pair for plan in plans for pair in plan.pending_parents]
+    if not created:
+        return
+    Task.objects.bulk_create(created, batch_size=COPY_BATCH)
+    for copy, parent in pending_parents:
         copy.parent = parent
-    Task.objects.bulk_update([copy for copy, _parent in plan.pending_parents], ["parent"], batch_size=COPY_BATCH)
+    Task.objects.bulk_update([copy for copy, _parent in pending_parents], ["parent"], batch_size=COPY_BATCH)
     # The same "+" record that task_create's save() leaves, taken once the parent is linked.
     Task.history.bulk_history_create(
-        plan.created, batch_size=COPY_BATCH, default_user=actor, default_date=plan.now, default_change_reason=None
+        created, batch_size=COPY_BATCH, default_user=actor, default_date=plans[0].now, default_change_reason=None
     )
     through = Task.coordinating_agencies.through
     through.objects.bulk_create(
-        [through(task_id=copy.pk, agency_id=agency.pk) for copy, agencies in plan.partners for agency in agencies],
+        [
+            through(task_id=copy.pk, agency_id=agency.pk)
+            for plan in plans
+            for copy, agencies in plan.partners
+            for agency in agencies
+        ],
         batch_size=COPY_BATCH,
     )
 

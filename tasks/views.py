@@ -60,18 +60,7 @@ def _require_coordinator(user) -> None:
 def my_tasks(request):
     """ "Việc của tôi" and every task list: search, commune, status, sort, page size, grouping; all in the URL."""
     user = request.user
-    # Leaders have no assignments of their own: they start from every task of their unit.
-    default_scope = "mine" if policy.can_report(user) else "unit"
-    filters = TaskListForm(
-        request.GET or None,
-        programmes=selectors.programmes_visible_to(user),
-        units=selectors.units_for_task_list(user, request.GET.get("commune", "")[:20]),
-        default_scope=default_scope,
-    )
-    filter_kwargs = filters.selector_kwargs(default_scope=default_scope)
-    showing_unit_instead = _nothing_assigned(request, user, filter_kwargs)
-    if showing_unit_instead:
-        filter_kwargs["scope"] = "unit"
+    filters, filter_kwargs, showing_unit_instead = task_list_filters(request)
     tasks = selectors.task_list(user, **filter_kwargs)
     counts = selectors.task_counts(tasks)
     if filters.grouped:
@@ -103,6 +92,26 @@ def my_tasks(request):
             "returned": selectors.returned_reports_for(user, selectors.my_tasks(user, scope="mine")),
         },
     )
+
+
+def task_list_filters(request) -> tuple[TaskListForm, dict, bool]:
+    """The list's filters read from the URL: (form, ``selectors.task_list`` keyword arguments, whether an
+    officer with nothing assigned sees their unit's tasks instead). The list and its .xlsx export both
+    call this, so that the export holds exactly the rows the list shows."""
+    user = request.user
+    # Leaders have no assignments of their own: they start from every task of their unit.
+    default_scope = "mine" if policy.can_report(user) else "unit"
+    filters = TaskListForm(
+        request.GET or None,
+        programmes=selectors.programmes_visible_to(user),
+        units=selectors.units_for_task_list(user, request.GET.get("commune", "")[:20]),
+        default_scope=default_scope,
+    )
+    filter_kwargs = filters.selector_kwargs(default_scope=default_scope)
+    showing_unit_instead = _nothing_assigned(request, user, filter_kwargs)
+    if showing_unit_instead:
+        filter_kwargs["scope"] = "unit"
+    return filters, filter_kwargs, showing_unit_instead
 
 
 def _list_heading(user, filter_kwargs) -> str:
@@ -364,20 +373,46 @@ def _queue_decide(request) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_copy(request):
-    """Copy a programme's task list to another unit or another year."""
+    """Copy a programme's task list to several units (or every commune) or another year: a preview of what
+    each target gets (copies, titles skipped as already there, problems), then the copy, all or nothing."""
     _require_coordinator(request.user)
     form = CopyTasksForm(request.POST or None, user=request.user)
+    targets = None
+    confirming = bool(request.POST.get("confirm"))
+    # The preview plans without writing; the confirmation plans again and writes, all targets or none.
+    copy = services.programme_tasks_copy_to_units if confirming else services.programme_tasks_copy_plan
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.programme_tasks_copy(actor=request.user, **form.cleaned_data)
+            targets = copy(actor=request.user, **form.copy_kwargs())
         except ValidationError as error:
             if hasattr(error, "error_dict") and not set(error.error_dict) <= set(form.fields):
                 error = ValidationError(error.messages)  # a task's field: shown above the form
             form.add_error(None, error)
         else:
-            messages.success(request, _("Đã sao chép %(count)s nhiệm vụ.") % {"count": len(created)})
-            return redirect(reverse("tasks:my_tasks") + "?scope=unit")
-    return render(request, "tasks/programme_copy.html", {"form": form}, status=400 if form.is_bound else 200)
+            if confirming:
+                created = sum(target.creates for target in targets)
+                messages.success(
+                    request,
+                    _("Đã sao chép %(count)s nhiệm vụ sang %(units)s đơn vị.")
+                    % {"count": created, "units": len(targets)},
+                )
+                return redirect(reverse("tasks:my_tasks") + "?scope=unit")
+    context = {
+        "form": form,
+        "targets": targets,
+        "can_confirm": bool(targets) and not any(target.problems for target in targets),
+        "creates": sum(target.creates for target in targets or []),
+        "skipped": sum(len(target.skipped) for target in targets or []),
+        # The confirmation posts exactly what was previewed.
+        "previewed": [
+            (key, value)
+            for key in request.POST
+            if key not in ("csrfmiddlewaretoken", "confirm", "submit")
+            for value in request.POST.getlist(key)
+        ],
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "tasks/programme_copy.html", context, status=status)
 
 
 @login_required

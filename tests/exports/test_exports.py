@@ -26,15 +26,16 @@ def test_task_export_is_scoped_typed_frozen_and_filterable(client, users, tree, 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = open_xlsx(response).active
-    assert [c.value for c in sheet[1]][:4] == ["STT", "Nhiệm vụ", "Đề án, kế hoạch", "Đơn vị"]
+    assert [c.value for c in sheet[1]][:5] == ["STT", "Nhiệm vụ", "Đề án, kế hoạch", "Mã đơn vị", "Đơn vị"]
     titles = {sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)}
     assert titles == {"Hà Nội 1", "Hoàn Kiếm 1"}
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "Hà Nội 1")
-    deadline, percent = sheet.cell(row=row, column=9), sheet.cell(row=row, column=11)
+    deadline, percent = sheet.cell(row=row, column=12), sheet.cell(row=row, column=17)
     assert deadline.value == datetime.datetime(2026, 12, 31) and deadline.number_format == "DD/MM/YYYY"
-    assert percent.value == pytest.approx(0.4) and percent.number_format == "0.0%"
+    # The import's column: a whole percentage, as typed back into it.
+    assert sheet.cell(row=1, column=17).value == "Tỷ lệ hoàn thành (%)" and percent.value == 40
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:N3"
+    assert sheet.auto_filter.ref == "A1:U3"
     assert sheet.column_dimensions["B"].width >= len("Hoàn Kiếm 1")
 
 

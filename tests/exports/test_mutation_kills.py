@@ -127,6 +127,12 @@ def test_unknown_names_are_quoted_back(users, tree, programme, agencies):
             "Không có đơn vị mã “99999” trong phạm vi Thành phố Hà Nội. Mã đơn vị gồm cả số 0 ở đầu "
             "(ví dụ 00070): hãy định dạng cột này là văn bản.",
         ),
+        # Every error of the row, not only the first; the agencies depend on the unit and wait for it.
+        (
+            2,
+            "Người chịu trách nhiệm (tên đăng nhập)",
+            "Không có cán bộ có tên đăng nhập “ai.do” trong phạm vi của bạn.",
+        ),
         (3, "Cơ quan chủ trì", "Không có cơ quan “Sở Không Có” thuộc đơn vị này."),
         (3, "Cơ quan phối hợp", "Không có cơ quan “Sở Ma” thuộc đơn vị này."),
         (
@@ -171,13 +177,29 @@ def test_the_closest_agency_of_that_name_on_the_rows_branch_is_chosen(users, tre
     assert result.rows[0].coordinating == [ministry] and result.rows[0].task.unit == tree.hoankiem
 
 
-def test_dates_must_be_date_cells(users, tree, programme, agencies):
-    result = plan(users, programme, tree.hanoi, cells(**{"Thời hạn hoàn thành": "30/09/2026"}))
+@pytest.mark.parametrize(
+    ("cell", "deadline"),
+    [
+        (datetime.datetime(2026, 9, 30), datetime.date(2026, 9, 30)),
+        ("30/09/2026", datetime.date(2026, 9, 30)),
+        ("1/9/2026", datetime.date(2026, 9, 1)),
+        ("2026-09-30", datetime.date(2026, 9, 30)),
+    ],
+)
+def test_dates_are_date_cells_or_text_dd_mm_yyyy(users, tree, programme, agencies, cell, deadline):
+    result = plan(users, programme, tree.hanoi, cells(**{"Thời hạn hoàn thành": cell}))
+    assert errors(result) == []
+    assert result.rows[0].task.deadline == deadline
+
+
+@pytest.mark.parametrize("cell", ["31/02/2026", "30.09.2026", "hết quý III"])
+def test_a_date_that_is_not_one_is_quoted_back(users, tree, programme, agencies, cell):
+    result = plan(users, programme, tree.hanoi, cells(**{"Thời hạn hoàn thành": cell}))
     assert errors(result) == [
         (
             2,
             "Thời hạn hoàn thành",
-            "“30/09/2026” không phải là ô ngày tháng của Excel; hãy nhập ngày dạng dd/mm/yyyy trong ô định dạng Ngày.",
+            f"“{cell}” không phải là ngày; hãy ghi ngày dạng dd/mm/yyyy (ví dụ 31/12/2026).",
         ),
     ]
 

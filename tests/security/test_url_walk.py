@@ -259,7 +259,7 @@ def plausible_body(route, o) -> dict:
         "lead_agency": o.agency.pk, "coordinating_agencies": o.agency.pk, "accountable_person": o.user.pk,
         "start_date": "2026-01-01", "deadline": "2026-12-31", "weight": "1", "parent": o.task.pk, "version": "0",
         "source_programme": o.programme.pk, "source_unit": o.unit.pk, "target_programme": o.programme.pk,
-        "target_unit": o.unit.pk, "fallback_lead_agency": o.agency.pk,
+        "target_unit": o.unit.pk, "target_units": o.unit.pk, "fallback_lead_agency": o.agency.pk,
         "percent": "100", "status": "hoan_thanh", "note": "Đã xong", "reason": "Sai số liệu",
         "tra-lai-reason": "Sai số liệu", "mo-lai-reason": "Sai số liệu", "next": "queue",
         "scope": "unit", "don_vi": o.unit.code, "trang": "2",

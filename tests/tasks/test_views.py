@@ -312,7 +312,7 @@ def test_copy_page_copies_a_list_to_a_commune(client, users, task, programme, tr
     client.force_login(users.coordinator_hanoi)
     data = {
         "source_programme": programme.pk, "source_unit": tree.hanoi.pk,
-        "target_programme": programme.pk, "target_unit": tree.badinh.pk,
+        "target_programme": programme.pk, "target_units": tree.badinh.pk, "confirm": "1",
     }  # fmt: skip
     response = client.post(reverse("tasks:programme_copy"), data)
     assert response.status_code == 302
@@ -443,7 +443,7 @@ def test_copy_page_leaves_out_an_accountable_officer_who_has_left(client, users,
     client.force_login(users.coordinator_hanoi)
     data = {
         "source_programme": programme.pk, "source_unit": tree.hanoi.pk,
-        "target_programme": programme.pk, "target_unit": tree.badinh.pk,
+        "target_programme": programme.pk, "target_units": tree.badinh.pk, "confirm": "1",
     }  # fmt: skip
     response = client.post(reverse("tasks:programme_copy"), data)
     assert response.status_code == 302
@@ -455,7 +455,7 @@ def test_copy_page_refuses_a_replacement_agency_of_another_province(client, user
     client.force_login(users.admin)
     data = {
         "source_programme": programme.pk, "source_unit": tree.hanoi.pk, "target_programme": programme.pk,
-        "target_unit": tree.haiphong.pk, "fallback_lead_agency": agencies.justice_hanoi.pk,
+        "target_units": tree.haiphong.pk, "fallback_lead_agency": agencies.justice_hanoi.pk, "confirm": "1",
     }  # fmt: skip
     response = client.post(reverse("tasks:programme_copy"), data)
     assert response.status_code == 400
@@ -536,7 +536,7 @@ def test_copy_form_refuses_a_unit_outside_the_coordinators_scope(client, users, 
     response = client.post(
         reverse("tasks:programme_copy"),
         {"source_programme": programme.pk, "source_unit": tree.hanoi.pk, "target_programme": programme.pk,
-         "target_unit": tree.haiphong.pk},
+         "target_units": tree.haiphong.pk},
     )  # fmt: skip
     assert response.status_code in (200, 400)
     assert "ngoài phạm vi của bạn" in response.content.decode()
