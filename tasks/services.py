@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from inputs.numbers import NumberError, parse_number
 from notifications import services as notifications
-from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 from provinces.services import unit_check_in_force
