@@ -49,37 +49,47 @@ def parse_number(raw, *, max_value: int | Decimal, min_value: int | Decimal = 0,
     decimals. Raises NumberError (Vietnamese message) for anything else, including a
     value outside ``min_value``..``max_value``. Work is bounded whatever the input.
     """
+    number = _as_decimal(raw, max_value)
+    if number is None:
+        return None
+    _check_range(number, min_value=min_value, max_value=max_value)
+    return _with_places(number, decimal_places)
+
+
+def _as_decimal(raw, max_value) -> Decimal | None:
+    """``raw`` as a Decimal of bounded size, None when empty; NumberError for what is no number."""
     if raw is None:
         return None
     if isinstance(raw, bool):
         raise NumberError(_("Không phải là số."))
-    if isinstance(raw, int):
-        number = Decimal(raw) if abs(raw) <= 10**MAX_TEXT_LENGTH else None
-        if number is None:
-            raise _too_large(max_value)
-    elif isinstance(raw, float):
-        if not math.isfinite(raw):
-            raise NumberError(_("Không phải là số."))
-        if abs(raw) > 10**MAX_TEXT_LENGTH:
-            raise _too_large(max_value)
+    if isinstance(raw, int | float | Decimal):
+        return _cell_value(raw, max_value)
+    return _parse_text(str(raw))
+
+
+def _cell_value(raw: int | float | Decimal, max_value) -> Decimal:
+    """A spreadsheet's int, float or Decimal: finite, and at most 10**MAX_TEXT_LENGTH in size."""
+    if (isinstance(raw, float) and not math.isfinite(raw)) or (isinstance(raw, Decimal) and not raw.is_finite()):
+        raise NumberError(_("Không phải là số."))
+    if abs(raw) > 10**MAX_TEXT_LENGTH:
+        raise _too_large(max_value)
+    if isinstance(raw, float):
         # repr() of a float is short and exact enough: 0.1 stays 0.1, not 0.1000000000000000055…
-        number = Decimal(repr(raw))
-    elif isinstance(raw, Decimal):
-        if not raw.is_finite():
-            raise NumberError(_("Không phải là số."))
-        if abs(raw) > 10**MAX_TEXT_LENGTH:
-            raise _too_large(max_value)
-        number = raw
-    else:
-        number = _parse_text(str(raw))
-        if number is None:
-            return None
+        return Decimal(repr(raw))
+    return Decimal(raw)
+
+
+def _check_range(number: Decimal, *, min_value, max_value) -> None:
     if number < 0 and min_value >= 0:
         raise NumberError(_("Không được là số âm."))
     if number < min_value:
         raise NumberError(_("Không được nhỏ hơn %(min)s.") % {"min": _shown(min_value)})
     if number > max_value:
         raise _too_large(max_value)
+
+
+def _with_places(number: Decimal, decimal_places: int) -> int | Decimal:
+    """An int when no decimals are allowed, else the Decimal quantized to ``decimal_places``."""
     # The magnitude is bounded above, so normalising and quantizing are cheap.
     fraction = number - number.to_integral_value()
     if decimal_places == 0:
