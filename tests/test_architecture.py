@@ -31,7 +31,9 @@ def imports_of_package(app: str, package: str) -> list[str]:
 
 def test_imported_modules_sees_plain_dotted_and_nested_imports(tmp_path):
     source = tmp_path / "sample.py"
-    source.write_text("import portal\nfrom portal.numbers import x\ndef f():\n    from portal import mfa\nfrom . import y\n")
+    source.write_text(
+        "import portal\nfrom portal.numbers import x\ndef f():\n    from portal import mfa\nfrom . import y\n"
+    )
     assert imported_modules(source) == {"portal", "portal.numbers"}
 
 
