@@ -48,7 +48,7 @@ EDITABLE_FIELDS = (
 )
 
 
-# The task's mirror of its latest ProgressUpdate; written only by _append().
+# The task's mirror of its latest ProgressUpdate; written only by _append() and progress_history_bulk_load().
 _STATE_FIELDS = (
     "current_status",
     "current_percent",
