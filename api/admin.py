@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.admin_scope import SuperuserOnlyAdminMixin
+from adminscope.mixins import SuperuserOnlyAdminMixin
 
 from .models import ApiToken, PublicResults
 from .services import api_token_issue, api_token_revoke

@@ -6,7 +6,7 @@ Superusers only for now; a scoped auditor role can widen has_view_permission lat
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_scope import UnitScopedAdminMixin
+from adminscope.mixins import UnitScopedAdminMixin
 
 from .models import AdminChangeLog, AuditEvent
 

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from portal.admin_scope import UnitScopedAdminMixin, is_national_admin
+from adminscope.mixins import UnitScopedAdminMixin, is_national_admin
 
 from .jobs import recompute_progress_job, recompute_progress_range_job
 from .models import CompletionSnapshot, PcccSnapshot, RecomputeRun

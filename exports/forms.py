@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inputs.widgets import DayMonthYearInput
 from pccc.models import CriteriaSet
 from pccc.periods import InvalidPeriod, Period
-from portal.forms import DayMonthYearInput
 from provinces.choices import UnitLevel
 from provinces.selectors import units_visible_to
 from provinces.widgets import UnitChoiceField

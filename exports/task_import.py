@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dashboards.services import parse_day
-from portal.numbers import NumberError, decimal_field_range, parse_number
+from inputs.numbers import NumberError, decimal_field_range, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope, units_visible_to
 from roles import policy
@@ -259,7 +259,7 @@ def _date(value, column, row, errors):
 
 
 def _weight(value, row, errors):
-    """The weight in the model's range (``portal.numbers``: "2,5" or 2.5; no exponent), else an error."""
+    """The weight in the model's range (``inputs.numbers``: "2,5" or 2.5; no exponent), else an error."""
     if value is None:
         return Decimal(1)
     try:

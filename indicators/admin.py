@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin, is_national_admin
+from adminscope.mixins import NationalWritesAdminMixin, UnitScopedAdminMixin, is_national_admin
 from tasks.selectors import programmes_visible_to
 
 from .models import GradingRule, Indicator, IndicatorPhase, IndicatorValue, Target

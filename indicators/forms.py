@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.numbers import NumberError, NumberField, parse_number
+from inputs.numbers import NumberError, NumberField, parse_number
 
 from .models import EVERY_PERIOD
 from .services import MAX_FIGURE, TargetInput, ValueInput

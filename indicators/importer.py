@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from exports.uploads import CellError, SpreadsheetRefused, read_table
+from inputs.numbers import NumberError, parse_number
 from pccc.periods import InvalidPeriod, Period
-from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
 
 from .models import EVERY_PERIOD, Indicator

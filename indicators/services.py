@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inputs.numbers import grouped
 from pccc.periods import InvalidPeriod, Period
-from portal.numbers import grouped
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.admin_scope import NationalOnlyAdminMixin, UnitScopedAdminMixin
+from adminscope.mixins import NationalOnlyAdminMixin, UnitScopedAdminMixin
 
 from .models import Delivery, Notification, NotificationRun
 

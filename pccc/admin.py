@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_scope import NationalWritesAdminMixin, UnitScopedAdminMixin
+from adminscope.mixins import NationalWritesAdminMixin, UnitScopedAdminMixin
 
 from .models import Assessment, AssessmentSubmission, CriteriaSet, Criterion, CriterionPhase, FacilityCategory
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.numbers import NumberError, grouped, parse_number
+from inputs.numbers import NumberError, grouped, parse_number
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
@@ -71,7 +71,7 @@ class _CellError(ValueError):
 
 
 def _whole_number(raw) -> int | None:
-    """A non-negative whole number from what was typed (``portal.numbers``); None when empty."""
+    """A non-negative whole number from what was typed (``inputs.numbers``); None when empty."""
     try:
         return parse_number(raw, max_value=MAX_CELL_VALUE)
     except NumberError as error:

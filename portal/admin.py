@@ -6,9 +6,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from adminscope.mixins import NationalOnlyAdminMixin, UnitScopedAdminMixin, is_national_admin
 from roles.choices import roles_grantable_by
 
-from .admin_scope import NationalOnlyAdminMixin, UnitScopedAdminMixin, is_national_admin
 from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .mfa_admin import reset_two_factor
 from .models import User

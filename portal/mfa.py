@@ -16,7 +16,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from roles.choices import Role, has_role
+from roles.policy import must_use_two_factor
 
 log = logging.getLogger("portal.security")
 
@@ -32,10 +32,10 @@ def is_demo_exempt(user) -> bool:
 
 
 def mfa_required_for(user) -> bool:
-    """Staff, superusers, admins and leaders must use two-factor; others may choose to."""
+    """Staff, superusers and the roles holding the two-factor permission (roles.policy); others may choose to."""
     if not settings.PORTAL_MFA_ENFORCED or not user.is_authenticated or is_demo_exempt(user):
         return False
-    return user.is_staff or user.is_superuser or has_role(user, Role.ADMIN, Role.LEADER)
+    return must_use_two_factor(user)
 
 
 def mfa_enrolled(user) -> bool:

@@ -32,6 +32,9 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+        # Not about user rows: a role's duty, held by the groups that must sign in with a second
+        # factor (leaders, admins; granted by portal 0006) and asked through roles.policy.
+        permissions = [("require_two_factor", "Phải dùng xác thực hai bước")]
 
     def __str__(self) -> str:
         return self.get_full_name()

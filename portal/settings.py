@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "simple_history",
     "provinces",
+    "inputs",
+    "adminscope",
     "portal",
     "roles",
     "tasks",

@@ -6,7 +6,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_scope import UnitScopedAdminMixin, units_in_scope
+from adminscope.mixins import UnitScopedAdminMixin, units_in_scope
 
 from .models import AdministrativeUnit, UnitCrosswalk
 from .selectors import UNIT_LABEL_RELATED, unit_search_filter, unit_search_ordered, units_visible_to

@@ -245,43 +245,52 @@ class AdministrativeUnit(models.Model):
 
     def clean(self):
         """Refuse a unit that would leave the tree; then derive its path from the parent."""
-        errors: dict[str, list] = {}
-        if self.code and PATH_SEPARATOR in self.code:
-            errors.setdefault("code", []).append(_("Mã đơn vị không được chứa ký tự “/”."))
-        elif self.code == LEGACY_ROOT_SEGMENT:
-            errors.setdefault("code", []).append(_("Mã đơn vị không được là “~”."))
-        elif self.code and self.valid_to is None:
-            taken = type(self).objects.current().filter(code=self.code).exclude(pk=self.pk).first()
-            if taken is not None:
-                errors.setdefault("code", []).append(
-                    _("Mã đơn vị %(code)s đang được dùng cho %(name)s.") % {"code": self.code, "name": taken.name}
-                )
-        elif self.code:
-            taken = type(self).objects.legacy().filter(code=self.code).exclude(pk=self.pk).first()
-            if taken is not None:
-                errors.setdefault("code", []).append(
-                    _("Mã đơn vị %(code)s đang được dùng cho %(name)s (cũ).") % {"code": self.code, "name": taken.name}
-                )
-        if self.level in KINDS_BY_LEVEL and self.kind and self.kind not in KINDS_BY_LEVEL[self.level]:
-            errors.setdefault("kind", []).append(
-                _("“%(kind)s” không phải là loại đơn vị của %(level)s.")
-                % {"kind": self.get_kind_display(), "level": str(self.get_level_display()).lower()}
-            )
-        errors_on_successor = self._successor_errors()
-        if errors_on_successor:
-            errors.setdefault("successor", []).extend(errors_on_successor)
-        errors_on_parent = self._parent_errors()
-        if errors_on_parent:
-            errors.setdefault("parent", []).extend(errors_on_parent)
-        if self.pk is not None and self.level is not None:
-            stored_level = type(self)._base_manager.filter(pk=self.pk).values_list("level", flat=True).first()
-            if stored_level not in (None, self.level) and self.children.exists():
-                errors.setdefault("level", []).append(
-                    _("Không thể đổi cấp của đơn vị đang có đơn vị trực thuộc; hãy chuyển các đơn vị đó trước.")
-                )
+        checks = (
+            ("code", self._code_errors),
+            ("kind", self._kind_errors),
+            ("successor", self._successor_errors),
+            ("parent", self._parent_errors),
+            ("level", self._level_change_errors),
+        )
+        errors = {field: messages for field, check in checks if (messages := check())}
         if errors:
             raise ValidationError(errors)
         self.path = self.path_from_parent()
+
+    def _code_errors(self) -> list:
+        """A code is a path segment: no "/", not the legacy root "~", unique among units of its structure."""
+        if self.code and PATH_SEPARATOR in self.code:
+            return [_("Mã đơn vị không được chứa ký tự “/”.")]
+        if self.code == LEGACY_ROOT_SEGMENT:
+            return [_("Mã đơn vị không được là “~”.")]
+        if not self.code:
+            return []
+        if self.valid_to is None:
+            taken = type(self).objects.current().filter(code=self.code).exclude(pk=self.pk).first()
+            if taken is not None:
+                return [_("Mã đơn vị %(code)s đang được dùng cho %(name)s.") % {"code": self.code, "name": taken.name}]
+            return []
+        taken = type(self).objects.legacy().filter(code=self.code).exclude(pk=self.pk).first()
+        if taken is not None:
+            return [_("Mã đơn vị %(code)s đang được dùng cho %(name)s (cũ).") % {"code": self.code, "name": taken.name}]
+        return []
+
+    def _kind_errors(self) -> list:
+        if self.level in KINDS_BY_LEVEL and self.kind and self.kind not in KINDS_BY_LEVEL[self.level]:
+            return [
+                _("“%(kind)s” không phải là loại đơn vị của %(level)s.")
+                % {"kind": self.get_kind_display(), "level": str(self.get_level_display()).lower()}
+            ]
+        return []
+
+    def _level_change_errors(self) -> list:
+        """A unit with children keeps its level (its children would sit at the wrong one)."""
+        if self.pk is None or self.level is None:
+            return []
+        stored_level = type(self)._base_manager.filter(pk=self.pk).values_list("level", flat=True).first()
+        if stored_level not in (None, self.level) and self.children.exists():
+            return [_("Không thể đổi cấp của đơn vị đang có đơn vị trực thuộc; hãy chuyển các đơn vị đó trước.")]
+        return []
 
     def _successor_errors(self) -> list:
         """A successor carries this unit's records: it must be in force and must not lead back here."""

@@ -45,6 +45,20 @@ def unit_scope_filter(scope: AdministrativeUnit, field: str = "") -> Q:
     )
 
 
+def user_scope_filter(user, field: str) -> Q:
+    """Rows whose ``field`` unit is in the user's subtree, or is a legacy unit whose successor is there
+    (a Hải Phòng user sees old Hải Dương's tasks); nothing when the user's unit has no valid path.
+
+    ``unit_scope_filter`` for a user: everything for a national user, nothing for an anonymous one.
+    Used by the task selectors (as ``tasks.selectors._unit_scope``) and the admin (``adminscope``).
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.unit_id is None:
+        return Q()
+    return unit_scope_filter(user.unit, field)
+
+
 def unit_within_scope(unit: AdministrativeUnit, scope: AdministrativeUnit | None) -> bool:
     """``unit_scope_filter`` for one unit in Python: a legacy unit is within ``scope`` when its successor is.
 

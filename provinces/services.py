@@ -1,5 +1,6 @@
 """Writes to the administrative-unit tree."""
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -302,24 +303,31 @@ def legacy_data_from_package_tables(
     *, legacy_rows: list[dict], new_rows: list[dict], converter: dict, current_communes: dict[str, tuple[str, str]]
 ) -> LegacyData:
     """Turn the package's tables (rows as dicts) and converter into our records; pure, no database."""
-    provinces: dict[str, LegacyUnitRecord] = {}
-    districts: dict[str, LegacyUnitRecord] = {}
-    communes: dict[str, LegacyUnitRecord] = {}
-    province_code_by_key: dict[str, str] = {}
-    district_code_by_key: dict[tuple[str, str], str] = {}
-    commune_code_by_key: dict[str, str] = {}
-
-    def add(records: dict, record: LegacyUnitRecord) -> None:
-        known = records.get(record.code)
-        if known is not None and known != record:
-            raise UnitDataError(f"Mã đơn vị cũ {record.code} mang hai tên khác nhau: {known.name} / {record.name}")
-        records[record.code] = record
-
+    tables = _LegacyTables()
     for row in legacy_rows:
+        tables.add_row(row)
+    crosswalk = _legacy_crosswalk(tables, new_rows=new_rows, converter=converter, current_communes=current_communes)
+    units = [*tables.provinces.values(), *tables.districts.values(), *tables.communes.values()]
+    return LegacyData(units=units, crosswalk=crosswalk)
+
+
+@dataclass
+class _LegacyTables:
+    """The package's legacy rows as our records, and the package's keys → our legacy codes."""
+
+    provinces: dict[str, LegacyUnitRecord] = dataclasses.field(default_factory=dict)
+    districts: dict[str, LegacyUnitRecord] = dataclasses.field(default_factory=dict)
+    communes: dict[str, LegacyUnitRecord] = dataclasses.field(default_factory=dict)
+    province_code_by_key: dict[str, str] = dataclasses.field(default_factory=dict)
+    district_code_by_key: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
+    commune_code_by_key: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def add_row(self, row: dict) -> None:
+        """One row of the package's table: a commune with its district and province (or an island district)."""
         province_code, district_code = _code(row["provinceCode"], 2), _code(row["districtCode"], 3)
         province_name = row["province"]
-        add(
-            provinces,
+        _add_record(
+            self.provinces,
             LegacyUnitRecord(
                 code=province_code,
                 name=province_name,
@@ -329,8 +337,8 @@ def legacy_data_from_package_tables(
                 parent_code=None,
             ),
         )
-        add(
-            districts,
+        _add_record(
+            self.districts,
             LegacyUnitRecord(
                 code=district_code,
                 name=row["district"],
@@ -340,13 +348,13 @@ def legacy_data_from_package_tables(
                 parent_code=province_code,
             ),
         )
-        province_code_by_key[row["provinceKey"]] = province_code
-        district_code_by_key[(row["provinceKey"], row["districtKey"])] = district_code
+        self.province_code_by_key[row["provinceKey"]] = province_code
+        self.district_code_by_key[(row["provinceKey"], row["districtKey"])] = district_code
         if row["wardCode"] is None:  # an island district without communes (Bạch Long Vĩ, Cồn Cỏ, …)
-            continue
+            return
         commune_code = _code(row["wardCode"], 5)
-        add(
-            communes,
+        _add_record(
+            self.communes,
             LegacyUnitRecord(
                 code=commune_code,
                 name=row["ward"],
@@ -356,29 +364,55 @@ def legacy_data_from_package_tables(
                 parent_code=district_code,
             ),
         )
-        commune_code_by_key[f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}"] = commune_code
+        self.commune_code_by_key[f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}"] = commune_code
 
+
+def _add_record(records: dict, record: LegacyUnitRecord) -> None:
+    known = records.get(record.code)
+    if known is not None and known != record:
+        raise UnitDataError(f"Mã đơn vị cũ {record.code} mang hai tên khác nhau: {known.name} / {record.name}")
+    records[record.code] = record
+
+
+def _legacy_crosswalk(
+    tables: _LegacyTables, *, new_rows: list[dict], converter: dict, current_communes: dict[str, tuple[str, str]]
+) -> list[CrosswalkRecord]:
+    """The converter's old → new mappings as crosswalk rows: provinces, then communes, then districts."""
     new_province_code_by_key = {row["provinceKey"]: _code(row["provinceCode"], 2) for row in new_rows}
-    resolve = _current_commune_resolver(new_rows, current_communes)
-
     crosswalk: list[CrosswalkRecord] = []
     new_province_of_legacy: dict[str, str] = {}
     for new_key, old_keys in converter["DICT_PROVINCE"].items():
         for old_key in old_keys:
-            old_code = _lookup(province_code_by_key, old_key, "tỉnh cũ")
+            old_code = _lookup(tables.province_code_by_key, old_key, "tỉnh cũ")
             new_province_of_legacy[old_code] = _lookup(new_province_code_by_key, new_key, "tỉnh mới")
             crosswalk.append(CrosswalkRecord(old_code, new_province_of_legacy[old_code], True))
-
     mapped_districts: set[str] = set()
+    crosswalk.extend(
+        _commune_crosswalk(
+            tables, converter, resolve=_current_commune_resolver(new_rows, current_communes), into=mapped_districts
+        )
+    )
+    # A district maps to the current province that took its province over (its communes went
+    # to communes of that province), except the island districts that became a special zone.
+    for district in tables.districts.values():
+        if district.code not in mapped_districts:
+            province = _lookup(new_province_of_legacy, district.parent_code, "tỉnh mới của huyện")
+            crosswalk.append(CrosswalkRecord(district.code, province, True))
+    return crosswalk
+
+
+def _commune_crosswalk(tables: _LegacyTables, converter: dict, *, resolve, into: set[str]) -> list[CrosswalkRecord]:
+    """Communes taken over whole, then split communes (one default each); island districts are added to ``into``."""
 
     def legacy_code_of(old_full_key: str) -> str:
         province_key, district_key, ward_key = old_full_key.split("_", 2)
         if not ward_key:  # the whole island district became a special zone (đặc khu)
-            code = _lookup(district_code_by_key, (province_key, district_key), "huyện cũ")
-            mapped_districts.add(code)
+            code = _lookup(tables.district_code_by_key, (province_key, district_key), "huyện cũ")
+            into.add(code)
             return code
-        return _lookup(commune_code_by_key, old_full_key, "xã cũ")
+        return _lookup(tables.commune_code_by_key, old_full_key, "xã cũ")
 
+    crosswalk: list[CrosswalkRecord] = []
     for new_province_key, new_wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_ward_key, old_full_keys in new_wards.items():
             current_code = resolve(new_province_key, new_ward_key)
@@ -390,15 +424,7 @@ def legacy_data_from_package_tables(
                 CrosswalkRecord(legacy_code, resolve(new_province_key, t["newWardKey"]), bool(t["isDefaultNewWard"]))
                 for t in targets
             )
-    # A district maps to the current province that took its province over (its communes went
-    # to communes of that province), except the island districts that became a special zone.
-    for district in districts.values():
-        if district.code not in mapped_districts:
-            province = _lookup(new_province_of_legacy, district.parent_code, "tỉnh mới của huyện")
-            crosswalk.append(CrosswalkRecord(district.code, province, True))
-
-    units = [*provinces.values(), *districts.values(), *communes.values()]
-    return LegacyData(units=units, crosswalk=crosswalk)
+    return crosswalk
 
 
 def _code(value, width: int) -> str:
@@ -451,8 +477,15 @@ def validate_legacy_data(data: LegacyData, *, current_codes: set[str]) -> None:
     """Reject the whole legacy source before any write when one record or mapping is wrong."""
     if not data.units:
         raise UnitDataError("Gói dữ liệu không có đơn vị hành chính cũ nào.")
+    levels = _legacy_levels_checked(data.units)
+    _check_legacy_parents(data.units, levels)
+    _check_crosswalk(data.crosswalk, levels, current_codes)
+
+
+def _legacy_levels_checked(units: list[LegacyUnitRecord]) -> dict[str, int]:
+    """Each legacy code's level, once every record has a code, a name and a kind of its level."""
     levels: dict[str, int] = {}
-    for record in data.units:
+    for record in units:
         if not record.code or not record.name or not record.name.strip():
             raise UnitDataError(f"Đơn vị cũ thiếu mã hoặc tên: {record!r}")
         if PATH_SEPARATOR in record.code or record.code == LEGACY_ROOT_SEGMENT:
@@ -462,7 +495,12 @@ def validate_legacy_data(data: LegacyData, *, current_codes: set[str]) -> None:
         if record.level not in KINDS_BY_LEVEL or record.kind not in KINDS_BY_LEVEL[record.level]:
             raise UnitDataError(f"Loại đơn vị không hợp lệ cho {record.code}: {record.kind}")
         levels[record.code] = record.level
-    for record in data.units:
+    return levels
+
+
+def _check_legacy_parents(units: list[LegacyUnitRecord], levels: dict[str, int]) -> None:
+    """A province has no parent, a district's is a province, a commune's a district (before the reform)."""
+    for record in units:
         wanted_parent_level = {UnitLevel.DISTRICT: UnitLevel.PROVINCE, UnitLevel.COMMUNE: UnitLevel.DISTRICT}.get(
             record.level
         )
@@ -471,9 +509,13 @@ def validate_legacy_data(data: LegacyData, *, current_codes: set[str]) -> None:
                 raise UnitDataError(f"Tỉnh cũ {record.code} không được có đơn vị cấp trên.")
         elif levels.get(record.parent_code) != wanted_parent_level:
             raise UnitDataError(f"Đơn vị cũ {record.code} thuộc đơn vị cấp trên không tồn tại: {record.parent_code}")
+
+
+def _check_crosswalk(crosswalk: list[CrosswalkRecord], levels: dict[str, int], current_codes: set[str]) -> None:
+    """Every row joins a known legacy unit to a known current one, once; each legacy unit has one default."""
     defaults: dict[str, int] = {}
     pairs: set[tuple[str, str]] = set()
-    for mapping in data.crosswalk:
+    for mapping in crosswalk:
         if mapping.legacy_code not in levels:
             raise UnitDataError(f"Bảng chuyển đổi có đơn vị cũ không tồn tại: {mapping.legacy_code}")
         if mapping.current_code not in current_codes:

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_scope import UnitScopedAdminMixin
+from adminscope.mixins import UnitScopedAdminMixin
 from provinces.admin import ProvinceFilter
 
 from .models import Agency, EvidenceFile, Programme, ProgressUpdate, Task

@@ -1,8 +1,8 @@
 """Demo tasks for every commune of a province, so that rankings and maps have something to show.
 
-Hundreds of tasks with their timelines: written with bulk inserts (a few statements),
-not through the services one report at a time, which would make `make run` slow. The
-current-state fields are set from the last entry exactly as the services would.
+Hundreds of tasks with their timelines, written through the services' bulk paths
+(``tasks_bulk_save`` with history, ``progress_history_bulk_load`` taking each task's state from
+its last entry): a few statements, not one report at a time, which would make `make demo` slow.
 """
 
 import datetime
@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from provinces.models import AdministrativeUnit
 
-from .choices import DONE_STATUSES, BlockReason, TaskGroup, TaskStatus, UpdateKind
+from .choices import BlockReason, TaskGroup, TaskStatus, UpdateKind
 from .models import Agency, ProgressUpdate, Task
+from .services import progress_history_bulk_load, tasks_bulk_save
 
 # group, title, expected result, (start, deadline) in days from today
 COMMUNE_TASKS = [
@@ -49,34 +50,28 @@ def seed_commune_tasks(*, programme, province: AdministrativeUnit, officer, coor
     lead = Agency.objects.get(name="UBND các xã, phường", unit=province)
     # Communes differ: some are ahead, some behind, a few stuck.
     pace = {c.pk: rng.choice((0.4, 0.7, 0.9, 1.0, 1.1, 1.3)) for c in communes}
-    tasks = Task.objects.bulk_create(
-        Task(
-            programme=programme,
-            unit=commune,
-            group=group,
-            title=title,
-            expected_result=result,
-            lead_agency=lead,
-            accountable_person=officer,
-            start_date=today + datetime.timedelta(days=start),
-            deadline=today + datetime.timedelta(days=deadline),
-            created_at=now + datetime.timedelta(days=start),
+    new = [
+        (
+            Task(
+                programme=programme,
+                unit=commune,
+                group=group,
+                title=title,
+                expected_result=result,
+                lead_agency=lead,
+                accountable_person=officer,
+                start_date=today + datetime.timedelta(days=start),
+                deadline=today + datetime.timedelta(days=deadline),
+                created_at=now + datetime.timedelta(days=start),
+            ),
+            [],
         )
         for commune in communes
         for group, title, result, (start, deadline) in COMMUNE_TASKS
-    )
-    updates = []
-    for task in tasks:
-        timeline = _timeline(rng, task, pace[task.unit_id], now, officer, coordinator)
-        updates.extend(timeline)
-        _set_current_state(task, timeline)
-    ProgressUpdate.objects.bulk_create(updates, batch_size=1000)
-    Task.objects.bulk_update(
-        tasks,
-        ["current_status", "current_percent", "current_block_reason", "awaiting_verification",
-         "completion_verified", "last_update_at", "last_update_kind"],
-        batch_size=500,
-    )  # fmt: skip
+    ]
+    tasks, _changed = tasks_bulk_save(actor=coordinator, new=new, changed=[], changed_fields=[], backdated=True)
+    timelines = [(task, _timeline(rng, task, pace[task.unit_id], now, officer, coordinator)) for task in tasks]
+    progress_history_bulk_load(actor=coordinator, timelines=timelines)
     return len(tasks)
 
 
@@ -111,17 +106,3 @@ def _entry(task, author, at, percent, status, kind, note, blocked=False) -> Prog
         status=status, note=note,
         block_reason=BlockReason.WAITING_CENTRAL if blocked else "",
     )  # fmt: skip
-
-
-def _set_current_state(task: Task, timeline: list[ProgressUpdate]) -> None:
-    if not timeline:
-        return
-    last = timeline[-1]
-    pending = last.kind == UpdateKind.REPORT and last.status in DONE_STATUSES
-    task.current_status = last.status
-    task.current_percent = last.percent
-    task.current_block_reason = last.block_reason
-    task.awaiting_verification = pending
-    task.completion_verified = last.kind == UpdateKind.VERIFIED
-    task.last_update_at = last.created_at
-    task.last_update_kind = last.kind

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DayMonthYearInput
-from portal.numbers import NumberField, decimal_field_range
+from inputs.numbers import NumberField, decimal_field_range
+from inputs.widgets import DayMonthYearInput
 from provinces.selectors import units_visible_to
 from provinces.widgets import UnitChoiceField, UnitChoiceIterator, UnitOrLegacyUnitChoiceField, UnitSelect
 

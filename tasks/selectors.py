@@ -11,6 +11,7 @@ from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from provinces.search import fold
 from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
+from provinces.selectors import user_scope_filter as _unit_scope  # the one user-scope rule, under its old name here
 
 from .choices import DONE_STATUSES, BlockReason, ExtensionStatus, TaskGroup, TaskStatus, UpdateKind
 from .deadlines import due_soon_q, overdue_q
@@ -33,16 +34,6 @@ AUDITED_FIELDS = [
     "current_status",
     "current_percent",
 ]
-
-
-def _unit_scope(user, field: str) -> Q:
-    """Rows whose ``field`` unit is in the user's subtree, or is a legacy unit whose successor is there
-    (a Hải Phòng user sees old Hải Dương's tasks); nothing when the user's unit has no valid path."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.unit_id is None:
-        return Q()
-    return unit_scope_filter(user.unit, field)
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:

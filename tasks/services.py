@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from inputs.numbers import NumberError, parse_number
 from notifications import services as notifications
-from portal.numbers import NumberError, parse_number
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 from provinces.services import unit_check_in_force
@@ -49,7 +49,7 @@ EDITABLE_FIELDS = (
 )
 
 
-# The task's mirror of its latest ProgressUpdate; written only by _append().
+# The task's mirror of its latest ProgressUpdate; written only by _append() and progress_history_bulk_load().
 _STATE_FIELDS = (
     "current_status",
     "current_percent",
@@ -271,17 +271,22 @@ def _append(
     )
     update.full_clean()
     update.save()
-    task.current_status = status
-    task.current_percent = percent
-    task.current_block_reason = block_reason
-    task.awaiting_verification = kind == UpdateKind.REPORT and status in DONE_STATUSES
-    task.completion_verified = kind == UpdateKind.VERIFIED
-    task.last_update_at = update.created_at
-    task.last_update_kind = kind
+    _take_state_of(task, update)
     task._history_user = actor
     # Not ``version``: a report does not conflict with someone editing the task's fields.
     task.save(update_fields=_STATE_FIELDS)
     return update
+
+
+def _take_state_of(task: Task, update: ProgressUpdate) -> None:
+    """A task's current state is its latest entry: the one rule of ``_append`` and the bulk history load."""
+    task.current_status = update.status
+    task.current_percent = update.percent
+    task.current_block_reason = update.block_reason
+    task.awaiting_verification = update.kind == UpdateKind.REPORT and update.status in DONE_STATUSES
+    task.completion_verified = update.kind == UpdateKind.VERIFIED
+    task.last_update_at = update.created_at
+    task.last_update_kind = update.kind
 
 
 def _parse_percent(value) -> int | None:
@@ -871,6 +876,7 @@ def tasks_bulk_save(
     new: list[tuple[Task, list[Agency]]],
     changed: list[tuple[Task, list[Agency]]],
     changed_fields: Iterable[str],
+    backdated: bool = False,
 ) -> tuple[list[Task], list[Task]]:
     """Insert ``new`` tasks and update ``changed_fields`` of ``changed`` ones, each with its coordinating
     agencies (replacing those of a changed task), in bulk: a fixed number of statements per
@@ -880,16 +886,15 @@ def tasks_bulk_save(
     History is kept as for ``task_create``/``task_update``: one simple_history row per task, by
     ``actor``. A changed task's version moves on, so an editor who opened it before gets a
     conflict. Coordinators only, inside their scope. Returns (created, changed).
+
+    ``backdated``: each new task keeps the ``created_at`` it carries (demo data and benchmark
+    datasets, which build a past); the import leaves it off, so its tasks are created now.
     """
-    units = {}
-    for task, _agencies in [*new, *changed]:
-        if task.unit_id not in units:
-            units[task.unit_id] = task.unit  # read once per unit, not per row
-    for unit in units.values():
-        _require_coordinator(actor, unit)
+    _require_coordinator_of_every_unit(actor, [task for task, _agencies in [*new, *changed]])
     now = timezone.now()
     for task, _agencies in new:
-        task.created_at = now
+        if not (backdated and task.created_at):
+            task.created_at = now
     created = bulk_create_with_history(
         [task for task, _agencies in new], Task, batch_size=BULK_BATCH, default_user=actor, default_date=now
     )
@@ -904,6 +909,36 @@ def tasks_bulk_save(
         created_rows=created, rows=[*new, *changed], changed_ids=[task.pk for task in updated]
     )
     return created, updated
+
+
+def _require_coordinator_of_every_unit(actor, tasks: Iterable[Task]) -> None:
+    units = {}
+    for task in tasks:
+        if task.unit_id not in units:
+            units[task.unit_id] = task.unit  # read once per unit, not per row
+    for unit in units.values():
+        _require_coordinator(actor, unit)
+
+
+@transaction.atomic
+def progress_history_bulk_load(*, actor, timelines: list[tuple[Task, list[ProgressUpdate]]]) -> int:
+    """Append past timelines in bulk: each task's entries (oldest first), its state taken from the last.
+
+    For demo data, which builds months of history for hundreds of tasks; ``progress_report_submit``
+    one report at a time would make ``make demo`` slow. The entries are not validated one by one
+    (the caller builds them), the state is ``_take_state_of`` as for a single report. Coordinators
+    only, inside their scope. Returns the number of entries written.
+    """
+    _require_coordinator_of_every_unit(actor, [task for task, _timeline in timelines])
+    entries = [entry for _task, timeline in timelines for entry in timeline]
+    ProgressUpdate.objects.bulk_create(entries, batch_size=BULK_BATCH)
+    moved = []
+    for task, timeline in timelines:
+        if timeline:
+            _take_state_of(task, timeline[-1])
+            moved.append(task)
+    Task.objects.bulk_update(moved, _STATE_FIELDS, batch_size=BULK_BATCH)
+    return len(entries)
 
 
 def _coordinating_agencies_replace(*, created_rows: list[Task], rows, changed_ids: list[int]) -> None:

@@ -46,6 +46,7 @@ ROLE_GRANTS = [
     ("dashboards.migrations.0002_grant_role_permissions", "grant"),
     ("portal.migrations.0004_province_admin_role", "create_province_admin_role"),
     ("roles.migrations.0001_admins_report_progress_by_permission", "grant"),
+    ("portal.migrations.0006_user_two_factor_permission", "grant"),
 ]
 
 

@@ -10,10 +10,10 @@ from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.urls import reverse
 
+from adminscope.mixins import SuperuserOnlyAdminMixin, UnitScopedAdminMixin
 from dashboards.models import RecomputeRun
 from pccc.choices import Aggregation, Comparator
 from pccc.models import Assessment, AssessmentSubmission, CriteriaSet, Criterion
-from portal.admin_scope import SuperuserOnlyAdminMixin, UnitScopedAdminMixin
 from provinces.models import AdministrativeUnit
 from roles.choices import Role
 from tests.factories import PASSWORD, make_user

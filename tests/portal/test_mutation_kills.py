@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.numbers import MAX_TEXT_LENGTH, NumberError, decimal_field_range, grouped, parse_number
+from inputs.numbers import MAX_TEXT_LENGTH, NumberError, decimal_field_range, grouped, parse_number
 
 HUGE = 10**41
 

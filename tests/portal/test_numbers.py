@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.numbers import NumberError, NumberField, parse_number
+from inputs.numbers import NumberError, NumberField, parse_number
 
 BIG = 10**15 - 1
 
