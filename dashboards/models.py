@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pccc.periods import period_label, period_span_label
 from provinces.choices import UnitLevel
 from tasks.choices import BlockReason, TaskStatus
 
@@ -179,15 +180,11 @@ class PcccSnapshot(models.Model):
 
     @property
     def period_label(self) -> str:
-        """ "10/2026", or "09/2026–10/2026" when the units' latest months differ."""
-        latest = _month_label(self.period)
+        """ "Tháng 10/2026", or "Tháng 9/2026 – Tháng 10/2026" when the units' latest periods differ
+        (``pccc.periods.period_span_label``: one wording of periods everywhere)."""
         if self.periods_differ:
-            return f"{_month_label(self.period_earliest)}–{latest}"
-        return latest
-
-
-def _month_label(key: str) -> str:
-    return f"{key[5:7]}/{key[:4]}" if len(key) == 7 and key[4] == "-" else key
+            return period_span_label(self.period_earliest, self.period)
+        return period_label(self.period)
 
 
 class RecomputeRun(models.Model):

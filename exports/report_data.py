@@ -10,7 +10,7 @@ from dashboards.measures import TASKS_DONE, WEIGHTED_PROGRESS
 from dashboards.selectors import dashboard
 from indicators.report import indicator_report_table
 from pccc.evaluation import percent, percent_text
-from pccc.periods import Period
+from pccc.periods import Period, period_label
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from tasks.models import Programme
@@ -64,7 +64,7 @@ def _pccc_table(snapshot, unit: AdministrativeUnit) -> tuple | None:
         total, passing = figures["total"], figures["passing"]
         rows.append((UnitLevel(int(level)).label, total, figures["reported"], passing, _pct(percent(passing, total))))
     return (
-        _("4. Mô hình “%(name)s” (kỳ %(period)s)")
+        _("4. Mô hình “%(name)s” (%(period)s)")
         % {"name": snapshot.criteria_set.name, "period": snapshot.period_label},
         [_("Cấp"), _("Số đơn vị"), _("Đã báo cáo"), _("Số đơn vị đạt"), _("Tỷ lệ đạt")],
         rows,
@@ -106,7 +106,7 @@ def report_data(
         number=number or _("      /BC-UBND"),
         place=_place(province),
         subtitle=_("Sơ kết %(period)s thực hiện %(programme)s")
-        % {"period": period.label[:1].lower() + period.label[1:], "programme": programme.name},
+        % {"period": period_label(period, in_sentence=True), "programme": programme.name},
         sections=[
             _results_section(board, programme, unit, period, on),
             _problems_section(board.bottlenecks) if board.is_live else _past_problems_section(board.snapshot),

@@ -14,7 +14,7 @@ from provinces.models import AdministrativeUnit
 from .choices import Aggregation, PeriodKind
 from .evaluation import UnitState, UnitVerdict, assessed_at, meets, percent, unit_passes, unit_verdict, verdict
 from .models import Assessment, CriteriaSet, Criterion, CriterionPhase
-from .periods import KINDS_FINEST_FIRST, Period, key_of_kind
+from .periods import KINDS_FINEST_FIRST, Period, key_of_kind, period_span_label
 
 
 def criteria_sets_active() -> QuerySet[CriteriaSet]:
@@ -254,17 +254,10 @@ class UnitResults:
 
     @property
     def months_label(self) -> str:
-        """ "10/2026", or "09/2026–10/2026" when the units' latest months differ."""
+        """ "Tháng 10/2026", or "Tháng 9/2026 – Tháng 10/2026" when the units' latest periods differ."""
         if self.months is None:
             return ""
-        labels = [short_period_label(key) for key in self.months]
-        return labels[1] if labels[0] == labels[1] else "–".join(labels)
-
-
-def short_period_label(key: str) -> str:
-    """ "10/2026" for a month (as the dashboards write it); the full label ("Năm 2026") otherwise."""
-    period = Period.parse(key)
-    return f"{key[5:7]}/{key[:4]}" if period.kind == PeriodKind.MONTH else period.label
+        return period_span_label(*self.months)
 
 
 def finest_period_span(keys) -> tuple[str, str] | None:

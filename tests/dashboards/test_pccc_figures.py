@@ -139,11 +139,11 @@ def test_a_province_a_month_behind_keeps_its_figures_from_its_own_latest_month(t
     snapshot_rebuild(as_of=AS_OF)
 
     haiphong = pccc(tree.haiphong.path)
-    assert (haiphong.units_passing, haiphong.period, haiphong.period_label) == (1, "2026-10", "10/2026")
+    assert (haiphong.units_passing, haiphong.period, haiphong.period_label) == (1, "2026-10", "Tháng 10/2026")
     national = pccc(NATIONAL_SCOPE)
     assert national.units_passing == 2
     assert (national.period_earliest, national.period) == ("2026-10", "2026-11")
-    assert national.periods_differ and national.period_label == "10/2026–11/2026"
+    assert national.periods_differ and national.period_label == "Tháng 10/2026 – Tháng 11/2026"
     assert not pccc(tree.hanoi.path).periods_differ
 
 

@@ -459,7 +459,7 @@ def test_without_a_period_each_commune_counts_with_its_own_latest_month(client, 
     latest = client.get(results_url(pccc))
     (level,) = latest.context["results"].levels
     assert (level.units_passing, level.units_reported, level.units_total) == (2, 2, 3)
-    assert "kỳ 09/2026–10/2026" in latest.content.decode()
+    assert "(Tháng 9/2026 – Tháng 10/2026)" in latest.content.decode()
     assert latest.context["period"].key == PERIOD
     (october,) = client.get(results_url(pccc), {"ky": PERIOD}).context["results"].levels
     assert (october.units_passing, october.units_reported) == (1, 1)
