@@ -161,6 +161,12 @@ class PcccSnapshot(models.Model):
         return f"{self.criteria_set} · {self.unit or _('Toàn quốc')} · {self.date:%d/%m/%Y}"
 
     @property
+    def units_incomplete(self) -> int:
+        """Units of the headline level that reported, fail nothing, but miss values ("chưa đủ số liệu");
+        0 for snapshots written before the count existed."""
+        return int(self.levels.get(str(self._headline_level()), {}).get("incomplete", 0))
+
+    @property
     def other_levels(self) -> list[tuple[str, dict]]:
         """(level label, figures) of the levels judged besides the headline one that have units in the
         scope, e.g. the province itself on a province-level criterion, shown beside the communes."""

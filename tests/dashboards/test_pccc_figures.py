@@ -174,8 +174,8 @@ def test_a_province_level_criterion_judges_the_province_and_never_fails_communes
 
     hanoi = pccc(tree.hanoi.path)
     assert (hanoi.units_passing, hanoi.units_total, hanoi.units_assessed) == (2, 3, 2)  # communes: 2/3, 2 reported
-    assert hanoi.levels["1"] == {"total": 1, "reported": 1, "passing": 0, "judged": True}
-    assert hanoi.levels["3"] == {"total": 3, "reported": 2, "passing": 2, "judged": True}
+    assert hanoi.levels["1"] == {"total": 1, "reported": 1, "passing": 0, "incomplete": 0, "judged": True}
+    assert hanoi.levels["3"] == {"total": 3, "reported": 2, "passing": 2, "incomplete": 0, "judged": True}
 
 
 def test_a_tracking_only_criterion_is_never_counted_as_failing(tree, model, assess):
@@ -187,3 +187,16 @@ def test_a_tracking_only_criterion_is_never_counted_as_failing(tree, model, asse
 
     groups = pccc(tree.hoankiem.path).criteria["SL1"]
     assert (groups["units_assessed"], groups["units_passing"], groups["value"]) == (1, 0, 0)
+
+
+def test_a_unit_missing_values_is_counted_as_not_enough_data_not_as_a_failure(tree, model, assess):
+    """Issue 19 item 8: reported, nothing failing, values missing: "chưa đủ số liệu", counted apart."""
+    _set, c = model
+    assess(tree.hoankiem, c["serious"], value=0)  # 1 of 3 counting criteria, and it passes
+    assess(tree.badinh, c["serious"], value=2)  # a failure
+
+    snapshot_rebuild(as_of=AS_OF)
+
+    hanoi = pccc(tree.hanoi.path)
+    assert (hanoi.units_passing, hanoi.units_assessed, hanoi.units_incomplete) == (0, 2, 1)
+    assert pccc(tree.badinh.path).units_incomplete == 0

@@ -70,3 +70,15 @@ def test_the_pccc_period_is_written_as_officials_write_it(page):
     period = page.context["board"].pccc.period
     month, year = int(period[5:7]), period[:4]
     assert f"(Tháng {month}/{year})" in html
+
+
+def test_the_pccc_card_counts_the_units_without_enough_data(client, users, programme, figures):  # noqa: F811
+    from dashboards.models import PcccSnapshot
+
+    snapshot = PcccSnapshot.objects.filter(scope_path=users.leader_hanoi.unit.path).latest("date")
+    level = str(max(int(key) for key in snapshot.levels))
+    snapshot.levels[level]["incomplete"] = 1
+    snapshot.save()
+    client.force_login(users.leader_hanoi)
+    html = client.get(url(programme, "01")).content.decode()
+    assert "trong đó 1 chưa đủ số liệu" in html
