@@ -64,8 +64,7 @@ def _pccc_table(snapshot, unit: AdministrativeUnit) -> tuple | None:
         total, passing = figures["total"], figures["passing"]
         rows.append((UnitLevel(int(level)).label, total, figures["reported"], passing, _pct(percent(passing, total))))
     return (
-        _("4. Mô hình “%(name)s” (%(period)s)")
-        % {"name": snapshot.criteria_set.name, "period": snapshot.period_label},
+        _("4. Mô hình “%(name)s” (%(period)s)") % {"name": snapshot.criteria_set.name, "period": snapshot.period_label},
         [_("Cấp"), _("Số đơn vị"), _("Đã báo cáo"), _("Số đơn vị đạt"), _("Tỷ lệ đạt")],
         rows,
     )

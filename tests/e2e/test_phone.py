@@ -55,9 +55,7 @@ def test_the_task_list_is_cards_on_a_phone(phone, live_server, hanoi_work):  # n
     first = rows.first.bounding_box()
     assert first["width"] > PHONE["width"] * 0.8
     # Each value says what it is (the header row is out of sight).
-    label = phone.evaluate(
-        "getComputedStyle(document.querySelector('#task-list td[data-label]'), '::before').content"
-    )
+    label = phone.evaluate("getComputedStyle(document.querySelector('#task-list td[data-label]'), '::before').content")
     assert "Đơn vị" in label
     assert_on_screen_horizontally(phone.locator("#task-filters button[type=submit]"))
     screenshot(phone, "phone-task-list")
