@@ -82,3 +82,19 @@ def test_the_pccc_card_counts_the_units_without_enough_data(client, users, progr
     client.force_login(users.leader_hanoi)
     html = client.get(url(programme, "01")).content.decode()
     assert "trong đó 1 chưa đủ số liệu" in html
+
+
+@pytest.mark.parametrize(
+    ("key", "written"), [("2026-Q4", "Sơ kết quý IV/2026"), ("2026-H1", "Sơ kết 6 tháng đầu năm 2026")]
+)
+def test_the_meeting_report_writes_its_period_with_the_same_function(tree, programme, figures, key, written):  # noqa: F811
+    from exports.report_data import report_data
+    from pccc.periods import Period
+
+    data = report_data(programme=programme, unit=tree.hanoi, period=Period.parse(key))
+    assert data.subtitle.startswith(written)
+    captions = [str(caption) for section in data.sections for caption, _headers, _rows in section.tables]
+    pccc_caption = next(caption for caption in captions if "Mô hình" in caption)
+    assert "(Tháng " in pccc_caption  # the PCCC figures' own period, as the dashboard writes it
+    headers = [str(h) for section in data.sections for _c, headers, _r in section.tables for h in headers]
+    assert "Tiến độ bình quân (có trọng số)" in headers and "Nhiệm vụ đã hoàn thành" in headers
