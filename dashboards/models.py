@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pccc.periods import period_label, period_span_label
 from provinces.choices import UnitLevel
 from tasks.choices import BlockReason, TaskStatus
 
@@ -160,6 +161,12 @@ class PcccSnapshot(models.Model):
         return f"{self.criteria_set} · {self.unit or _('Toàn quốc')} · {self.date:%d/%m/%Y}"
 
     @property
+    def units_incomplete(self) -> int:
+        """Units of the headline level that reported, fail nothing, but miss values ("chưa đủ số liệu");
+        0 for snapshots written before the count existed."""
+        return int(self.levels.get(str(self._headline_level()), {}).get("incomplete", 0))
+
+    @property
     def other_levels(self) -> list[tuple[str, dict]]:
         """(level label, figures) of the levels judged besides the headline one that have units in the
         scope, e.g. the province itself on a province-level criterion, shown beside the communes."""
@@ -179,15 +186,11 @@ class PcccSnapshot(models.Model):
 
     @property
     def period_label(self) -> str:
-        """ "10/2026", or "09/2026–10/2026" when the units' latest months differ."""
-        latest = _month_label(self.period)
+        """ "Tháng 10/2026", or "Tháng 9/2026 – Tháng 10/2026" when the units' latest periods differ
+        (``pccc.periods.period_span_label``: one wording of periods everywhere)."""
         if self.periods_differ:
-            return f"{_month_label(self.period_earliest)}–{latest}"
-        return latest
-
-
-def _month_label(key: str) -> str:
-    return f"{key[5:7]}/{key[:4]}" if len(key) == 7 and key[4] == "-" else key
+            return period_span_label(self.period_earliest, self.period)
+        return period_label(self.period)
 
 
 class RecomputeRun(models.Model):

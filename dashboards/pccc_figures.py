@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Q
 
-from pccc.evaluation import meets, unit_passes, verdict
+from pccc.evaluation import UnitState, meets, unit_verdict, verdict
 from pccc.models import Assessment, Criterion
 from pccc.periods import KINDS_FINEST_FIRST
 from pccc.selectors import latest_per_unit
@@ -157,10 +157,12 @@ def _unit_counters(set_id, level, values, criteria, set_criteria) -> Counter:
         criterion = criteria[criterion_id]
         results[criterion_id] = meets(criterion, value=value, denominator=denominator, answer=answer)
         _add_cell(counters, criterion, value, denominator, answer)
-    passes = unit_passes(level=level, criteria=set_criteria, results=results)
-    if passes is not None:
+    state = unit_verdict(level=level, criteria=set_criteria, results=results)
+    if state.passes is not None:
         counters[f"level{level}|reported"] += 1
-        counters[f"level{level}|passing"] += int(passes)
+        counters[f"level{level}|passing"] += int(state.passes)
+        # Reported, nothing failing, values missing: "chưa đủ số liệu", counted apart from the failures.
+        counters[f"level{level}|incomplete"] += int(state.state == UnitState.INCOMPLETE)
     return counters
 
 
@@ -207,6 +209,7 @@ def level_figures(counters: Counter, units_per_level: Counter, levels: list[int]
             "total": units_per_level.get(f"level{level}", 0),
             "reported": counters.get(f"level{level}|reported", 0),
             "passing": counters.get(f"level{level}|passing", 0),
+            "incomplete": counters.get(f"level{level}|incomplete", 0),
             "judged": level in judged,
         }
         for level in levels

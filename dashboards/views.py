@@ -24,6 +24,7 @@ from tasks.selectors import programmes_visible_to
 
 from .choices import RunOutcome
 from .legacy import REFORM_LAST_DAY, legacy_criteria_set, legacy_view
+from .measures import WEIGHTED_PROGRESS_PERCENT
 from .selectors import (
     NATIONAL,
     SORT_KEYS,
@@ -348,5 +349,5 @@ def chart_data(board) -> dict:
                 round(n["pass_rate"], 1) if n["pass_rate"] is not None else None for _, n in board.criteria_rates
             ],
         },
-        "labels": {"completion": _("Hoàn thành (%)"), "passRate": _("Đơn vị đạt (%)")},
+        "labels": {"completion": str(WEIGHTED_PROGRESS_PERCENT), "passRate": _("Đơn vị đạt (%)")},
     }

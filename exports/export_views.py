@@ -9,7 +9,7 @@ from dashboards.selectors import SORT_KEYS, dashboard
 from dashboards.views import programme_and_unit_or_404
 from pccc import selectors as pccc_selectors
 from pccc.forms import level_from_request, period_from_request
-from pccc.periods import Period
+from pccc.periods import Period, sheet_title
 from pccc.views import criteria_set_or_404
 from provinces.selectors import unit_visible_to_or_404
 from tasks import selectors as task_selectors
@@ -63,7 +63,7 @@ def pccc_grid_xlsx(request, set_code: str, unit_code: str):
     workbook = new_workbook()
     write_sheet(
         workbook,
-        title=period.key,
+        title=sheet_title(period),
         columns=[column for _c, _p, column in columns],
         rows=selectors.grid_rows(grid, columns),
     )

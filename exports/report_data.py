@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from dashboards.measures import TASKS_DONE, WEIGHTED_PROGRESS
 from dashboards.selectors import dashboard
 from indicators.report import indicator_report_table
 from pccc.evaluation import percent, percent_text
-from pccc.periods import Period
+from pccc.periods import Period, period_label
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from tasks.models import Programme
@@ -63,8 +64,7 @@ def _pccc_table(snapshot, unit: AdministrativeUnit) -> tuple | None:
         total, passing = figures["total"], figures["passing"]
         rows.append((UnitLevel(int(level)).label, total, figures["reported"], passing, _pct(percent(passing, total))))
     return (
-        _("4. Mô hình “%(name)s” (kỳ %(period)s)")
-        % {"name": snapshot.criteria_set.name, "period": snapshot.period_label},
+        _("4. Mô hình “%(name)s” (%(period)s)") % {"name": snapshot.criteria_set.name, "period": snapshot.period_label},
         [_("Cấp"), _("Số đơn vị"), _("Đã báo cáo"), _("Số đơn vị đạt"), _("Tỷ lệ đạt")],
         rows,
     )
@@ -105,7 +105,7 @@ def report_data(
         number=number or _("      /BC-UBND"),
         place=_place(province),
         subtitle=_("Sơ kết %(period)s thực hiện %(programme)s")
-        % {"period": period.label[:1].lower() + period.label[1:], "programme": programme.name},
+        % {"period": period_label(period, in_sentence=True), "programme": programme.name},
         sections=[
             _results_section(board, programme, unit, period, on),
             _problems_section(board.bottlenecks) if board.is_live else _past_problems_section(board.snapshot),
@@ -180,7 +180,7 @@ def _general_table(board) -> tuple | None:
         _("1. Số liệu chung"),
         [_("Chỉ số"), _("Số lượng")],
         [(str(label), count) for _status, label, count in board.status_counts]
-        + [(_("Quá hạn"), s.tasks_overdue), (_("Tỷ lệ hoàn thành có trọng số"), _pct(s.weighted_completion))]
+        + [(_("Quá hạn"), s.tasks_overdue), (str(WEIGHTED_PROGRESS), _pct(s.weighted_completion))]
         + [(_("Đã triển khai"), f"{s.tasks_started}/{s.tasks_total} ({_pct(s.started_share)})")]
         + [
             (_("Chưa triển khai: %(reason)s") % {"reason": label}, waiting)
@@ -194,7 +194,7 @@ def _ranking_table(ranking) -> tuple | None:
         return None
     return (
         str(RANKING_CAPTION),
-        [_("Hạng"), _("Đơn vị"), _("Hoàn thành"), _("Quá hạn"), _("Đơn vị đạt PCCC")],
+        [_("Hạng"), _("Đơn vị"), str(WEIGHTED_PROGRESS), _("Quá hạn"), _("Đơn vị đạt PCCC")],
         [(i, r.unit.name, _pct(r.completion), r.overdue, _pct(r.pccc_rate)) for i, r in enumerate(ranking, 1)],
     )
 
@@ -204,7 +204,7 @@ def _agency_table(by_agency) -> tuple | None:
         return None
     return (
         _("3. Kết quả theo cơ quan chủ trì"),
-        [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), _("Đã hoàn thành"), _("Quá hạn"), _("Tỷ lệ hoàn thành")],
+        [_("Cơ quan chủ trì"), _("Số nhiệm vụ"), str(TASKS_DONE), _("Quá hạn"), str(WEIGHTED_PROGRESS)],
         [(r["lead_agency__name"], r["total"], r["done"], r["overdue"], _pct(r["completion"])) for r in by_agency],
     )
 

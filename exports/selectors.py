@@ -12,6 +12,7 @@ from itertools import islice
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboards.measures import WEIGHTED_PROGRESS_PERCENT
 from dashboards.selectors import Dashboard
 from pccc.evaluation import criterion_percent_places, percent
 from pccc.models import Assessment, Criterion
@@ -195,7 +196,7 @@ def ranking_columns() -> list[Column]:
     return [
         Column(_("Hạng"), "number", 6),
         Column(_("Đơn vị"), "text", 24),
-        Column(_("Hoàn thành (%)"), "percent", 12),
+        Column(str(WEIGHTED_PROGRESS_PERCENT), "percent", 12),
         Column(_("Thay đổi 7 ngày"), "percent", 12),
         Column(_("Thay đổi 30 ngày"), "percent", 12),
         Column(_("Tổng số nhiệm vụ"), "number", 10),

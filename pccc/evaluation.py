@@ -7,9 +7,11 @@ reads two ways.
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from .choices import Comparator
 
@@ -66,22 +68,85 @@ def assessed_at(criterion, level: int) -> bool:
     return criterion.level == level
 
 
-def unit_passes(*, level: int, criteria: Iterable, results: Mapping[int, bool | None]) -> bool | None:
-    """Whether a unit at ``level`` passes a criteria set: THE rule, used everywhere.
+class UnitState:
+    """The four states of a unit against a criteria set (``unit_verdict``)."""
 
-    A unit passes when it meets every active criterion that counts toward the set and is
+    PASSES = "dat"
+    FAILS = "chua-dat"
+    INCOMPLETE = "chua-du"  # every reported value passes, but some are missing: not judged a failure
+    NOT_REPORTED = "chua-bao-cao"
+
+
+@dataclass(frozen=True)
+class UnitVerdict:
+    """A unit's state with how many of the criteria it is judged on it reported (``reported``/``required``)."""
+
+    state: str
+    reported: int
+    required: int
+
+    @property
+    def passes(self) -> bool | None:
+        """THE pass of ``unit_passes``: True, False (a failing value, or values missing), None (nothing reported)."""
+        if self.state == UnitState.NOT_REPORTED:
+            return None
+        return self.state == UnitState.PASSES
+
+    @property
+    def label(self) -> str:
+        """What the pages write: "Đạt", "Chưa đạt", "chưa đủ số liệu (2/4 đã báo cáo)", "Chưa có số liệu"."""
+        if self.state == UnitState.PASSES:
+            return str(_("Đạt"))
+        if self.state == UnitState.FAILS:
+            return str(_("Chưa đạt"))
+        if self.state == UnitState.INCOMPLETE:
+            return str(
+                _("chưa đủ số liệu (%(reported)s/%(required)s đã báo cáo)")
+                % {"reported": self.reported, "required": self.required}
+            )
+        return str(_("Chưa có số liệu"))
+
+    @property
+    def colour(self) -> str:
+        """Bootstrap colour of the state's badge."""
+        return {UnitState.PASSES: "success", UnitState.FAILS: "danger", UnitState.INCOMPLETE: "warning"}.get(
+            self.state, "secondary"
+        )
+
+
+def unit_verdict(*, level: int, criteria: Iterable, results: Mapping[int, bool | None]) -> UnitVerdict:
+    """A unit's state against a criteria set: THE rule, used everywhere (``unit_passes`` reads it).
+
+    A unit at ``level`` is judged on the active criteria that count toward the set and are
     assessed at its own level; criteria of other levels judge other units (a province-level
-    criterion never makes a commune fail). ``results`` maps criterion id to its
-    ``meets`` result for this unit (None or missing: not reported).
+    criterion never makes a commune fail). ``results`` maps criterion id to its ``meets``
+    result for this unit (None or missing: not reported).
 
-    None when the unit is not judged: no counting criterion at its level, or it reported
-    none of them ("chưa báo cáo"). A unit that reported some but not all does not pass.
+    - a reported value fails: "chưa đạt", whatever else is missing;
+    - every criterion reported and met: "đạt";
+    - some reported, all of them met, others missing: "chưa đủ số liệu (n/N đã báo cáo)",
+      which does not pass but is no failure either (a ✗ there blamed a unit for a late form);
+    - none reported, or no counting criterion at its level: "chưa báo cáo" (not judged).
     """
     own = [c for c in criteria if assessed_at(c, level) and c.counts_toward_pass and getattr(c, "is_active", True)]
     outcomes = [results.get(c.pk) for c in own]
-    if not outcomes or all(outcome is None for outcome in outcomes):
-        return None
-    return all(outcome is True for outcome in outcomes)
+    reported = sum(1 for outcome in outcomes if outcome is not None)
+    if not reported:
+        state = UnitState.NOT_REPORTED
+    elif any(outcome is False for outcome in outcomes):
+        state = UnitState.FAILS
+    elif reported < len(outcomes):
+        state = UnitState.INCOMPLETE
+    else:
+        state = UnitState.PASSES
+    return UnitVerdict(state=state, reported=reported, required=len(outcomes))
+
+
+def unit_passes(*, level: int, criteria: Iterable, results: Mapping[int, bool | None]) -> bool | None:
+    """Whether a unit at ``level`` passes a criteria set (``unit_verdict``): True when it meets every
+    criterion it is judged on; None when it reported none of them ("chưa báo cáo"); False otherwise
+    (a unit that reported some but not all does not pass)."""
+    return unit_verdict(level=level, criteria=criteria, results=results).passes
 
 
 # Percentages beside a verdict ------------------------------------------------------------

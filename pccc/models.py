@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from provinces.choices import UnitLevel
 
 from .choices import Aggregation, Comparator, PeriodKind
-from .periods import PERIOD_KEY_REGEX, Period
+from .periods import PERIOD_KEY_REGEX, Period, period_label
 
 
 class CriteriaSet(models.Model):
@@ -274,4 +274,4 @@ class Assessment(models.Model):
     @property
     def period_label(self) -> str:
         """ "Năm 2025", "Tháng 11/2026": shown beside a value read from its criterion's own period."""
-        return Period.parse(self.period).label
+        return period_label(self.period)

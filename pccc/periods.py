@@ -129,6 +129,31 @@ class Period:
         return self.key
 
 
+def period_label(period: "Period | str", *, in_sentence: bool = False) -> str:
+    """THE wording of a period, as officials write it: "Tháng 11/2026", "Quý IV/2026",
+    "6 tháng đầu năm 2026", "Năm 2026". Pages (the ``period_label`` filter), exports and the
+    meeting report all write periods through it. ``in_sentence``: lower-case first letter, for the
+    middle of a sentence ("sơ kết quý IV/2026"). A key that is not a period is returned as given."""
+    if not isinstance(period, Period):
+        try:
+            period = Period.parse(period)
+        except InvalidPeriod:
+            return str(period)
+    text = period.label
+    return text[:1].lower() + text[1:] if in_sentence else text
+
+
+def period_span_label(first: "Period | str", last: "Period | str", *, in_sentence: bool = False) -> str:
+    """ "Tháng 11/2026", or "Tháng 10/2026 – Tháng 11/2026" when the two ends differ."""
+    first_text, last_text = (period_label(p, in_sentence=in_sentence) for p in (first, last))
+    return last_text if first_text == last_text else f"{first_text} – {last_text}"
+
+
+def sheet_title(period: "Period | str") -> str:
+    """``period_label`` for a spreadsheet tab: Excel forbids "/" in a sheet's name ("Tháng 11-2026")."""
+    return period_label(period).replace("/", "-")
+
+
 def recent_periods(today: date, *, months: int = 12) -> list[Period]:
     """Periods an officer may pick, newest first: recent months, quarters and years."""
     result = [Period.month_of(today)]

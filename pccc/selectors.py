@@ -12,9 +12,9 @@ from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 
 from .choices import Aggregation, PeriodKind
-from .evaluation import assessed_at, meets, percent, unit_passes, verdict
+from .evaluation import UnitState, UnitVerdict, assessed_at, meets, percent, unit_passes, unit_verdict, verdict
 from .models import Assessment, CriteriaSet, Criterion, CriterionPhase
-from .periods import KINDS_FINEST_FIRST, Period, key_of_kind
+from .periods import KINDS_FINEST_FIRST, Period, key_of_kind, period_span_label
 
 
 def criteria_sets_active() -> QuerySet[CriteriaSet]:
@@ -76,13 +76,36 @@ def criteria_set_chosen(criteria_sets: list[CriteriaSet], code: str) -> Criteria
     return next((s for s in criteria_sets if s.code == code), criteria_sets[0] if criteria_sets else None)
 
 
+# Units per page of the entry grid: a province's 126 communes at once were ~1 MB of HTML (over
+# 2 s on 4G); a page of 50 stays under 2 s. Paged in the URL (?trang=2), so a link can be shared.
+GRID_PAGE_SIZE = 50
+
+
 @dataclass
 class GridData:
-    """Rows (units), columns (criteria) and the stored current values of a grid."""
+    """Rows (units), columns (criteria) and the stored current values of a grid (of one page of
+    units when paged: ``page`` of ``page_count``, out of ``units_total`` units)."""
 
     criteria: list[Criterion]
     units: list[AdministrativeUnit]
     values: dict = field(default_factory=dict)  # (criterion_id, unit_id) -> Assessment
+    page: int = 1
+    page_count: int = 1
+    units_total: int = 0
+    page_size: int = GRID_PAGE_SIZE
+
+    @property
+    def first_number(self) -> int:
+        """The rank of the page's first unit in the whole list (1-based), for "đơn vị 51–100 / 126"."""
+        return (self.page - 1) * self.page_size + 1 if self.units else 0
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.units) - 1 if self.units else 0
+
+    @property
+    def pages(self) -> range:
+        return range(1, self.page_count + 1)
 
 
 def _tree_of(unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
@@ -91,18 +114,41 @@ def _tree_of(unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
     return AdministrativeUnit.objects.legacy() if unit.is_legacy else AdministrativeUnit.objects.current()
 
 
-def assessment_grid(*, criteria: list[Criterion], root: AdministrativeUnit, period: Period, level: int) -> GridData:
-    """The entry grid under ``root`` (already scope-checked) at one level: two queries.
+def assessment_grid(
+    *,
+    criteria: list[Criterion],
+    root: AdministrativeUnit,
+    period: Period,
+    level: int,
+    page: int | None = None,
+    page_size: int = GRID_PAGE_SIZE,
+) -> GridData:
+    """The entry grid under ``root`` (already scope-checked) at one level: two queries (three when paged).
 
     Only the criteria entered for ``period``'s kind are columns: a yearly criterion is in the
-    grid of "Năm 2026", not in that of "Tháng 11/2026".
+    grid of "Năm 2026", not in that of "Tháng 11/2026". ``page`` None: every unit (the Excel
+    export); a number: that page of ``page_size`` units by name, clamped to the pages there are.
     """
     criteria = [c for c in criteria if assessed_at(c, level) and c.takes_period(period)]
-    units = list(_tree_of(root).descendants_of(root, include_self=True).filter(level=level).order_by("name"))
+    units_query = _tree_of(root).descendants_of(root, include_self=True).filter(level=level).order_by("name", "pk")
     rows = Assessment.objects.current().filter(
         period=period.key, criterion__in=criteria, unit__path__startswith=root.path, unit__level=level
     )
-    return GridData(criteria=criteria, units=units, values={(a.criterion_id, a.unit_id): a for a in rows})
+    if page is None:
+        units = list(units_query)
+        return GridData(
+            criteria=criteria, units=units, values={(a.criterion_id, a.unit_id): a for a in rows},
+            units_total=len(units), page_size=max(len(units), 1),
+        )  # fmt: skip
+    units_total = units_query.count()
+    page_count = max(1, -(-units_total // page_size))
+    page = min(max(page, 1), page_count)
+    units = list(units_query[(page - 1) * page_size : page * page_size])
+    rows = rows.filter(unit__in=[u.pk for u in units])
+    return GridData(
+        criteria=criteria, units=units, values={(a.criterion_id, a.unit_id): a for a in rows},
+        page=page, page_count=page_count, units_total=units_total, page_size=page_size,
+    )  # fmt: skip
 
 
 def unit_names_under(root: AdministrativeUnit, unit_ids) -> dict[int, str]:
@@ -162,6 +208,7 @@ class UnitRow:
     results: list[bool | None]
     passes: bool | None
     tracking: list[bool] = field(default_factory=list)  # per criterion: tracking only, never judged
+    verdict: UnitVerdict | None = None  # the state shown (None for an old district: its communes decide)
 
     @property
     def cells(self) -> list[tuple[bool | None, bool]]:
@@ -181,6 +228,7 @@ class LevelSummary:
     judged: bool  # the set has a criterion counting toward the pass at this level
     criteria: list[CriterionSummary]
     units: list["UnitRow"]
+    units_incomplete: int = 0  # reported, nothing failing, values missing: "chưa đủ số liệu"
 
     @property
     def share_passing(self) -> Decimal | None:
@@ -196,6 +244,7 @@ class UnitResults:
     own: list[tuple[Criterion, Assessment | None, bool | None]]
     own_passes: bool | None
     levels: list[LevelSummary]
+    own_verdict: UnitVerdict | None = None
     months: tuple[str, str] | None = None  # (earliest, latest) keys of the finest kind the figures come from
     criteria: list[Criterion] = field(default_factory=list)  # the set's active criteria, for the period picker
 
@@ -205,17 +254,10 @@ class UnitResults:
 
     @property
     def months_label(self) -> str:
-        """ "10/2026", or "09/2026–10/2026" when the units' latest months differ."""
+        """ "Tháng 10/2026", or "Tháng 9/2026 – Tháng 10/2026" when the units' latest periods differ."""
         if self.months is None:
             return ""
-        labels = [short_period_label(key) for key in self.months]
-        return labels[1] if labels[0] == labels[1] else "–".join(labels)
-
-
-def short_period_label(key: str) -> str:
-    """ "10/2026" for a month (as the dashboards write it); the full label ("Năm 2026") otherwise."""
-    period = Period.parse(key)
-    return f"{key[5:7]}/{key[:4]}" if period.kind == PeriodKind.MONTH else period.label
+        return period_span_label(*self.months)
 
 
 def finest_period_span(keys) -> tuple[str, str] | None:
@@ -277,15 +319,17 @@ def unit_results(
 
     own_rows = {row.criterion_id: row for row in rows if row.unit_id == unit.pk}
     own = [(c, own_rows.get(c.pk), _mark(c, results[unit.pk])) for c in criteria if assessed_at(c, unit.level)]
-    own_passes = unit_passes(level=unit.level, criteria=criteria, results=results[unit.pk])
+    own_verdict = unit_verdict(level=unit.level, criteria=criteria, results=results[unit.pk])
+    own_passes = own_verdict.passes
     levels = [_level_summary(level, units_below[level], criteria, rows, results) for level in levels_below]
     if with_districts:
         levels.insert(
             0, _district_summary(units_below[UnitLevel.DISTRICT], units_below[UnitLevel.COMMUNE], criteria, results)
         )
     return UnitResults(
-        unit=unit, period=period, own=own, own_passes=own_passes, levels=levels, months=months, criteria=criteria
-    )
+        unit=unit, period=period, own=own, own_passes=own_passes, levels=levels, months=months, criteria=criteria,
+        own_verdict=own_verdict,
+    )  # fmt: skip
 
 
 def _mark(criterion: Criterion, unit_results_: dict) -> bool | None:
@@ -304,7 +348,8 @@ def _level_summary(level, units, criteria, rows, results) -> LevelSummary:
         summary.units_passing += _mark(summary.criterion, results[row.unit_id]) is True
         summary.value_sum += row.value or 0
         summary.denominator_sum += row.denominator or 0
-    verdicts = {u.pk: unit_passes(level=level, criteria=criteria, results=results[u.pk]) for u in units}
+    states = {u.pk: unit_verdict(level=level, criteria=criteria, results=results[u.pk]) for u in units}
+    verdicts = {pk: state.passes for pk, state in states.items()}
     return LevelSummary(
         level=level,
         label=UnitLevel(level).label,
@@ -313,12 +358,14 @@ def _level_summary(level, units, criteria, rows, results) -> LevelSummary:
         units_passing=sum(1 for v in verdicts.values() if v is True),
         judged=any(c.counts_toward_pass for c in level_criteria),
         criteria=list(summaries.values()),
+        units_incomplete=sum(1 for state in states.values() if state.state == UnitState.INCOMPLETE),
         units=[
             UnitRow(
                 unit=u,
                 results=[_mark(c, results[u.pk]) for c in level_criteria],
                 passes=verdicts[u.pk],
                 tracking=[not c.counts_toward_pass for c in level_criteria],
+                verdict=states[u.pk],
             )
             for u in units
         ],

@@ -97,8 +97,9 @@ def assessment_grid(request, set_code: str, unit_code: str):
             else:
                 messages.info(request, _("Không có thay đổi nào để lưu."))
             url = reverse("pccc:grid", kwargs={"set_code": set_code, "unit_code": unit_code})
-            return redirect(f"{url}?ky={period.key}&cap={level}")
-    grid = selectors.assessment_grid(criteria=criteria, root=root, period=period, level=level)
+            page = _page_from(data)
+            return redirect(f"{url}?ky={period.key}&cap={level}" + (f"&trang={page}" if page > 1 else ""))
+    grid = selectors.assessment_grid(criteria=criteria, root=root, period=period, level=level, page=_page_from(data))
     return render(
         request,
         "pccc/grid.html",
@@ -121,6 +122,12 @@ def assessment_grid(request, set_code: str, unit_code: str):
         },
         status=status,
     )
+
+
+def _page_from(data) -> int:
+    """The grid's page (?trang=2); 1 when absent or not a number (the selector clamps it to the last page)."""
+    text = (data.get("trang") or "").strip()
+    return int(text) if text.isdigit() and len(text) < 6 else 1
 
 
 def _first_year(criteria_set) -> int | None:

@@ -31,6 +31,17 @@ def grade(completion: Decimal | None) -> tuple[str, str] | None:
     return settings.DASHBOARD_GRADES[-1][1:]
 
 
+@register.simple_tag
+def grade_bands() -> list[dict]:
+    """The grade bands of settings.DASHBOARD_GRADES as (label, colour, lower, upper) for the legend:
+    the same thresholds ``grade`` judges by, best first; ``upper`` None for the top band."""
+    bands, upper = [], None
+    for threshold, label, colour in settings.DASHBOARD_GRADES:
+        bands.append({"label": label, "colour": colour, "lower": threshold, "upper": upper})
+        upper = threshold
+    return bands
+
+
 @register.filter
 def status_colour(status: str) -> str:
     """Colour of a task status in the status chart and its table."""

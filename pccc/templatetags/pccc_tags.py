@@ -37,3 +37,12 @@ def assessment_percent(assessment, criterion) -> str:
     if assessment is None:
         return "–"
     return criterion_percent_text(criterion, percent(assessment.value, assessment.denominator))
+
+
+@register.filter
+def period_label(period, position: str = "") -> str:
+    """A period (key or Period) as officials write it: ``pccc.periods.period_label``;
+    ``|period_label:"giua-cau"`` for the middle of a sentence ("kỳ quý IV/2026")."""
+    from pccc.periods import period_label as label
+
+    return label(period, in_sentence=position == "giua-cau")

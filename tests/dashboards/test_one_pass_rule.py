@@ -97,9 +97,9 @@ def test_the_dashboards_say_the_same(client, users, tree, programme, figures):
     assert (rows["31"].pccc.units_passing, rows["31"].pccc.units_total) == (1, 1)
     html = national.content.decode()
     current, last = this_month(), this_month().previous_month()
-    assert f"{last.number:02d}/{last.year}–{current.number:02d}/{current.year}" in html
+    assert f"Tháng {last.number}/{last.year} – Tháng {current.number}/{current.year}" in html
     haiphong_row = html.split('data-unit="31"', 1)[1].split("</tr>", 1)[0]
-    assert f"kỳ {last.number:02d}/{last.year}" in haiphong_row  # the late province says so
+    assert f"Tháng {last.number}/{last.year}" in haiphong_row  # the late province says so
     hanoi = client.get(reverse("dashboards:unit_dashboard", args=[programme.pk, "01"]))
     board = hanoi.context["board"]
     assert (board.pccc.units_passing, board.pccc.units_total, board.pccc.units_assessed) == (2, 3, 2)

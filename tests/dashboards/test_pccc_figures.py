@@ -139,11 +139,11 @@ def test_a_province_a_month_behind_keeps_its_figures_from_its_own_latest_month(t
     snapshot_rebuild(as_of=AS_OF)
 
     haiphong = pccc(tree.haiphong.path)
-    assert (haiphong.units_passing, haiphong.period, haiphong.period_label) == (1, "2026-10", "10/2026")
+    assert (haiphong.units_passing, haiphong.period, haiphong.period_label) == (1, "2026-10", "Tháng 10/2026")
     national = pccc(NATIONAL_SCOPE)
     assert national.units_passing == 2
     assert (national.period_earliest, national.period) == ("2026-10", "2026-11")
-    assert national.periods_differ and national.period_label == "10/2026–11/2026"
+    assert national.periods_differ and national.period_label == "Tháng 10/2026 – Tháng 11/2026"
     assert not pccc(tree.hanoi.path).periods_differ
 
 
@@ -174,8 +174,8 @@ def test_a_province_level_criterion_judges_the_province_and_never_fails_communes
 
     hanoi = pccc(tree.hanoi.path)
     assert (hanoi.units_passing, hanoi.units_total, hanoi.units_assessed) == (2, 3, 2)  # communes: 2/3, 2 reported
-    assert hanoi.levels["1"] == {"total": 1, "reported": 1, "passing": 0, "judged": True}
-    assert hanoi.levels["3"] == {"total": 3, "reported": 2, "passing": 2, "judged": True}
+    assert hanoi.levels["1"] == {"total": 1, "reported": 1, "passing": 0, "incomplete": 0, "judged": True}
+    assert hanoi.levels["3"] == {"total": 3, "reported": 2, "passing": 2, "incomplete": 0, "judged": True}
 
 
 def test_a_tracking_only_criterion_is_never_counted_as_failing(tree, model, assess):
@@ -187,3 +187,16 @@ def test_a_tracking_only_criterion_is_never_counted_as_failing(tree, model, asse
 
     groups = pccc(tree.hoankiem.path).criteria["SL1"]
     assert (groups["units_assessed"], groups["units_passing"], groups["value"]) == (1, 0, 0)
+
+
+def test_a_unit_missing_values_is_counted_as_not_enough_data_not_as_a_failure(tree, model, assess):
+    """Issue 19 item 8: reported, nothing failing, values missing: "chưa đủ số liệu", counted apart."""
+    _set, c = model
+    assess(tree.hoankiem, c["serious"], value=0)  # 1 of 3 counting criteria, and it passes
+    assess(tree.badinh, c["serious"], value=2)  # a failure
+
+    snapshot_rebuild(as_of=AS_OF)
+
+    hanoi = pccc(tree.hanoi.path)
+    assert (hanoi.units_passing, hanoi.units_assessed, hanoi.units_incomplete) == (0, 2, 1)
+    assert pccc(tree.badinh.path).units_incomplete == 0

@@ -60,7 +60,7 @@ def test_the_summary_has_the_headline_figures_and_the_bottlenecks(client, users,
     client.force_login(users.leader_hanoi)
     html = client.get(url(programme), {"in": "tom-tat"}).content.decode()
     assert 'id="summary-headline"' in html
-    assert "Tỷ lệ hoàn thành có trọng số" in html
+    assert "Tiến độ bình quân (có trọng số)" in html
     assert "Làm sạch dữ liệu hộ tịch" in html  # the overdue task, under its lead agency
     assert 'id="since"' not in html and "trend-chart" not in html  # only what fits one page
 

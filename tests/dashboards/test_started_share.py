@@ -108,7 +108,7 @@ def test_dashboard_for_the_day_shows_started_share_reasons_and_weighted_completi
     assert (
         "6 chưa triển khai, trong đó 3 chờ hướng dẫn của Trung ương, 1 chưa bố trí kinh phí, 2 chưa nêu lý do" in page
     )
-    assert "Tỷ lệ hoàn thành có trọng số: 62,8%." in page
+    assert "Tiến độ bình quân (có trọng số): 62,8%." in page
     assert "2 chờ hướng dẫn Trung ương" in page  # the blocked card: that day's count, not today's live one
     # Waiting for central guidance: 3 not started counted with the 2 blocked.
     assert (

@@ -115,7 +115,7 @@ def test_ranking_export_follows_the_dashboard(client, users, tree, programme, ma
     with django_assert_max_num_queries(16):
         response = client.get(url)
     sheet = open_xlsx(response).active
-    assert [c.value for c in sheet[1]][:3] == ["Hạng", "Đơn vị", "Hoàn thành (%)"]
+    assert [c.value for c in sheet[1]][:3] == ["Hạng", "Đơn vị", "Tiến độ bình quân (có trọng số, %)"]
     names = [sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)]
     assert set(names) == {tree.hoankiem.name, tree.badinh.name, tree.soctson.name}
     assert sheet.cell(row=2, column=3).number_format == "0.0%"
