@@ -315,3 +315,46 @@ class GradingRule(models.Model):
             "b": self.band_b,
             "c": self.band_c,
         }
+
+
+class IndicatorSnapshot(models.Model):
+    """What the nightly recompute wrote for one indicator, unit (None: national) and period.
+
+    The same figures the live board computes (``indicators.figures``), rolled up, so that the
+    dashboard's indicator card and its ranking read rows instead of computing a subtree. A unit
+    has rows for a period when its subtree reported any value of the programme in it (so its
+    latest period is the live board's); each run replaces the programme's rows at once.
+    """
+
+    programme = models.ForeignKey(
+        "tasks.Programme", verbose_name=_("đề án, kế hoạch"), on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "provinces.AdministrativeUnit", verbose_name=_("đơn vị"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    scope_path = models.CharField(_("phạm vi"), max_length=255)
+    period = models.CharField(_("kỳ"), max_length=7)
+    reported = models.BooleanField(_("đã báo cáo"), default=False)
+    numerator = models.BigIntegerField(_("tử số / số lượng"), default=0)
+    denominator = models.BigIntegerField(_("mẫu số"), default=0)
+    paired_value = models.BigIntegerField(_("số liệu kèm theo"), null=True)
+    target = models.DecimalField(_("chỉ tiêu giao"), max_digits=18, decimal_places=2, null=True)
+    met = models.BooleanField(_("đạt"), null=True)
+    gap = models.BigIntegerField(_("còn thiếu"), null=True)
+    change = models.DecimalField(_("so với kỳ trước"), max_digits=20, decimal_places=2, null=True)
+    phase = models.ForeignKey(IndicatorPhase, null=True, on_delete=models.SET_NULL, related_name="+")
+    phase_not_started = models.ForeignKey(IndicatorPhase, null=True, on_delete=models.SET_NULL, related_name="+")
+    outside_pilot = models.BooleanField(_("ngoài thí điểm"), default=False)
+    computed_at = models.DateTimeField(_("thời điểm tính"))
+
+    class Meta:
+        verbose_name = _("số liệu chỉ tiêu tổng hợp")
+        verbose_name_plural = _("số liệu chỉ tiêu tổng hợp")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "scope_path", "period"], name="indicator_snapshot_unique"),
+        ]
+        indexes = [models.Index(fields=["programme", "scope_path", "period"], name="indicator_snapshot_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} · {self.scope_path} · {self.period}"
