@@ -1,0 +1,153 @@
+"""The nightly indicator snapshots: a fixed number of statements, and the live board's figures."""
+
+import datetime
+import io
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from indicators import demo
+from indicators.models import IndicatorSnapshot
+from indicators.rollup import NATIONAL_PATH
+from indicators.selectors import indicator_board
+from indicators.snapshots import indicator_snapshots_rebuild
+from pccc.periods import Period
+from provinces.choices import UnitKind
+from tasks.models import Programme
+from tests.factories import make_unit
+
+NOV = "2026-11"
+
+
+def add_communes(parent, count: int, start: int) -> list:
+    return [
+        make_unit(f"{start + n:05d}", f"Phường Thử {start + n}", parent=parent, kind=UnitKind.PHUONG)
+        for n in range(count)
+    ]
+
+
+def statements_of_the_indicator_part() -> int:
+    with CaptureQueriesContext(connection) as captured:
+        indicator_snapshots_rebuild()
+    return len(captured.captured_queries)
+
+
+def test_the_snapshot_statements_do_not_grow_with_the_units(
+    tree, programme, chip_ids, security_models, put_value, put_target
+):
+    put_target(chip_ids, None, "98.5")
+    for commune in (tree.hoankiem, tree.badinh):
+        put_value(chip_ids, commune, NOV, 90, 100)
+        put_value(security_models, commune, NOV, 3, paired=40)
+    small = statements_of_the_indicator_part()
+    rows_small = IndicatorSnapshot.objects.count()
+
+    for n, commune in enumerate(add_communes(tree.hanoi, 30, 20000) + add_communes(tree.haiphong, 30, 30000)):
+        put_value(chip_ids, commune, NOV, 80 + n % 20, 100)
+        put_value(security_models, commune, NOV, n, paired=10 * n)
+        put_value(chip_ids, commune, "2026-10", 70, 100)
+    large = statements_of_the_indicator_part()
+
+    # 2 → 62 communes, 1 → 2 periods: many more rows, the same statements (one programme: its
+    # list, 6 reads, a savepoint pair, a DELETE, one INSERT, the clean-up DELETE).
+    assert IndicatorSnapshot.objects.count() > 10 * rows_small
+    assert large == small
+    assert small <= 14
+
+
+def live_figures(programme, unit, period):
+    board = indicator_board(programme=programme, unit=unit, period=Period.parse(period))
+    return board.figures
+
+
+def as_tuple(figure):
+    return (
+        figure.amount.reported,
+        figure.amount.numerator,
+        figure.amount.denominator,
+        figure.amount.paired,
+        figure.target,
+        figure.judgement.met,
+        figure.judgement.gap,
+        figure.change,
+        getattr(figure.phase, "pk", None),
+        getattr(figure.phase_not_started, "pk", None),
+        figure.outside_pilot,
+    )
+
+
+def snapshot_tuple(row):
+    return (
+        row.reported,
+        row.numerator,
+        row.denominator,
+        row.paired_value,
+        row.target,
+        row.met,
+        row.gap,
+        row.change,
+        row.phase_id,
+        row.phase_not_started_id,
+        row.outside_pilot,
+    )
+
+
+def test_the_snapshots_equal_the_live_board_on_the_demo_data(tree):
+    """Every row written (unit, indicator, period) against the live board of that unit and period."""
+    today = timezone.localdate()
+    programme = Programme.objects.create(
+        name="Đề án 06", document_number="06/QĐ-TTg", issuing_body="TTg", year=today.year,
+        start_date=datetime.date(today.year, 1, 1), end_date=datetime.date(today.year, 12, 31),
+    )  # fmt: skip
+    demo.seed_demo(stdout=io.StringIO())
+    fire = Programme.objects.exclude(pk=programme.pk).filter(indicators__isnull=False).distinct()
+    result = indicator_snapshots_rebuild()
+    assert result.failures == ()
+    rows = list(IndicatorSnapshot.objects.select_related("unit"))
+    assert result.rows == len(rows) > 100
+    units = {row.unit for row in rows}
+    # The national rows, both provinces and the wards of the fire-warning pilot.
+    assert None in units and tree.hanoi in units and tree.haiphong in units
+    checked = 0
+    for programme_row in [programme, *fire]:
+        for (unit, period), group in _grouped(r for r in rows if r.programme_id == programme_row.pk).items():
+            live = {f.indicator.pk: as_tuple(f) for f in live_figures(programme_row, unit, period)}
+            for row in group:
+                assert snapshot_tuple(row) == live[row.indicator_id], (unit, period, row.indicator_id)
+                checked += 1
+    assert checked == len(rows)
+
+
+def _grouped(rows):
+    groups = {}
+    for row in rows:
+        groups.setdefault((row.unit, row.period), []).append(row)
+    return groups
+
+
+def test_a_unit_has_rows_for_the_periods_its_subtree_reported(tree, programme, chip_ids, put_value):
+    put_value(chip_ids, tree.hoankiem, NOV, 90, 100)
+    put_value(chip_ids, tree.hongbang, "2026-10", 50, 100)
+    indicator_snapshots_rebuild()
+    periods = {}
+    for path, period in IndicatorSnapshot.objects.values_list("scope_path", "period"):
+        periods.setdefault(path, set()).add(period)
+    assert periods == {
+        NATIONAL_PATH: {"2026-10", NOV},
+        tree.hanoi.path: {NOV},
+        tree.hoankiem.path: {NOV},
+        tree.haiphong.path: {"2026-10"},
+        tree.hongbang.path: {"2026-10"},
+    }
+
+
+def test_a_rerun_replaces_the_rows(tree, programme, chip_ids, put_value):
+    value = put_value(chip_ids, tree.hanoi, NOV, 90, 100)
+    indicator_snapshots_rebuild()
+    value.numerator = 95
+    value.save()
+    indicator_snapshots_rebuild()
+    row = IndicatorSnapshot.objects.get(scope_path=tree.hanoi.path)
+    assert row.numerator == 95
+    assert IndicatorSnapshot.objects.count() == 2  # Hà Nội and the country
