@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Subquery
 
 from pccc.periods import Period
 from provinces.models import AdministrativeUnit
@@ -24,8 +24,8 @@ from .figures import (  # noqa: F401 (re-exported: the pages and exports import 
     target_rows,
     value_rows,
 )
-from .models import Indicator, IndicatorValue, Target
-from .rollup import NATIONAL_PATH
+from .models import Indicator, IndicatorSnapshot, IndicatorValue, Target
+from .rollup import NATIONAL_PATH, NOTHING, Amount, Judgement
 
 
 def unit_in_programme_scope(programme, unit: AdministrativeUnit) -> bool:
@@ -68,14 +68,17 @@ def board_unit_rows(programme, unit: AdministrativeUnit | None, indicators: list
     return list(units.order_by("name").values("id", "code", "name", "path", "level", "parent_id"))
 
 
-def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Period | None = None) -> IndicatorBoard:
+def indicator_board(
+    *, programme, unit: AdministrativeUnit | None, period: Period | None = None, indicators: list | None = None
+) -> IndicatorBoard:
     """Every indicator of ``programme`` for ``unit`` (None: national) and its children, rolled up.
 
     The caller has checked that the viewer may see the unit and programme. Seven queries
     whatever the number of units: indicators (with their phases and pilot units), latest period,
-    values, targets, units.
+    values, targets, units (four when the caller passes ``indicators`` with their phases and pilots).
     """
-    indicators = indicators_of(programme, with_phases_and_pilots=True)
+    if indicators is None:
+        indicators = indicators_of(programme, with_phases_and_pilots=True)
     if not indicators:
         return IndicatorBoard(programme, unit, None, None, [])
     period = period or latest_reported_period(programme, unit)
@@ -104,6 +107,46 @@ def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Perio
         for child in children
     ]
     return board
+
+
+def dashboard_indicator_board(*, programme, unit: AdministrativeUnit | None) -> IndicatorBoard:
+    """The unit's indicators at its latest period, as the nightly recompute wrote them (four queries:
+    the indicators with their phases and pilot units, the unit's rows of its latest period).
+
+    Before the programme's first run there is no snapshot at all: the board is computed live
+    (``indicator_board_shared``), so a new programme's card is never empty for a day.
+    """
+    indicators = indicators_of(programme, with_phases_and_pilots=True)
+    if not indicators:
+        return IndicatorBoard(programme, unit, None, None, [])
+    rows = IndicatorSnapshot.objects.filter(programme=programme, scope_path=unit.path if unit else NATIONAL_PATH)
+    latest = rows.filter(reported=True).order_by("-period").values("period")[:1]
+    found = {row.indicator_id: row for row in rows.filter(period=Subquery(latest))}
+    if not found:
+        if not IndicatorSnapshot.objects.filter(programme=programme).exists():
+            return indicator_board_shared(programme=programme, unit=unit, indicators=indicators)
+        return IndicatorBoard(programme, unit, None, None, indicators)
+    period = Period.parse(next(iter(found.values())).period)
+    board = IndicatorBoard(programme, unit, period, previous_period(period), indicators)
+    board.figures = [figure_from_snapshot(indicator, found.get(indicator.pk)) for indicator in indicators]
+    return board
+
+
+def figure_from_snapshot(indicator: Indicator, row: IndicatorSnapshot | None) -> IndicatorFigure:
+    """The figure a snapshot row holds (an indicator added since the run: nothing reported, no target)."""
+    if row is None:
+        return IndicatorFigure(indicator, NOTHING, None, Judgement(None, None), None)
+    phases = {phase.pk: phase for phase in indicator.phases.all()}
+    return IndicatorFigure(
+        indicator=indicator,
+        amount=Amount(row.numerator, row.denominator, row.paired_value, row.reported),
+        target=row.target,
+        judgement=Judgement(row.met, row.gap),
+        change=row.change,
+        phase=phases.get(row.phase_id),
+        phase_not_started=phases.get(row.phase_not_started_id),
+        outside_pilot=row.outside_pilot,
+    )
 
 
 def can_enter_values(user) -> bool:
@@ -211,7 +254,7 @@ def indicators_changed() -> None:
 
 
 def indicator_board_shared(
-    *, programme, unit: AdministrativeUnit | None, period: Period | None = None
+    *, programme, unit: AdministrativeUnit | None, period: Period | None = None, indicators: list | None = None
 ) -> IndicatorBoard:
     """``indicator_board``, shared through the cache until the next write (or ten minutes).
 
@@ -223,6 +266,6 @@ def indicator_board_shared(
     key = f"indicators:board:{programme.pk}:{unit.pk if unit else 0}:{period.key if period else ''}:{generation}"
     board = cache.get(key)
     if board is None:
-        board = indicator_board(programme=programme, unit=unit, period=period)
+        board = indicator_board(programme=programme, unit=unit, period=period, indicators=indicators)
         cache.set(key, board, BOARD_CACHE_SECONDS)
     return board

@@ -151,3 +151,48 @@ def test_a_rerun_replaces_the_rows(tree, programme, chip_ids, put_value):
     row = IndicatorSnapshot.objects.get(scope_path=tree.hanoi.path)
     assert row.numerator == 95
     assert IndicatorSnapshot.objects.count() == 2  # Hà Nội and the country
+
+
+def dashboard_section(client, programme, code="01") -> str:
+    from django.urls import reverse
+
+    html = client.get(reverse("dashboards:unit_dashboard", args=[programme.pk, code])).content.decode()
+    return html[html.index('id="indicators"') :]
+
+
+def test_the_dashboard_card_reads_the_snapshots_once_written(
+    client, users, tree, programme, chip_ids, put_value, put_target
+):
+    value = put_value(chip_ids, tree.hanoi, NOV, 1_500_000, 1_522_843)
+    put_target(chip_ids, None, "100")
+    indicator_snapshots_rebuild()
+    value.numerator = 1_522_843  # entered after the night's run: shown after the next one
+    value.save()
+    client.force_login(users.leader_hanoi)
+    section = dashboard_section(client, programme)
+    assert "Tháng 11/2026" in section
+    assert "1.500.000/1.522.843" in section and "còn thiếu 22.843 người" in section
+    assert "Chưa đạt so với chỉ tiêu giao" in section
+
+
+def test_the_dashboard_card_computes_live_before_the_first_run(
+    client, users, tree, programme, chip_ids, put_value, put_target
+):
+    put_value(chip_ids, tree.hanoi, NOV, 1_500_000, 1_522_843)
+    put_target(chip_ids, None, "100")
+    client.force_login(users.leader_hanoi)
+    assert "còn thiếu 22.843 người" in dashboard_section(client, programme)
+
+
+def test_the_snapshot_card_costs_four_queries_whatever_the_units(
+    tree, programme, chip_ids, security_models, put_value, django_assert_num_queries
+):
+    from indicators.selectors import dashboard_indicator_board
+
+    for n, commune in enumerate([tree.hoankiem, tree.badinh, *add_communes(tree.hanoi, 20, 20000)]):
+        put_value(chip_ids, commune, NOV, 80 + n % 20, 100)
+        put_value(security_models, commune, NOV, n)
+    indicator_snapshots_rebuild()
+    with django_assert_num_queries(4):  # indicators, their phases and pilot units, the unit's rows of its latest period
+        board = dashboard_indicator_board(programme=programme, unit=tree.hanoi)
+    assert [f.amount.numerator for f in board.figures] == [sum(80 + n % 20 for n in range(22)), sum(range(22))]
