@@ -243,6 +243,44 @@ def graded_rows(board: IndicatorBoard) -> tuple[object, list[GradedRow]]:
     return rule, graded
 
 
+@dataclass(frozen=True)
+class RankingGrade:
+    """A child unit's grade on the dashboard's ranking, from the nightly snapshots."""
+
+    score: Decimal
+    grade: str
+    indicators_met: int
+    indicators_judged: int
+    formula: str  # the rule's published formula, shown under the ranking
+
+
+def ranking_grades(*, programme, unit: AdministrativeUnit | None, rule, completion: dict) -> dict[int, RankingGrade]:
+    """The grade of each child unit (``completion``: {unit id: weighted task completion or None}), one query.
+
+    The same score as ``graded_rows``: task completion from the completion snapshots the ranking
+    shows, indicators met over indicators judged at the parent's latest period, from the
+    indicator snapshots. A child without judged indicators counts 0 for that part.
+    """
+    scope = IndicatorSnapshot.objects.filter(programme=programme, scope_path=unit.path if unit else NATIONAL_PATH)
+    latest = scope.filter(reported=True).order_by("-period").values("period")[:1]
+    counts = {
+        row["unit_id"]: row
+        for row in IndicatorSnapshot.objects.filter(
+            programme=programme, unit_id__in=list(completion), period=Subquery(latest)
+        )
+        .values("unit_id")
+        .annotate(judged=Count("pk", filter=Q(met__isnull=False)), met=Count("pk", filter=Q(met=True)))
+    }
+    grades = {}
+    for unit_id, tasks in completion.items():
+        judged = counts.get(unit_id, {}).get("judged", 0)
+        met = counts.get(unit_id, {}).get("met", 0)
+        share = Decimal(met * 100) / judged if judged else None
+        score = rule.score(task_completion=tasks, indicators_met_share=share)
+        grades[unit_id] = RankingGrade(score, rule.grade(score), met, judged, rule.formula_text())
+    return grades
+
+
 # Boards are shared between viewers for a while, and dropped by any write (see indicators_changed).
 BOARD_CACHE_SECONDS = 600
 GENERATION_KEY = "indicators:generation"
