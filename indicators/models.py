@@ -358,3 +358,42 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} · {self.scope_path} · {self.period}"
+
+
+class IndicatorCategoryValue(models.Model):
+    """A unit's figure for one facility category of the phase in force [theo loại cơ sở].
+
+    A partial breakdown of the unit's own value (``IndicatorValue``), as a commune breakdown is
+    of a province total: the categories' totals are checked against the value (never above it,
+    numerators and, for a ratio, denominators) and the rest is shown as not yet classified.
+    """
+
+    value = models.ForeignKey(
+        IndicatorValue, verbose_name=_("số liệu"), on_delete=models.CASCADE, related_name="by_category"
+    )
+    category = models.ForeignKey(
+        "pccc.FacilityCategory", verbose_name=_("loại cơ sở"), on_delete=models.PROTECT, related_name="+"
+    )
+    numerator = models.PositiveBigIntegerField(_("tử số / số lượng"))
+    denominator = models.PositiveBigIntegerField(_("mẫu số"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    entered_at = models.DateTimeField(_("thời điểm nhập"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu theo loại cơ sở")
+        verbose_name_plural = _("số liệu theo loại cơ sở")
+        ordering = ["value", "category__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["value", "category"], name="indicator_category_value_unique"),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(numerator__lte=F("denominator")),
+                name="indicator_category_value_numerator_not_above_denominator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} · {self.category_id}"

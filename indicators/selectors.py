@@ -149,6 +149,39 @@ def figure_from_snapshot(indicator: Indicator, row: IndicatorSnapshot | None) ->
     )
 
 
+@dataclass
+class CategoryBreakdown:
+    """A unit's value for one indicator and period split by the facility categories of the phase in force."""
+
+    indicator: Indicator
+    period: Period
+    phase: object  # None: no phase in force, nothing to split
+    value: IndicatorValue | None
+    rows: list[tuple]  # (category, its IndicatorCategoryValue or None), in name order
+
+    @property
+    def classified(self) -> int:
+        return sum(row.numerator for _category, row in self.rows if row is not None)
+
+    @property
+    def unclassified(self) -> int | None:
+        """The part of the unit's value no category accounts for (negative: the categories exceed it)."""
+        return None if self.value is None else self.value.numerator - self.classified
+
+
+def category_breakdown(*, indicator: Indicator, unit: AdministrativeUnit, period: Period) -> CategoryBreakdown:
+    """The unit's figures by facility category (four queries: phases, categories, value, its rows)."""
+    phase, _not_started = phase_in_force(indicator, period)
+    categories = list(phase.facility_categories.order_by("name")) if phase is not None else []
+    value = (
+        IndicatorValue.objects.filter(indicator=indicator, unit=unit, period=period.key)
+        .prefetch_related("by_category")
+        .first()
+    )
+    stored = {row.category_id: row for row in value.by_category.all()} if value is not None else {}
+    return CategoryBreakdown(indicator, period, phase, value, [(c, stored.get(c.pk)) for c in categories])
+
+
 def can_enter_values(user) -> bool:
     """Officers and coordinators report figures; leaders only read."""
     return can_report(user)

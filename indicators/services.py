@@ -14,7 +14,7 @@ from portal.numbers import grouped
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 
-from .models import EVERY_PERIOD, Indicator, IndicatorValue, Target
+from .models import EVERY_PERIOD, Indicator, IndicatorCategoryValue, IndicatorValue, Target
 from .selectors import can_assign_targets, can_enter_values, indicators_changed, unit_in_programme_scope
 
 # The bigint columns' sums over every commune must stay exact (as in pccc.services).
@@ -276,6 +276,116 @@ def _target_cell_write(actor, period: str, cell: TargetInput) -> int:
         return 0
     row = row or Target(indicator_id=cell.indicator_id, unit_id=cell.unit_id, period=period)
     row.value, row.set_by, row.set_at = cell.value, actor, timezone.now()
+    row.full_clean()
+    row.save()
+    return 1
+
+
+@dataclass(frozen=True)
+class CategoryInput:
+    """One facility category's figure as typed: ``numerator`` None removes the category's row."""
+
+    category_id: int
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+def _category_errors(indicator: Indicator, entry: CategoryInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name in ("numerator", "denominator"):
+        number = getattr(entry, name)
+        if number is not None and number < 0:
+            errors[name] = _("Không được là số âm.")
+    if errors or entry.numerator is None:
+        return errors
+    if indicator.is_ratio and not entry.denominator:
+        errors["denominator"] = _("Cần nhập mẫu số (lớn hơn 0).")
+    elif indicator.is_ratio and entry.numerator > entry.denominator:
+        errors["numerator"] = _("Tử số không được lớn hơn mẫu số (%(denominator)s).") % {
+            "denominator": grouped(entry.denominator)
+        }
+    return errors
+
+
+def _category_totals_error(value: IndicatorValue, entries: list[CategoryInput]) -> str | None:
+    """The categories are a breakdown of the unit's value: their totals never exceed it."""
+    kept = [e for e in entries if e.numerator is not None]
+    numerators = sum(e.numerator for e in kept)
+    if numerators > value.numerator:
+        return _("Tổng theo loại cơ sở (%(total)s) vượt số liệu của đơn vị (%(value)s).") % {
+            "total": grouped(numerators),
+            "value": grouped(value.numerator),
+        }
+    denominators = sum(e.denominator or 0 for e in kept)
+    if value.denominator is not None and denominators > value.denominator:
+        return _("Tổng mẫu số theo loại cơ sở (%(total)s) vượt mẫu số của đơn vị (%(value)s).") % {
+            "total": grouped(denominators),
+            "value": grouped(value.denominator),
+        }
+    return None
+
+
+def category_values_save(
+    *, actor, programme, unit: AdministrativeUnit, indicator: Indicator, period: str, entries: list[CategoryInput],
+    today: date | None = None,
+) -> int:  # fmt: skip
+    """Store a unit's figures by facility category (those of the phase in force) for one period.
+
+    The unit's own value must be entered first; the categories' totals may not exceed it (the
+    rest is "chưa phân loại"). Any error saves nothing. Returns rows created, changed or removed.
+    """
+    from .figures import phase_in_force
+
+    if not can_enter_values(actor):
+        raise PermissionDenied(_("Bạn không có quyền nhập số liệu chỉ tiêu."))
+    checked_period = _check_period(period, today or timezone.localdate())
+    _check_unit(actor, programme, unit)
+    if indicator.programme_id != programme.pk:
+        raise IndicatorInputError(errors=[_("Chỉ tiêu không thuộc đề án này.")])
+    phase, _not_started = phase_in_force(indicator, checked_period)
+    allowed = {c.pk for c in phase.facility_categories.all()} if phase is not None else set()
+    if not allowed:
+        raise IndicatorInputError(errors=[_("Kỳ này không có giai đoạn nào chia theo loại cơ sở.")])
+    field_errors = {}
+    for entry in entries:
+        if entry.category_id not in allowed:
+            raise IndicatorInputError(errors=[_("Loại cơ sở không thuộc giai đoạn của kỳ này.")])
+        if errors := _category_errors(indicator, entry):
+            field_errors[entry.category_id] = errors
+    if field_errors:
+        raise IndicatorInputError(field_errors=field_errors)
+    with transaction.atomic():
+        value = (
+            IndicatorValue.objects.select_for_update()
+            .filter(indicator=indicator, unit=unit, period=checked_period.key)
+            .first()
+        )
+        if value is None:
+            raise IndicatorInputError(
+                errors=[_("Hãy nhập số liệu của đơn vị cho kỳ này trước khi chia theo loại cơ sở.")]
+            )
+        stored = {row.category_id: row for row in value.by_category.all()}
+        merged = {cid: CategoryInput(cid, row.numerator, row.denominator) for cid, row in stored.items()}
+        merged.update({entry.category_id: entry for entry in entries})
+        if message := _category_totals_error(value, list(merged.values())):
+            raise IndicatorInputError(errors=[message])
+        changed = sum(_category_write(actor, value, stored.get(e.category_id), e) for e in entries)
+        transaction.on_commit(indicators_changed)
+    return changed
+
+
+def _category_write(actor, value: IndicatorValue, row, entry: CategoryInput) -> int:
+    if entry.numerator is None:
+        if row is None:
+            return 0
+        row.delete()
+        return 1
+    denominator = entry.denominator if value.indicator.is_ratio else None
+    if row is not None and (row.numerator, row.denominator) == (entry.numerator, denominator):
+        return 0
+    row = row or IndicatorCategoryValue(value=value, category_id=entry.category_id)
+    row.numerator, row.denominator = entry.numerator, denominator
+    row.entered_by, row.entered_at = actor, timezone.now()
     row.full_clean()
     row.save()
     return 1
