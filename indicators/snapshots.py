@@ -1,5 +1,8 @@
 """The nightly indicator snapshots: every programme's figures per unit, indicator and period, rolled up.
 
+The periods written are those the dashboard reads (``snapshot_paths_by_period``): each unit's
+latest period, and its parent's latest period (the ranking of the parent's children).
+
 Written by the recompute (``dashboards.services.recompute_run``) after the task and PCCC
 snapshots; read by the dashboard's indicator card and ranking. Per programme a fixed number of
 statements whatever the number of units: six reads (indicators, their phases, their pilot
@@ -99,6 +102,31 @@ def reporting_paths_by_period(values: dict[tuple, dict]) -> dict[str, set[str]]:
     return paths
 
 
+def snapshot_paths_by_period(values: dict[tuple, dict]) -> dict[str, set[str]]:
+    """{period key: the units to write for it}: what the dashboard reads, not the whole history.
+
+    A unit's card shows its latest period (the newest its subtree reported in), and its ranking
+    shows its children at that same period: so a unit gets rows for its own latest period, and
+    for its parent's latest period when it reported then. Older periods are read live on the
+    indicator page (``indicator_board``).
+    """
+    reported = reporting_paths_by_period(values)
+    latest: dict[str, str] = {}
+    for key in sorted(reported):
+        for path in reported[key]:
+            latest[path] = key  # sorted keys: the newest wins
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for path, key in latest.items():
+        wanted[key].add(path)
+        if path == NATIONAL_PATH:
+            continue
+        ancestors = strict_ancestor_paths(path)
+        parent = ancestors[-1] if ancestors else NATIONAL_PATH
+        if parent in latest and path in reported[latest[parent]]:
+            wanted[latest[parent]].add(path)
+    return wanted
+
+
 def programme_snapshot_rows(programme, computed_at):
     """Tuples in ``COLUMNS`` order for every indicator, period with values, and unit that reported in it."""
     indicators = indicators_of(programme, with_phases_and_pilots=True)
@@ -113,7 +141,7 @@ def programme_snapshot_rows(programme, computed_at):
     )
     by_path = {u["path"]: u for u in units}
     by_path[NATIONAL_PATH] = {"id": None, "path": NATIONAL_PATH, "level": 0}
-    for key, paths in sorted(reporting_paths_by_period(computed.values).items()):
+    for key, paths in sorted(snapshot_paths_by_period(computed.values).items()):
         period = Period.parse(key)
         for path in sorted(paths):
             unit = by_path.get(path)
