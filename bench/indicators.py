@@ -129,6 +129,9 @@ def dashboard_queries(client, programme, code: str) -> tuple[int, float]:
 def dashboards(programme) -> list[tuple[int, float]]:
     """(queries, seconds) of a national leader's first view of the national and Hà Nội dashboards."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # No collectstatic in the bench: static URLs without the manifest's hashes (same queries).
+    storage = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": storage}}
     from portal.models import User
     from roles.choices import Role
     from tests.factories import make_user
