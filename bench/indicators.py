@@ -8,7 +8,7 @@ Runs after bench.recompute, on its scale-1 dataset (bench/dataset.py: the real u
 Measures, after one warm-up run: the whole recompute (tasks, PCCC and indicator snapshots, as
 ``recompute_run`` does it; target under 10 s), the indicator part alone with its statements,
 the dashboard's indicator card live against the snapshots, and the national and a province
-dashboard's queries (budget: 21, as tests/dashboards/test_views.py).
+dashboard's queries (budget: 21 as tests/dashboards/test_views.py, + 1 for the second factor).
 """
 
 import argparse
@@ -44,7 +44,9 @@ from tasks.models import Programme  # noqa: E402
 INDICATORS = 10
 MONTHS = 12
 RECOMPUTE_TARGET_SECONDS = 10
-DASHBOARD_QUERY_BUDGET = 21
+# 21 as tests/dashboards/test_views.py, + 1: the leader's second-factor device, read on every request
+# (django_otp; the tests' users sign in without one).
+DASHBOARD_QUERY_BUDGET = 22
 
 
 def months() -> list[str]:
@@ -183,7 +185,7 @@ def main() -> None:
     assert IndicatorSnapshot.objects.count() == result.rows
 
     print(f"recompute: tasks + PCCC {tasks_seconds:.2f} s, indicators {indicator_seconds:.2f} s "
-          f"({len(statements)} statements + 1 COPY, {result.rows:,} rows)", flush=True)  # fmt: skip
+          f"({len(statements)} statements, {result.rows:,} rows)", flush=True)  # fmt: skip
     live_seconds, live = timed(indicator_board, programme=programme, unit=None)
     card_seconds, card = timed(dashboard_indicator_board, programme=programme, unit=None)
     assert [f.amount for f in live.figures] == [f.amount for f in card.figures]
@@ -198,11 +200,11 @@ def main() -> None:
           "national card live (s) | from snapshots (s) | national dashboard, first view (queries, s) | "
           "province dashboard (queries, s) |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")
-    print(f"| {total:.2f} | {tasks_seconds:.2f} | {indicator_seconds:.2f} | {len(statements)} + 1 COPY | "
+    print(f"| {total:.2f} | {tasks_seconds:.2f} | {indicator_seconds:.2f} | {len(statements)} | "
           f"{result.rows:,} | {live_seconds:.2f} | {card_seconds:.3f} | {national_queries}, {national_seconds:.2f} | "
           f"{province_queries}, {province_seconds:.2f} |")  # fmt: skip
     print()
-    print("Statements of the indicator part (COPY is not captured by Django):")
+    print("Statements of the indicator part (BEGIN and COMMIT included):")
     for sql in statements:
         print("  ", sql[:110])
     failed = total > RECOMPUTE_TARGET_SECONDS or max(national_queries, province_queries) > DASHBOARD_QUERY_BUDGET

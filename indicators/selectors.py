@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Subquery
+from django.db.models import Count, Max, Prefetch, Q, Subquery, prefetch_related_objects
 
 from pccc.periods import Period
 from provinces.models import AdministrativeUnit
@@ -110,13 +110,15 @@ def indicator_board(
 
 
 def dashboard_indicator_board(*, programme, unit: AdministrativeUnit | None) -> IndicatorBoard:
-    """The unit's indicators at its latest period, as the nightly recompute wrote them (four queries:
-    the indicators with their phases and pilot units, the unit's rows of its latest period).
+    """The unit's indicators at its latest period, as the nightly recompute wrote them (three queries:
+    the indicators with their phases, the unit's rows of its latest period).
 
     Before the programme's first run there is no snapshot at all: the board is computed live
     (``indicator_board_shared``), so a new programme's card is never empty for a day.
     """
-    indicators = indicators_of(programme, with_phases_and_pilots=True)
+    indicators = list(
+        Indicator.objects.filter(programme=programme).order_by("order", "code").prefetch_related("phases")
+    )
     if not indicators:
         return IndicatorBoard(programme, unit, None, None, [])
     rows = IndicatorSnapshot.objects.filter(programme=programme, scope_path=unit.path if unit else NATIONAL_PATH)
@@ -124,6 +126,9 @@ def dashboard_indicator_board(*, programme, unit: AdministrativeUnit | None) -> 
     found = {row.indicator_id: row for row in rows.filter(period=Subquery(latest))}
     if not found:
         if not IndicatorSnapshot.objects.filter(programme=programme).exists():
+            # The live board also needs the pilot units (the snapshot rows already applied them).
+            pilots = AdministrativeUnit.objects.only("id", "path", "code", "name")
+            prefetch_related_objects(indicators, Prefetch("pilot_units", queryset=pilots))
             return indicator_board_shared(programme=programme, unit=unit, indicators=indicators)
         return IndicatorBoard(programme, unit, None, None, indicators)
     period = Period.parse(next(iter(found.values())).period)

@@ -188,7 +188,7 @@ def test_the_dashboard_card_computes_live_before_the_first_run(
     assert "còn thiếu 22.843 người" in dashboard_section(client, programme)
 
 
-def test_the_snapshot_card_costs_four_queries_whatever_the_units(
+def test_the_snapshot_card_costs_three_queries_whatever_the_units(
     tree, programme, chip_ids, security_models, put_value, django_assert_num_queries
 ):
     from indicators.selectors import dashboard_indicator_board
@@ -197,6 +197,6 @@ def test_the_snapshot_card_costs_four_queries_whatever_the_units(
         put_value(chip_ids, commune, NOV, 80 + n % 20, 100)
         put_value(security_models, commune, NOV, n)
     indicator_snapshots_rebuild()
-    with django_assert_num_queries(4):  # indicators, their phases and pilot units, the unit's rows of its latest period
+    with django_assert_num_queries(3):  # indicators, their phases, the unit's rows of its latest period
         board = dashboard_indicator_board(programme=programme, unit=tree.hanoi)
     assert [f.amount.numerator for f in board.figures] == [sum(80 + n % 20 for n in range(22)), sum(range(22))]
