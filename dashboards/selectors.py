@@ -177,6 +177,8 @@ SORT_KEYS = {
     "ten": lambda r: r.unit.name,
     "diem": lambda r: (r.graded is None, -(r.graded.score if r.graded else 0), r.unit.name),
 }
+# With a grading rule the default order ("hoan-thanh") is by score; this one is completion alone.
+SORT_KEYS["tien-do"] = SORT_KEYS["hoan-thanh"]
 
 
 @dataclass

@@ -139,3 +139,11 @@ def test_a_graded_ranking_keeps_the_dashboard_query_budget(
     client.force_login(users.leader_hanoi)
     with django_assert_max_num_queries(21):  # as tests/dashboards/test_views.py, the rule's grades included
         client.get(f"/bang-dieu-khien/{programme.pk}/01/")
+
+
+def test_a_graded_ranking_can_still_be_ordered_by_task_completion(client, users, programme, graded_hanoi):
+    GradingRule.objects.create(programme=programme, weight_tasks=2, weight_indicators=1)
+    client.force_login(users.leader_hanoi)
+    html = client.get(f"/bang-dieu-khien/{programme.pk}/01/", {"sap_xep": "tien-do"}).content.decode()
+    # Hoàn Kiếm 90% before Ba Đình 80%, each still with its grade.
+    assert ranking_rows(html)[:2] == [("00070", "C", "60,00"), ("00004", "B", "86,67")]
