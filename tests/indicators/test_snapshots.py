@@ -200,3 +200,44 @@ def test_the_snapshot_card_costs_three_queries_whatever_the_units(
     with django_assert_num_queries(3):  # indicators, their phases, the unit's rows of its latest period
         board = dashboard_indicator_board(programme=programme, unit=tree.hanoi)
     assert [f.amount.numerator for f in board.figures] == [sum(80 + n % 20 for n in range(22)), sum(range(22))]
+
+
+def test_the_nightly_run_writes_the_indicator_snapshots(tree, programme, chip_ids, put_value):
+    from dashboards.choices import RunOutcome
+    from dashboards.services import recompute_run
+
+    put_value(chip_ids, tree.hanoi, NOV, 90, 100)
+    run = recompute_run(as_of=datetime.date(2026, 12, 1), triggered_by="test")
+    assert run.outcome == RunOutcome.SUCCESS
+    assert run.rows_written == IndicatorSnapshot.objects.count() == 2  # Hà Nội and the country (no task)
+
+
+def test_a_programme_whose_snapshots_fail_makes_the_run_partial(tree, programme, chip_ids, put_value, monkeypatch):
+    from dashboards.choices import RunOutcome
+    from dashboards.services import recompute_run
+    from indicators import snapshots
+
+    put_value(chip_ids, tree.hanoi, NOV, 90, 100)
+    snapshots.indicator_snapshots_rebuild()
+
+    def broken(**kwargs):
+        raise ValueError("hỏng")
+
+    monkeypatch.setattr(snapshots, "programme_snapshots_write", broken)
+    run = recompute_run(as_of=datetime.date(2026, 12, 1), triggered_by="test")
+    assert run.outcome == RunOutcome.PARTIAL
+    assert "Chỉ tiêu của đề án “Đề án 06 năm 2026”: ValueError: hỏng" in run.error
+    assert IndicatorSnapshot.objects.count() == 2  # what the earlier run wrote is kept
+
+
+def test_a_range_of_days_writes_the_indicator_snapshots_once(tree, programme, chip_ids, put_value, monkeypatch):
+    from dashboards import jobs
+    from indicators import snapshots
+
+    calls = []
+    real = snapshots.indicator_snapshots_rebuild
+    monkeypatch.setattr("dashboards.services.indicator_snapshots_rebuild", lambda **kw: calls.append(1) or real(**kw))
+    put_value(chip_ids, tree.hanoi, NOV, 90, 100)
+    jobs.recompute_progress_range_job("2026-11-28", "2026-12-01")
+    assert len(calls) == 1
+    assert IndicatorSnapshot.objects.count() == 2
