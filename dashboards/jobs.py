@@ -46,7 +46,8 @@ def recompute_progress_range_job(date_from: str, date_to: str, triggered_by: str
     """Recompute every day from ``date_from`` to ``date_to`` (ISO dates), oldest first, one run (and one
     hold of the lock) per day: a rerun after a failure writes the same rows again."""
     outcomes = {}
-    for day in recompute_range_days(date_from, date_to):
-        run = recompute_run(as_of=day, triggered_by=triggered_by)
+    days = recompute_range_days(date_from, date_to)
+    for day in days:
+        run = recompute_run(as_of=day, triggered_by=triggered_by, with_indicators=day == days[-1])
         outcomes[day.isoformat()] = run.outcome
     return outcomes

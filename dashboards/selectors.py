@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators.selectors import RankingGrade, ranking_grades
 from pccc.evaluation import percent
 from pccc.models import CriteriaSet, Criterion
 from pccc.selectors import criteria_set_chosen
@@ -116,6 +117,7 @@ class RankingRow:
     pccc: PcccSnapshot | None
     change_7: Decimal | None = None
     change_30: Decimal | None = None
+    graded: RankingGrade | None = None  # the programme's grading rule (xếp loại), when it has one
 
     @property
     def completion(self) -> Decimal | None:
@@ -173,7 +175,10 @@ SORT_KEYS = {
     "qua-han": lambda r: (-r.overdue, r.unit.name),
     "pccc": lambda r: (r.pccc_rate is None, -(r.pccc_rate or 0)),
     "ten": lambda r: r.unit.name,
+    "diem": lambda r: (r.graded is None, -(r.graded.score if r.graded else 0), r.unit.name),
 }
+# With a grading rule the default order ("hoan-thanh") is by score; this one is completion alone.
+SORT_KEYS["tien-do"] = SORT_KEYS["hoan-thanh"]
 
 
 @dataclass
@@ -379,12 +384,14 @@ def _ranking(programme, unit, as_of, pccc_rows, sort) -> list[RankingRow]:
     """Child units with their figures now, 7 and 30 days ago, and their PCCC pass rate (two queries)."""
     children = list(AdministrativeUnit.objects.current().filter(parent=unit).order_by("name"))
     dates = [as_of, as_of - datetime.timedelta(days=7), as_of - datetime.timedelta(days=30)]
+    # The grading rule rides along with the snapshots (a reverse one-to-one join): no query of its own.
     by_unit_date = {
         (s.unit_id, s.date): s
         for s in CompletionSnapshot.objects.filter(
             programme=programme, unit__parent=unit, unit__isnull=False, date__in=dates
-        )
+        ).select_related("programme__grading_rule")
     }
+    rule = next((getattr(s.programme, "grading_rule", None) for s in by_unit_date.values()), None)
     rows = []
     for child in children:
         now = by_unit_date.get((child.pk, as_of))
@@ -394,6 +401,13 @@ def _ranking(programme, unit, as_of, pccc_rows, sort) -> list[RankingRow]:
             if now and before:
                 setattr(row, attr, now.weighted_completion - before.weighted_completion)
         rows.append(row)
+    if rule is not None:
+        # A programme with a grading rule ranks by its score (which weighs task completion in).
+        completion = {r.unit.pk: r.completion for r in rows}
+        grades = ranking_grades(programme=programme, unit=unit, rule=rule, completion=completion)
+        for row in rows:
+            row.graded = grades[row.unit.pk]
+        sort = "diem" if sort == "hoan-thanh" else sort
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["hoan-thanh"]))
     return rows
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators.snapshots import IndicatorSnapshotResult, indicator_snapshots_rebuild
 from pccc.models import CriteriaSet
 from tasks.models import Programme
 
@@ -304,23 +305,29 @@ def recompute_range_days(date_from: str | datetime.date | None, date_to: str | d
     return [start + datetime.timedelta(days=n) for n in range(count)]
 
 
-def recompute_run(*, as_of: datetime.date, triggered_by: str) -> RecomputeRun:
-    """Run the recompute under the Redis lock and record the run (skipped when another holds the lock)."""
+def recompute_run(*, as_of: datetime.date, triggered_by: str, with_indicators: bool = True) -> RecomputeRun:
+    """Run the recompute under the Redis lock and record the run (skipped when another holds the lock).
+
+    ``with_indicators``: also replace the indicator snapshots (figures per period, not per day:
+    a range of days writes them once, with its last day).
+    """
     run = RecomputeRun.objects.create(as_of=as_of, triggered_by=triggered_by[:100], started_at=timezone.now())
     with recompute_lock() as acquired:
         if not acquired:
             return _finish(run, outcome=RunOutcome.SKIPPED)
         try:
             result = snapshot_rebuild(as_of=as_of)
+            indicators = indicator_snapshots_rebuild() if with_indicators else IndicatorSnapshotResult()
         except Exception as exc:
             logger.exception("Recompute for %s failed", as_of)
             _finish(run, outcome=RunOutcome.FAILED, error=f"{exc.__class__.__name__}: {exc}")
             raise
+    failures = (*result.failures, *indicators.failures)
     return _finish(
         run,
-        outcome=RunOutcome.PARTIAL if result.failures else RunOutcome.SUCCESS,
-        rows_written=result.rows_written,
-        error="\n".join(result.failures),
+        outcome=RunOutcome.PARTIAL if failures else RunOutcome.SUCCESS,
+        rows_written=result.rows_written + indicators.rows,
+        error="\n".join(failures),
         result=result,
     )
 

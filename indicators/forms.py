@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from inputs.numbers import NumberError, NumberField, parse_number
 
 from .models import EVERY_PERIOD
-from .services import MAX_FIGURE, TargetInput, ValueInput
+from .services import MAX_FIGURE, CategoryInput, TargetInput, ValueInput
 
 # Wide enough to reach the service's own "above 100%" message rather than a parse error.
 PERCENT_FIELD = {"max_value": Decimal("999.99"), "decimal_places": 2}
@@ -71,3 +71,22 @@ def target_cells_from_post(data, *, indicators, unit_ids: list[int | None]) -> t
 def target_period_from_request(data) -> str:
     """The grid's period key: "" (every period) unless a valid key is given (checked by the service)."""
     return (data.get("ky") or EVERY_PERIOD).strip()[:7]
+
+
+def category_field_name(category_id: int, part: str) -> str:
+    return f"c{category_id}-{part}"
+
+
+def category_inputs_from_post(data, categories) -> tuple[list[CategoryInput], dict]:
+    """The typed figure of each category on the page (empty: its row is removed), and parse errors by category."""
+    entries, errors = [], {}
+    for category in categories:
+        numbers = {}
+        for part in ("numerator", "denominator"):
+            try:
+                numbers[part] = parse_number(data.get(category_field_name(category.pk, part)), max_value=MAX_FIGURE)
+            except NumberError as error:
+                errors.setdefault(category.pk, {})[part] = str(error)
+        if category.pk not in errors:
+            entries.append(CategoryInput(category.pk, numbers["numerator"], numbers["denominator"]))
+    return entries, errors

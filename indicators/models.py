@@ -315,3 +315,85 @@ class GradingRule(models.Model):
             "b": self.band_b,
             "c": self.band_c,
         }
+
+
+class IndicatorSnapshot(models.Model):
+    """What the nightly recompute wrote for one indicator, unit (None: national) and period.
+
+    The same figures the live board computes (``indicators.figures``), rolled up, so that the
+    dashboard's indicator card and its ranking read rows instead of computing a subtree. A unit
+    has rows for a period when its subtree reported any value of the programme in it (so its
+    latest period is the live board's); each run replaces the programme's rows at once.
+    """
+
+    programme = models.ForeignKey(
+        "tasks.Programme", verbose_name=_("đề án, kế hoạch"), on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "provinces.AdministrativeUnit", verbose_name=_("đơn vị"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    scope_path = models.CharField(_("phạm vi"), max_length=255)
+    period = models.CharField(_("kỳ"), max_length=7)
+    reported = models.BooleanField(_("đã báo cáo"), default=False)
+    numerator = models.BigIntegerField(_("tử số / số lượng"), default=0)
+    denominator = models.BigIntegerField(_("mẫu số"), default=0)
+    paired_value = models.BigIntegerField(_("số liệu kèm theo"), null=True)
+    target = models.DecimalField(_("chỉ tiêu giao"), max_digits=18, decimal_places=2, null=True)
+    met = models.BooleanField(_("đạt"), null=True)
+    gap = models.BigIntegerField(_("còn thiếu"), null=True)
+    change = models.DecimalField(_("so với kỳ trước"), max_digits=20, decimal_places=2, null=True)
+    phase = models.ForeignKey(IndicatorPhase, null=True, on_delete=models.SET_NULL, related_name="+")
+    phase_not_started = models.ForeignKey(IndicatorPhase, null=True, on_delete=models.SET_NULL, related_name="+")
+    outside_pilot = models.BooleanField(_("ngoài thí điểm"), default=False)
+    computed_at = models.DateTimeField(_("thời điểm tính"))
+
+    class Meta:
+        verbose_name = _("số liệu chỉ tiêu tổng hợp")
+        verbose_name_plural = _("số liệu chỉ tiêu tổng hợp")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "scope_path", "period"], name="indicator_snapshot_unique"),
+        ]
+        indexes = [models.Index(fields=["programme", "scope_path", "period"], name="indicator_snapshot_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} · {self.scope_path} · {self.period}"
+
+
+class IndicatorCategoryValue(models.Model):
+    """A unit's figure for one facility category of the phase in force [theo loại cơ sở].
+
+    A partial breakdown of the unit's own value (``IndicatorValue``), as a commune breakdown is
+    of a province total: the categories' totals are checked against the value (never above it,
+    numerators and, for a ratio, denominators) and the rest is shown as not yet classified.
+    """
+
+    value = models.ForeignKey(
+        IndicatorValue, verbose_name=_("số liệu"), on_delete=models.CASCADE, related_name="by_category"
+    )
+    category = models.ForeignKey(
+        "pccc.FacilityCategory", verbose_name=_("loại cơ sở"), on_delete=models.PROTECT, related_name="+"
+    )
+    numerator = models.PositiveBigIntegerField(_("tử số / số lượng"))
+    denominator = models.PositiveBigIntegerField(_("mẫu số"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    entered_at = models.DateTimeField(_("thời điểm nhập"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu theo loại cơ sở")
+        verbose_name_plural = _("số liệu theo loại cơ sở")
+        ordering = ["value", "category__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["value", "category"], name="indicator_category_value_unique"),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(numerator__lte=F("denominator")),
+                name="indicator_category_value_numerator_not_above_denominator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} · {self.category_id}"

@@ -1,89 +1,35 @@
 """Reads of indicators for pages, scoped by the callers' unit checks, in a fixed number of queries."""
 
-import calendar
-import datetime
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, Subquery, prefetch_related_objects
 
-from pccc.choices import PeriodKind
 from pccc.periods import Period
 from provinces.models import AdministrativeUnit
 from roles.choices import Role, has_role
 from roles.policy import can_coordinate, can_report
 from tasks.selectors import programmes_visible_to
 
-from .models import EVERY_PERIOD, Indicator, IndicatorValue, Target
-from .rollup import (
-    NATIONAL_PATH,
-    NOTHING,
-    Amount,
-    Judgement,
-    ValueRow,
-    children_sum,
-    judge,
-    rolled_target,
-    rolled_totals,
-    strict_ancestor_paths,
-    trend,
+from .figures import (  # noqa: F401 (re-exported: the pages and exports import them from here)
+    IndicatorFigure,
+    ProgrammeFigures,
+    indicators_of,
+    period_end,
+    phase_in_force,
+    previous_period,
+    programme_scope_filter,
+    target_rows,
+    value_rows,
 )
-
-
-def previous_period(period: Period) -> Period:
-    """The period just before: last month, last quarter, last year."""
-    if period.kind == PeriodKind.MONTH:
-        return period.previous_month()
-    if period.kind == PeriodKind.QUARTER:
-        return (
-            Period(period.year - 1, PeriodKind.QUARTER, 4)
-            if period.number == 1
-            else Period(period.year, PeriodKind.QUARTER, period.number - 1)
-        )
-    return Period(period.year - 1, PeriodKind.YEAR)
-
-
-def programme_scope_filter(programme, field: str = "") -> Q:
-    """Units (through ``field``) a programme covers: its issuing unit's subtree, every current unit if national."""
-    prefix = f"{field}__" if field else ""
-    current = Q(**{f"{prefix}valid_to__isnull": True})
-    return current & programme.unit.subtree_filter(field) if programme.unit_id else current
+from .models import Indicator, IndicatorSnapshot, IndicatorValue, Target
+from .rollup import NATIONAL_PATH, NOTHING, Amount, Judgement
 
 
 def unit_in_programme_scope(programme, unit: AdministrativeUnit) -> bool:
     return unit.valid_to is None and (programme.unit_id is None or unit.is_within(programme.unit))
-
-
-def indicators_of(programme, *, with_phases_and_pilots: bool = False) -> list[Indicator]:
-    indicators = Indicator.objects.filter(programme=programme).order_by("order", "code")
-    if with_phases_and_pilots:
-        indicators = indicators.prefetch_related(
-            "phases", Prefetch("pilot_units", queryset=AdministrativeUnit.objects.only("id", "path", "code", "name"))
-        )
-    return list(indicators)
-
-
-def period_end(period: Period) -> datetime.date:
-    """The last day of a month, quarter or year."""
-    if period.kind == PeriodKind.YEAR:
-        return datetime.date(period.year, 12, 31)
-    last_month = period.number * 3 if period.kind == PeriodKind.QUARTER else period.number
-    return datetime.date(period.year, last_month, calendar.monthrange(period.year, last_month)[1])
-
-
-def phase_in_force(indicator: Indicator, period: Period):
-    """(the phase that applies to ``period``, the first phase when none has started yet).
-
-    (None, None) for an indicator without phases. The phases are prefetched.
-    """
-    phases = sorted(indicator.phases.all(), key=lambda phase: phase.starts_on)
-    if not phases:
-        return None, None
-    end = period_end(period)
-    started = [phase for phase in phases if phase.starts_on <= end]
-    return (started[-1], None) if started else (None, phases[0])
 
 
 def latest_reported_period(programme, unit: AdministrativeUnit | None) -> Period | None:
@@ -93,29 +39,6 @@ def latest_reported_period(programme, unit: AdministrativeUnit | None) -> Period
         values = values.filter(unit.subtree_filter("unit"))
     key = values.aggregate(latest=Max("period"))["latest"]
     return Period.parse(key) if key else None
-
-
-@dataclass
-class IndicatorFigure:
-    """One indicator for one unit and period: value, target, verdict, gap and trend."""
-
-    indicator: Indicator
-    amount: Amount
-    target: Decimal | None
-    judgement: Judgement
-    change: Decimal | None
-    own: Amount = NOTHING  # the unit's own entry (a province total), when it has one
-    breakdown: Amount = NOTHING  # what its children reported between them
-    phase: object = None  # the phase in force for the period
-    phase_not_started: object = None  # the first phase, when the period ends before it starts
-    outside_pilot: bool = False  # the unit is not among the indicator's pilot units
-
-    @property
-    def unattributed(self) -> int | None:
-        """The part of the unit's own count that no child accounts for (a partial breakdown)."""
-        if not self.own.reported or not self.breakdown.reported:
-            return None
-        return self.own.numerator - self.breakdown.numerator
 
 
 @dataclass
@@ -135,137 +58,133 @@ class IndicatorBoard:
     rows: list[UnitRow] = field(default_factory=list)
 
 
-def indicator_board(*, programme, unit: AdministrativeUnit | None, period: Period | None = None) -> IndicatorBoard:
+def board_unit_rows(programme, unit: AdministrativeUnit | None, indicators: list[Indicator]) -> list[dict]:
+    """The units targets are assigned to, and the root's children (a province's are communes, level 3)."""
+    deepest = max(indicator.level for indicator in indicators)
+    wanted = Q(level__lte=deepest) | (Q(parent=unit) if unit is not None else Q(parent__isnull=True))
+    units = AdministrativeUnit.objects.filter(wanted, programme_scope_filter(programme))
+    if unit is not None:
+        units = units.filter(unit.subtree_filter())
+    return list(units.order_by("name").values("id", "code", "name", "path", "level", "parent_id"))
+
+
+def indicator_board(
+    *, programme, unit: AdministrativeUnit | None, period: Period | None = None, indicators: list | None = None
+) -> IndicatorBoard:
     """Every indicator of ``programme`` for ``unit`` (None: national) and its children, rolled up.
 
     The caller has checked that the viewer may see the unit and programme. Seven queries
     whatever the number of units: indicators (with their phases and pilot units), latest period,
-    values, targets, units.
+    values, targets, units (four when the caller passes ``indicators`` with their phases and pilots).
     """
-    indicators = indicators_of(programme, with_phases_and_pilots=True)
+    if indicators is None:
+        indicators = indicators_of(programme, with_phases_and_pilots=True)
     if not indicators:
         return IndicatorBoard(programme, unit, None, None, [])
     period = period or latest_reported_period(programme, unit)
     if period is None:
         return IndicatorBoard(programme, unit, None, None, indicators)
     previous = previous_period(period)
+    keys = [period.key, previous.key]
+    unit_rows = board_unit_rows(programme, unit, indicators)
+    computed = ProgrammeFigures(
+        indicators=indicators,
+        values=value_rows(programme, unit, keys),
+        targets=target_rows(programme, unit, keys),
+        unit_rows=unit_rows,
+    )
+    children = [u for u in unit_rows if (u["parent_id"] == unit.pk if unit is not None else u["level"] == 1)]
     root_path = unit.path if unit is not None else NATIONAL_PATH
     root_level = unit.level if unit is not None else 0
-
-    values = IndicatorValue.objects.filter(indicator__programme=programme, period__in=[period.key, previous.key])
-    if unit is not None:
-        values = values.filter(unit.subtree_filter("unit"))
-    rows: dict[tuple, dict[str, ValueRow]] = {}
-    for indicator_id, path, key, numerator, denominator, paired in values.values_list(
-        "indicator_id", "unit__path", "period", "numerator", "denominator", "paired_value"
-    ):
-        rows.setdefault((indicator_id, key), {})[path] = ValueRow(path, numerator, denominator, paired)
-
-    target_scope = Q(unit__isnull=True)
-    if unit is not None:
-        target_scope |= Q(unit__path__in=unit.ancestor_paths(include_self=True)) | unit.subtree_filter("unit")
-    else:
-        target_scope |= Q(unit__valid_to__isnull=True)
-    targets: dict[int, dict] = {}
-    for indicator_id, path, key, value in (
-        Target.objects.filter(target_scope, indicator__programme=programme, period__in=[period.key, EVERY_PERIOD])
-        .values_list("indicator_id", "unit__path", "period", "value")
-    ):  # fmt: skip
-        targets.setdefault(indicator_id, {})[(path, key)] = value
-
-    deepest = max(indicator.level for indicator in indicators)
-    # The units targets are assigned to, and the root's children (a province's are communes, level 3).
-    wanted = Q(level__lte=deepest) | (Q(parent=unit) if unit is not None else Q(parent__isnull=True))
-    units = AdministrativeUnit.objects.filter(wanted, programme_scope_filter(programme))
-    if unit is not None:
-        units = units.filter(unit.subtree_filter())
-    unit_rows = list(units.order_by("name").values("id", "code", "name", "path", "level", "parent_id"))
-    children = [u for u in unit_rows if (u["parent_id"] == unit.pk if unit is not None else u["level"] == 1)]
-
-    pilots = {i.pk: [u.path for u in i.pilot_units.all()] for i in indicators}
-
-    def in_pilot(indicator: Indicator, path: str) -> bool:
-        """No pilot list, or ``path`` is a pilot unit, above one or below one."""
-        paths = pilots[indicator.pk]
-        return not paths or any(path.startswith(p) or p.startswith(path) for p in paths)
-
-    def under_pilot(indicator: Indicator, path: str) -> bool:
-        paths = pilots[indicator.pk]
-        return not paths or any(path.startswith(p) for p in paths)
-
-    def pilot_rows(indicator: Indicator, key: str) -> dict[str, ValueRow]:
-        # With a pilot list, every sum and denominator counts only the pilot units.
-        found = rows.get((indicator.pk, key), {})
-        return found if not pilots[indicator.pk] else {p: r for p, r in found.items() if under_pilot(indicator, p)}
-
-    prepared: dict[int, tuple] = {}
-
-    def prepare(indicator: Indicator) -> tuple:
-        """Once per indicator: the rolled figures of every unit, the target units under each unit, the phase."""
-        if indicator.pk not in prepared:
-            now = pilot_rows(indicator, period.key)
-            level_paths: dict[str, list[str]] = {}  # a unit (or "/") → the target units of its subtree
-            for u in unit_rows:
-                if u["level"] == indicator.level and under_pilot(indicator, u["path"]):
-                    for where in (u["path"], *strict_ancestor_paths(u["path"]), NATIONAL_PATH):
-                        level_paths.setdefault(where, []).append(u["path"])
-            phase, not_started = phase_in_force(indicator, period)
-            indicator_targets = dict(targets.get(indicator.pk, {}))
-            if phase is not None:
-                indicator_targets[(None, EVERY_PERIOD)] = phase.target  # the phase's own target is the default
-            before = rolled_totals(pilot_rows(indicator, previous.key))
-            prepared[indicator.pk] = (
-                now,
-                rolled_totals(now),
-                before,
-                level_paths,
-                phase,
-                not_started,
-                indicator_targets,
-            )
-        return prepared[indicator.pk]
-
-    def figure_for(indicator: Indicator, path: str, level: int, *, with_breakdown: bool) -> IndicatorFigure:
-        now, totals, before, level_paths, phase, not_started, indicator_targets = prepare(indicator)
-        amount = totals.get(path, NOTHING)
-        outside = not in_pilot(indicator, path)
-        target = None
-        if not_started is None and not outside:
-            target = rolled_target(
-                is_ratio=indicator.is_ratio,
-                indicator_level=indicator.level,
-                root_path=None if path == NATIONAL_PATH else path,
-                root_level=level,
-                level_unit_paths=level_paths.get(path, []),
-                targets=indicator_targets,
-                totals=totals,
-                period=period.key,
-            )
-        figure = IndicatorFigure(
-            indicator=indicator,
-            amount=amount,
-            target=target,
-            judgement=judge(
-                is_ratio=indicator.is_ratio, higher_is_better=indicator.higher_is_better, amount=amount, target=target
-            ),
-            change=trend(is_ratio=indicator.is_ratio, now=amount, before=before.get(path, NOTHING)),
-            phase=phase,
-            phase_not_started=not_started,
-            outside_pilot=outside,
-        )
-        if with_breakdown and path in now:
-            row = now[path]
-            figure.own = Amount(row.numerator, row.denominator or 0, row.paired, True)
-            figure.breakdown = children_sum(totals, [c["path"] for c in children])
-        return figure
-
+    child_paths = [c["path"] for c in children]
     board = IndicatorBoard(programme, unit, period, previous, indicators)
-    board.figures = [figure_for(i, root_path, root_level, with_breakdown=True) for i in indicators]
+    board.figures = [
+        computed.with_breakdown(computed.figure(i, period, root_path, root_level), period, root_path, child_paths)
+        for i in indicators
+    ]
     board.rows = [
-        UnitRow(child, [figure_for(i, child["path"], child["level"], with_breakdown=False) for i in indicators])
+        UnitRow(child, [computed.figure(i, period, child["path"], child["level"]) for i in indicators])
         for child in children
     ]
     return board
+
+
+def dashboard_indicator_board(*, programme, unit: AdministrativeUnit | None) -> IndicatorBoard:
+    """The unit's indicators at its latest period, as the nightly recompute wrote them (three queries:
+    the indicators with their phases, the unit's rows of its latest period).
+
+    Before the programme's first run there is no snapshot at all: the board is computed live
+    (``indicator_board_shared``), so a new programme's card is never empty for a day.
+    """
+    indicators = list(
+        Indicator.objects.filter(programme=programme).order_by("order", "code").prefetch_related("phases")
+    )
+    if not indicators:
+        return IndicatorBoard(programme, unit, None, None, [])
+    rows = IndicatorSnapshot.objects.filter(programme=programme, scope_path=unit.path if unit else NATIONAL_PATH)
+    latest = rows.filter(reported=True).order_by("-period").values("period")[:1]
+    found = {row.indicator_id: row for row in rows.filter(period=Subquery(latest))}
+    if not found:
+        if not IndicatorSnapshot.objects.filter(programme=programme).exists():
+            # The live board also needs the pilot units (the snapshot rows already applied them).
+            pilots = AdministrativeUnit.objects.only("id", "path", "code", "name")
+            prefetch_related_objects(indicators, Prefetch("pilot_units", queryset=pilots))
+            return indicator_board_shared(programme=programme, unit=unit, indicators=indicators)
+        return IndicatorBoard(programme, unit, None, None, indicators)
+    period = Period.parse(next(iter(found.values())).period)
+    board = IndicatorBoard(programme, unit, period, previous_period(period), indicators)
+    board.figures = [figure_from_snapshot(indicator, found.get(indicator.pk)) for indicator in indicators]
+    return board
+
+
+def figure_from_snapshot(indicator: Indicator, row: IndicatorSnapshot | None) -> IndicatorFigure:
+    """The figure a snapshot row holds (an indicator added since the run: nothing reported, no target)."""
+    if row is None:
+        return IndicatorFigure(indicator, NOTHING, None, Judgement(None, None), None)
+    phases = {phase.pk: phase for phase in indicator.phases.all()}
+    return IndicatorFigure(
+        indicator=indicator,
+        amount=Amount(row.numerator, row.denominator, row.paired_value, row.reported),
+        target=row.target,
+        judgement=Judgement(row.met, row.gap),
+        change=row.change,
+        phase=phases.get(row.phase_id),
+        phase_not_started=phases.get(row.phase_not_started_id),
+        outside_pilot=row.outside_pilot,
+    )
+
+
+@dataclass
+class CategoryBreakdown:
+    """A unit's value for one indicator and period split by the facility categories of the phase in force."""
+
+    indicator: Indicator
+    period: Period
+    phase: object  # None: no phase in force, nothing to split
+    value: IndicatorValue | None
+    rows: list[tuple]  # (category, its IndicatorCategoryValue or None), in name order
+
+    @property
+    def classified(self) -> int:
+        return sum(row.numerator for _category, row in self.rows if row is not None)
+
+    @property
+    def unclassified(self) -> int | None:
+        """The part of the unit's value no category accounts for (negative: the categories exceed it)."""
+        return None if self.value is None else self.value.numerator - self.classified
+
+
+def category_breakdown(*, indicator: Indicator, unit: AdministrativeUnit, period: Period) -> CategoryBreakdown:
+    """The unit's figures by facility category (four queries: phases, categories, value, its rows)."""
+    phase, _not_started = phase_in_force(indicator, period)
+    categories = list(phase.facility_categories.order_by("name")) if phase is not None else []
+    value = (
+        IndicatorValue.objects.filter(indicator=indicator, unit=unit, period=period.key)
+        .prefetch_related("by_category")
+        .first()
+    )
+    stored = {row.category_id: row for row in value.by_category.all()} if value is not None else {}
+    return CategoryBreakdown(indicator, period, phase, value, [(c, stored.get(c.pk)) for c in categories])
 
 
 def can_enter_values(user) -> bool:
@@ -362,6 +281,44 @@ def graded_rows(board: IndicatorBoard) -> tuple[object, list[GradedRow]]:
     return rule, graded
 
 
+@dataclass(frozen=True)
+class RankingGrade:
+    """A child unit's grade on the dashboard's ranking, from the nightly snapshots."""
+
+    score: Decimal
+    grade: str
+    indicators_met: int
+    indicators_judged: int
+    formula: str  # the rule's published formula, shown under the ranking
+
+
+def ranking_grades(*, programme, unit: AdministrativeUnit | None, rule, completion: dict) -> dict[int, RankingGrade]:
+    """The grade of each child unit (``completion``: {unit id: weighted task completion or None}), one query.
+
+    The same score as ``graded_rows``: task completion from the completion snapshots the ranking
+    shows, indicators met over indicators judged at the parent's latest period, from the
+    indicator snapshots. A child without judged indicators counts 0 for that part.
+    """
+    scope = IndicatorSnapshot.objects.filter(programme=programme, scope_path=unit.path if unit else NATIONAL_PATH)
+    latest = scope.filter(reported=True).order_by("-period").values("period")[:1]
+    counts = {
+        row["unit_id"]: row
+        for row in IndicatorSnapshot.objects.filter(
+            programme=programme, unit_id__in=list(completion), period=Subquery(latest)
+        )
+        .values("unit_id")
+        .annotate(judged=Count("pk", filter=Q(met__isnull=False)), met=Count("pk", filter=Q(met=True)))
+    }
+    grades = {}
+    for unit_id, tasks in completion.items():
+        judged = counts.get(unit_id, {}).get("judged", 0)
+        met = counts.get(unit_id, {}).get("met", 0)
+        share = Decimal(met * 100) / judged if judged else None
+        score = rule.score(task_completion=tasks, indicators_met_share=share)
+        grades[unit_id] = RankingGrade(score, rule.grade(score), met, judged, rule.formula_text())
+    return grades
+
+
 # Boards are shared between viewers for a while, and dropped by any write (see indicators_changed).
 BOARD_CACHE_SECONDS = 600
 GENERATION_KEY = "indicators:generation"
@@ -373,7 +330,7 @@ def indicators_changed() -> None:
 
 
 def indicator_board_shared(
-    *, programme, unit: AdministrativeUnit | None, period: Period | None = None
+    *, programme, unit: AdministrativeUnit | None, period: Period | None = None, indicators: list | None = None
 ) -> IndicatorBoard:
     """``indicator_board``, shared through the cache until the next write (or ten minutes).
 
@@ -385,6 +342,6 @@ def indicator_board_shared(
     key = f"indicators:board:{programme.pk}:{unit.pk if unit else 0}:{period.key if period else ''}:{generation}"
     board = cache.get(key)
     if board is None:
-        board = indicator_board(programme=programme, unit=unit, period=period)
+        board = indicator_board(programme=programme, unit=unit, period=period, indicators=indicators)
         cache.set(key, board, BOARD_CACHE_SECONDS)
     return board

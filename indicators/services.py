@@ -14,7 +14,7 @@ from pccc.periods import InvalidPeriod, Period
 from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_within_scope
 
-from .models import EVERY_PERIOD, Indicator, IndicatorValue, Target
+from .models import EVERY_PERIOD, Indicator, IndicatorCategoryValue, IndicatorValue, Target
 from .selectors import can_assign_targets, can_enter_values, indicators_changed, unit_in_programme_scope
 
 # The bigint columns' sums over every commune must stay exact (as in pccc.services).
@@ -83,8 +83,8 @@ def _check_unit(actor, programme, unit: AdministrativeUnit) -> None:
         )
 
 
-def _clean_value(indicator: Indicator, entry: ValueInput) -> tuple[dict, dict]:
-    """The columns to store for one entry, or the messages by field."""
+def _number_errors(indicator: Indicator, entry: ValueInput) -> dict[str, str]:
+    """Negative, too large, or a paired figure the indicator does not have."""
     errors: dict[str, str] = {}
     for name in ("numerator", "denominator", "base", "paired"):
         number = getattr(entry, name)
@@ -94,6 +94,12 @@ def _clean_value(indicator: Indicator, entry: ValueInput) -> tuple[dict, dict]:
             errors[name] = _("Số quá lớn: tối đa %(max)s.") % {"max": grouped(MAX_FIGURE)}
     if entry.paired is not None and not indicator.paired_measure:
         errors["paired"] = _("Chỉ tiêu này không có số liệu kèm theo.")
+    return errors
+
+
+def _clean_value(indicator: Indicator, entry: ValueInput) -> tuple[dict, dict]:
+    """The columns to store for one entry, or the messages by field."""
+    errors = _number_errors(indicator, entry)
     if errors:
         return {}, errors
     columns = {"paired_value": entry.paired, "entered_percent": None, "denominator": None}
@@ -103,21 +109,33 @@ def _clean_value(indicator: Indicator, entry: ValueInput) -> tuple[dict, dict]:
         columns["numerator"] = entry.numerator
         return columns, errors
     if entry.percent is not None or entry.base is not None:
-        if entry.numerator is not None or entry.denominator is not None:
-            errors["percent"] = _("Nhập tử số và mẫu số, hoặc tỷ lệ % và dân số gốc, không nhập cả hai.")
-        elif entry.percent is None:
-            errors["percent"] = _("Cần nhập tỷ lệ %.")
-        elif entry.percent < 0:
-            errors["percent"] = _("Không được là số âm.")
-        elif entry.percent > MAX_PERCENT:
-            errors["percent"] = _("Tỷ lệ không được lớn hơn 100%.")
-        elif not entry.base:
-            errors["base"] = _("Cần nhập dân số gốc (lớn hơn 0) để tính từ tỷ lệ %.")
-        else:
-            # The numerator the rate stands for, rounded to whole people.
-            numerator = int((entry.percent * entry.base / 100).quantize(Decimal(1), ROUND_HALF_UP))
-            columns.update(numerator=numerator, denominator=entry.base, entered_percent=entry.percent)
-        return columns, errors
+        return _clean_percent(entry, columns)
+    return _clean_fraction(entry, columns)
+
+
+def _clean_percent(entry: ValueInput, columns: dict) -> tuple[dict, dict]:
+    """A ratio typed as a percentage of its base population: stored as the numerator it stands for."""
+    errors: dict[str, str] = {}
+    if entry.numerator is not None or entry.denominator is not None:
+        errors["percent"] = _("Nhập tử số và mẫu số, hoặc tỷ lệ % và dân số gốc, không nhập cả hai.")
+    elif entry.percent is None:
+        errors["percent"] = _("Cần nhập tỷ lệ %.")
+    elif entry.percent < 0:
+        errors["percent"] = _("Không được là số âm.")
+    elif entry.percent > MAX_PERCENT:
+        errors["percent"] = _("Tỷ lệ không được lớn hơn 100%.")
+    elif not entry.base:
+        errors["base"] = _("Cần nhập dân số gốc (lớn hơn 0) để tính từ tỷ lệ %.")
+    else:
+        # The numerator the rate stands for, rounded to whole people.
+        numerator = int((entry.percent * entry.base / 100).quantize(Decimal(1), ROUND_HALF_UP))
+        columns.update(numerator=numerator, denominator=entry.base, entered_percent=entry.percent)
+    return columns, errors
+
+
+def _clean_fraction(entry: ValueInput, columns: dict) -> tuple[dict, dict]:
+    """A ratio typed as numerator and denominator."""
+    errors: dict[str, str] = {}
     if entry.numerator is None:
         errors["numerator"] = _("Cần nhập tử số.")
     if not entry.denominator:
@@ -194,6 +212,30 @@ def _clean_target(indicator: Indicator, value: Decimal) -> str | None:
     return None
 
 
+def _target_cell_error(actor, programme, indicator: Indicator, cell: TargetInput, units: dict) -> str | None:
+    """Why one cell of the grid cannot be saved, or None."""
+    unit = units.get(cell.unit_id) if cell.unit_id is not None else None
+    if cell.unit_id is None:
+        if actor.unit_id is not None:
+            return _("Chỉ cấp Trung ương giao chỉ tiêu chung cho toàn đề án.")
+    elif unit is None or not unit_within_scope(unit, actor.unit if actor.unit_id else None):
+        return _("Bạn không có quyền giao chỉ tiêu cho đơn vị này.")
+    elif not unit_in_programme_scope(programme, unit):
+        return _("%(unit)s nằm ngoài phạm vi của đề án.") % {"unit": unit.name}
+    if cell.value is not None:
+        return _clean_target(indicator, cell.value)
+    return None
+
+
+def _target_period(period: str) -> str:
+    if period == EVERY_PERIOD:
+        return period
+    try:
+        return Period.parse(period).key
+    except InvalidPeriod:
+        raise IndicatorInputError(errors=[_("Kỳ không hợp lệ.")]) from None
+
+
 def targets_save(*, actor, programme, period: str, cells: list[TargetInput]) -> int:
     """Assign (or remove, with an empty value) targets for one period ("" = every period).
 
@@ -202,11 +244,7 @@ def targets_save(*, actor, programme, period: str, cells: list[TargetInput]) -> 
     """
     if not can_assign_targets(actor):
         raise PermissionDenied(_("Bạn không có quyền giao chỉ tiêu."))
-    if period != EVERY_PERIOD:
-        try:
-            period = Period.parse(period).key
-        except InvalidPeriod:
-            raise IndicatorInputError(errors=[_("Kỳ không hợp lệ.")]) from None
+    period = _target_period(period)
     indicators = {i.pk: i for i in Indicator.objects.filter(programme=programme)}
     units = AdministrativeUnit.objects.in_bulk([c.unit_id for c in cells if c.unit_id is not None])
     field_errors: dict = {}
@@ -214,39 +252,140 @@ def targets_save(*, actor, programme, period: str, cells: list[TargetInput]) -> 
         indicator = indicators.get(cell.indicator_id)
         if indicator is None:
             raise IndicatorInputError(errors=[_("Chỉ tiêu không thuộc đề án này.")])
-        key = (cell.indicator_id, cell.unit_id)
-        unit = units.get(cell.unit_id) if cell.unit_id is not None else None
-        if cell.unit_id is None:
-            if actor.unit_id is not None:
-                field_errors[key] = _("Chỉ cấp Trung ương giao chỉ tiêu chung cho toàn đề án.")
-                continue
-        elif unit is None or not unit_within_scope(unit, actor.unit if actor.unit_id else None):
-            field_errors[key] = _("Bạn không có quyền giao chỉ tiêu cho đơn vị này.")
-            continue
-        elif not unit_in_programme_scope(programme, unit):
-            field_errors[key] = _("%(unit)s nằm ngoài phạm vi của đề án.") % {"unit": unit.name}
-            continue
-        if cell.value is not None and (message := _clean_target(indicator, cell.value)):
-            field_errors[key] = message
+        if message := _target_cell_error(actor, programme, indicator, cell, units):
+            field_errors[(cell.indicator_id, cell.unit_id)] = message
     if field_errors:
         raise IndicatorInputError(field_errors=field_errors)
-    changed = 0
     with transaction.atomic():
-        for cell in cells:
-            rows = Target.objects.filter(indicator_id=cell.indicator_id, unit_id=cell.unit_id, period=period)
-            # No ordering join: its nullable side (the unit of a programme-wide target) cannot be locked.
-            row = rows.order_by("pk").select_for_update().first()
-            if cell.value is None:
-                if row is not None:
-                    row.delete()
-                    changed += 1
-                continue
-            if row is not None and row.value == cell.value:
-                continue
-            row = row or Target(indicator_id=cell.indicator_id, unit_id=cell.unit_id, period=period)
-            row.value, row.set_by, row.set_at = cell.value, actor, timezone.now()
-            row.full_clean()
-            row.save()
-            changed += 1
+        changed = sum(_target_cell_write(actor, period, cell) for cell in cells)
         transaction.on_commit(indicators_changed)
     return changed
+
+
+def _target_cell_write(actor, period: str, cell: TargetInput) -> int:
+    """Write one checked cell; 1 when a row was created, changed or removed."""
+    rows = Target.objects.filter(indicator_id=cell.indicator_id, unit_id=cell.unit_id, period=period)
+    # No ordering join: its nullable side (the unit of a programme-wide target) cannot be locked.
+    row = rows.order_by("pk").select_for_update().first()
+    if cell.value is None:
+        if row is None:
+            return 0
+        row.delete()
+        return 1
+    if row is not None and row.value == cell.value:
+        return 0
+    row = row or Target(indicator_id=cell.indicator_id, unit_id=cell.unit_id, period=period)
+    row.value, row.set_by, row.set_at = cell.value, actor, timezone.now()
+    row.full_clean()
+    row.save()
+    return 1
+
+
+@dataclass(frozen=True)
+class CategoryInput:
+    """One facility category's figure as typed: ``numerator`` None removes the category's row."""
+
+    category_id: int
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+def _category_errors(indicator: Indicator, entry: CategoryInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name in ("numerator", "denominator"):
+        number = getattr(entry, name)
+        if number is not None and number < 0:
+            errors[name] = _("Không được là số âm.")
+    if errors or entry.numerator is None:
+        return errors
+    if indicator.is_ratio and not entry.denominator:
+        errors["denominator"] = _("Cần nhập mẫu số (lớn hơn 0).")
+    elif indicator.is_ratio and entry.numerator > entry.denominator:
+        errors["numerator"] = _("Tử số không được lớn hơn mẫu số (%(denominator)s).") % {
+            "denominator": grouped(entry.denominator)
+        }
+    return errors
+
+
+def _category_totals_error(value: IndicatorValue, entries: list[CategoryInput]) -> str | None:
+    """The categories are a breakdown of the unit's value: their totals never exceed it."""
+    kept = [e for e in entries if e.numerator is not None]
+    numerators = sum(e.numerator for e in kept)
+    if numerators > value.numerator:
+        return _("Tổng theo loại cơ sở (%(total)s) vượt số liệu của đơn vị (%(value)s).") % {
+            "total": grouped(numerators),
+            "value": grouped(value.numerator),
+        }
+    denominators = sum(e.denominator or 0 for e in kept)
+    if value.denominator is not None and denominators > value.denominator:
+        return _("Tổng mẫu số theo loại cơ sở (%(total)s) vượt mẫu số của đơn vị (%(value)s).") % {
+            "total": grouped(denominators),
+            "value": grouped(value.denominator),
+        }
+    return None
+
+
+def category_values_save(
+    *, actor, programme, unit: AdministrativeUnit, indicator: Indicator, period: str, entries: list[CategoryInput],
+    today: date | None = None,
+) -> int:  # fmt: skip
+    """Store a unit's figures by facility category (those of the phase in force) for one period.
+
+    The unit's own value must be entered first; the categories' totals may not exceed it (the
+    rest is "chưa phân loại"). Any error saves nothing. Returns rows created, changed or removed.
+    """
+    from .figures import phase_in_force
+
+    if not can_enter_values(actor):
+        raise PermissionDenied(_("Bạn không có quyền nhập số liệu chỉ tiêu."))
+    checked_period = _check_period(period, today or timezone.localdate())
+    _check_unit(actor, programme, unit)
+    if indicator.programme_id != programme.pk:
+        raise IndicatorInputError(errors=[_("Chỉ tiêu không thuộc đề án này.")])
+    phase, _not_started = phase_in_force(indicator, checked_period)
+    allowed = {c.pk for c in phase.facility_categories.all()} if phase is not None else set()
+    if not allowed:
+        raise IndicatorInputError(errors=[_("Kỳ này không có giai đoạn nào chia theo loại cơ sở.")])
+    field_errors = {}
+    for entry in entries:
+        if entry.category_id not in allowed:
+            raise IndicatorInputError(errors=[_("Loại cơ sở không thuộc giai đoạn của kỳ này.")])
+        if errors := _category_errors(indicator, entry):
+            field_errors[entry.category_id] = errors
+    if field_errors:
+        raise IndicatorInputError(field_errors=field_errors)
+    with transaction.atomic():
+        value = (
+            IndicatorValue.objects.select_for_update()
+            .filter(indicator=indicator, unit=unit, period=checked_period.key)
+            .first()
+        )
+        if value is None:
+            raise IndicatorInputError(
+                errors=[_("Hãy nhập số liệu của đơn vị cho kỳ này trước khi chia theo loại cơ sở.")]
+            )
+        stored = {row.category_id: row for row in value.by_category.all()}
+        merged = {cid: CategoryInput(cid, row.numerator, row.denominator) for cid, row in stored.items()}
+        merged.update({entry.category_id: entry for entry in entries})
+        if message := _category_totals_error(value, list(merged.values())):
+            raise IndicatorInputError(errors=[message])
+        changed = sum(_category_write(actor, value, stored.get(e.category_id), e) for e in entries)
+        transaction.on_commit(indicators_changed)
+    return changed
+
+
+def _category_write(actor, value: IndicatorValue, row, entry: CategoryInput) -> int:
+    if entry.numerator is None:
+        if row is None:
+            return 0
+        row.delete()
+        return 1
+    denominator = entry.denominator if value.indicator.is_ratio else None
+    if row is not None and (row.numerator, row.denominator) == (entry.numerator, denominator):
+        return 0
+    row = row or IndicatorCategoryValue(value=value, category_id=entry.category_id)
+    row.numerator, row.denominator = entry.numerator, denominator
+    row.entered_by, row.entered_at = actor, timezone.now()
+    row.full_clean()
+    row.save()
+    return 1

@@ -18,10 +18,17 @@ from provinces.models import AdministrativeUnit
 from provinces.selectors import unit_breadcrumbs, unit_visible_to_or_404
 
 from . import selectors
-from .forms import IndicatorValueForm, target_cells_from_post, target_field_name, target_period_from_request
+from .forms import (
+    IndicatorValueForm,
+    category_field_name,
+    category_inputs_from_post,
+    target_cells_from_post,
+    target_field_name,
+    target_period_from_request,
+)
 from .importer import targets_import
 from .models import EVERY_PERIOD
-from .services import IndicatorInputError, indicator_values_save, targets_save
+from .services import IndicatorInputError, category_values_save, indicator_values_save, targets_save
 
 # The national view in URLs, as on the dashboards.
 NATIONAL = "toan-quoc"
@@ -145,6 +152,66 @@ def value_entry(request, programme_id: int, code: str):
         },
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_entry(request, programme_id: int, code: str, indicator_id: int):
+    """A unit's figure for one indicator and period split by the facility categories of the phase in force."""
+    if not selectors.can_enter_values(request.user):
+        raise PermissionDenied(_("Bạn không có quyền nhập số liệu chỉ tiêu."))
+    programme = _programme_or_404(request.user, programme_id)
+    unit = _unit_or_404(request.user, code)
+    indicator = next((i for i in selectors.indicators_of(programme) if i.pk == indicator_id), None)
+    if unit is None or indicator is None or not selectors.unit_in_programme_scope(programme, unit):
+        raise Http404(_("Không tìm thấy chỉ tiêu hoặc đơn vị này trong phạm vi của đề án."))
+    data = request.POST if request.method == "POST" else request.GET
+    period = _period_or_none(data.get("ky")) or Period.month_of(timezone.localdate())
+    breakdown = selectors.category_breakdown(indicator=indicator, unit=unit, period=period)
+    errors, field_errors, status = [], {}, 200
+    if request.method == "POST":
+        entries, field_errors = category_inputs_from_post(request.POST, [c for c, _row in breakdown.rows])
+        if not field_errors:
+            try:
+                changed = category_values_save(
+                    actor=request.user, programme=programme, unit=unit, indicator=indicator,
+                    period=data.get("ky", ""), entries=entries,
+                )  # fmt: skip
+            except IndicatorInputError as error:
+                errors, field_errors = error.errors, error.field_errors
+            else:
+                messages.success(request, _("Đã lưu %(count)s số liệu theo loại cơ sở.") % {"count": changed})
+                url = reverse("indicators:categories", args=[programme.pk, code, indicator.pk])
+                return redirect(f"{url}?ky={period.key}")
+        status = 400
+    return render(
+        request,
+        "indicators/categories.html",
+        {
+            "programme": programme,
+            "unit": unit,
+            "indicator": indicator,
+            "period": period,
+            "breakdown": breakdown,
+            "rows": _category_rows(breakdown, request.POST if request.method == "POST" else None, field_errors),
+            "errors": errors,
+            "breadcrumbs": unit_breadcrumbs(request.user, unit),
+        },
+        status=status,
+    )
+
+
+def _category_rows(breakdown, typed, field_errors: dict) -> list[dict]:
+    """One row per category: what was typed (after a refused POST) or what is stored, and its messages."""
+    rows = []
+    for category, stored in breakdown.rows:
+        row = {"category": category, "errors": field_errors.get(category.pk, {})}
+        for part in ("numerator", "denominator"):
+            name = category_field_name(category.pk, part)
+            value = getattr(stored, part, None)
+            row[part] = {"name": name, "value": typed.get(name, "") if typed else ("" if value is None else value)}
+        rows.append(row)
+    return rows
 
 
 def _initial(value) -> dict:

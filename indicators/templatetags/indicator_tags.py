@@ -6,7 +6,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from indicators.selectors import indicator_board_shared
+from indicators.selectors import dashboard_indicator_board
 from pccc.choices import Comparator
 from pccc.evaluation import percent, percent_text
 
@@ -84,5 +84,6 @@ def figure_change(figure) -> str:
 
 @register.inclusion_tag("indicators/_dashboard_section.html")
 def indicators_section(programme, unit, national_code):
-    """The programme's indicators on its dashboard, for the unit the dashboard shows (scope checked there)."""
-    return {"board": indicator_board_shared(programme=programme, unit=unit), "national_code": national_code}
+    """The programme's indicators on its dashboard, for the unit the dashboard shows (scope checked there),
+    read from the nightly snapshots."""
+    return {"board": dashboard_indicator_board(programme=programme, unit=unit), "national_code": national_code}

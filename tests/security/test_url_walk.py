@@ -161,6 +161,12 @@ ROUTE_PARAMS = {
         }
         for name in ("unit", "entry", "targets", "export")
     },
+    # No indicator in the walk's world: a made-up id (the unit is refused first, or the indicator is unknown).
+    "indicators:categories": {
+        "programme_id": lambda o: o.programme.pk,
+        "code": lambda o: [o.unit.code, o.commune.code],
+        "indicator_id": lambda o: 999_999,
+    },
     "admin:indicators_target_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},
     "admin:indicators_indicatorvalue_simple_history": {"_0": lambda o: 999_999, "_1": lambda o: 999_999},
     # simple_history's page of one historical version: positional (object, history id).
