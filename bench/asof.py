@@ -23,6 +23,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 
 import django
@@ -30,6 +31,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# Debug off, as in production: pages need the hashed static files' manifest (collected in main()).
+os.environ.setdefault("DJANGO_STATIC_ROOT", tempfile.mkdtemp(prefix="bench-asof-static-"))
 django.setup()
 
 from django.core.cache import cache  # noqa: E402
@@ -161,7 +164,7 @@ def leader_client(username: str, unit) -> Client:
     from bench.dashboards_load import session_cookie
 
     client = Client()
-    name, key = session_cookie(username, unit).split("=", 1)
+    _name, key = session_cookie(username, unit).split("=", 1)
     client.cookies[settings.SESSION_COOKIE_NAME] = key
     return client
 
@@ -292,6 +295,7 @@ def main() -> None:
         + (f"; history written in {built['history_s']:.0f} s" if built else ""),
         flush=True,
     )
+    call_command("collectstatic", interactive=False, verbosity=0)
     pages = dashboards(args.repeat, args.plans)
     fill = None if args.skip_backfill else backfill(args.backfill_repeat)
 
