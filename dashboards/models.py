@@ -62,7 +62,12 @@ class CompletionSnapshot(models.Model):
                 name="completion_snapshot_percent_range",
             ),
         ]
-        indexes = [models.Index(fields=["date", "scope_path"], name="completion_snapshot_scope")]
+        indexes = [
+            models.Index(fields=["date", "scope_path"], name="completion_snapshot_scope"),
+            # The ranking reads each child unit's rows of a few days: one probe per child, not a scan of
+            # every scope of those days (nor, through the unit's own index, of every day of the child).
+            models.Index(fields=["unit", "date"], name="completion_snapshot_unit_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme} · {self.unit or _('Toàn quốc')} · {self.date:%d/%m/%Y}"
@@ -155,7 +160,11 @@ class PcccSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["criteria_set", "scope_path", "date"], name="pccc_snapshot_key"),
         ]
-        indexes = [models.Index(fields=["date", "scope_path"], name="pccc_snapshot_scope")]
+        indexes = [
+            models.Index(fields=["date", "scope_path"], name="pccc_snapshot_scope"),
+            # Each child unit's row of one day, for the ranking (as completion_snapshot_unit_day).
+            models.Index(fields=["unit", "date"], name="pccc_snapshot_unit_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.criteria_set} · {self.unit or _('Toàn quốc')} · {self.date:%d/%m/%Y}"
