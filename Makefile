@@ -69,6 +69,8 @@ bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is 
 	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.reminders
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.indicators
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.asof
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_CACHE_URL=$(BENCH_CACHE_URL) DJANGO_DEBUG=0 \
+	  DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.viewers
 
 BACKUP_DIR ?= var/backups
 

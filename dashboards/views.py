@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from notifications.selectors import unread_count
 from provinces.choices import UnitLevel
 from provinces.selectors import unit_breadcrumbs
 from roles.policy import can_coordinate
-from tasks.selectors import programmes_visible_to
+from tasks.selectors import programmes_visible_to, tasks_visible_to
 
 from .choices import RunOutcome
 from .legacy import REFORM_LAST_DAY, legacy_criteria_set, legacy_view
@@ -60,8 +61,14 @@ def programme_and_unit_or_404(user, programme_id: int, code: str, **options):
 
 @login_required
 def dashboard_home(request):
-    """The user's own unit, first programme they may see."""
-    programme = programmes_visible_to(request.user).first()
+    """The user's own unit, first programme they may see that has tasks in their scope (else the first one).
+
+    A plan with indicators only sorts before "Đề án 06" by name: a leader landing there read
+    "Chưa có số liệu nhiệm vụ" while their tasks were one menu away (issue 19, "land on the work").
+    """
+    programmes = programmes_visible_to(request.user)
+    in_scope = tasks_visible_to(request.user).filter(programme=OuterRef("pk"))
+    programme = programmes.filter(Exists(in_scope)).first() or programmes.first()
     if programme is None:
         # No programme to show, but the unit's PCCC figures need none.
         board = dashboard(

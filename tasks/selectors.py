@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from provinces.search import fold
-from provinces.selectors import unit_scope_filter, unit_visible_to, units_visible_to
+from provinces.selectors import unit_ids_in_scope, unit_visible_to, units_visible_to
 from provinces.selectors import user_scope_filter as _unit_scope  # the one user-scope rule, under its old name here
 
 from .choices import DONE_STATUSES, BlockReason, ExtensionStatus, TaskGroup, TaskStatus, UpdateKind
@@ -160,7 +160,7 @@ def my_tasks(
         tasks = tasks.filter(overdue_q(today))
     if unit_code:
         unit = unit_visible_to(user, unit_code)
-        tasks = tasks.filter(unit_scope_filter(unit, "unit")) if unit else tasks.none()
+        tasks = tasks.filter(unit__in=unit_ids_in_scope(unit)) if unit else tasks.none()
     if lead_agency_id:
         tasks = tasks.filter(lead_agency_id=lead_agency_id)
     if block_reason:
