@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from decimal import Decimal
 
 import django
@@ -27,6 +28,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -34,7 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from api.services import api_token_issue  # noqa: E402
-from bench.dashboards_load import PORT, start_gunicorn  # noqa: E402
+from bench.dashboards_load import start_gunicorn  # noqa: E402
 from dashboards.models import CompletionSnapshot  # noqa: E402
 from dashboards.services import GENERATION_KEY, snapshots_generation  # noqa: E402
 from provinces.choices import UnitLevel  # noqa: E402
@@ -43,6 +45,8 @@ from tasks.models import Programme  # noqa: E402
 
 AS_OF = datetime.date(2026, 11, 28)
 PROGRAMME_NAME = "Đề án 06 (số liệu đo API)"
+# Its own port, apart from the dashboards' bench and from a developer's server on 8000.
+PORT = int(os.environ.get("BENCH_API_PORT", "8731"))
 
 
 def prepare() -> tuple[str, int]:
@@ -97,24 +101,58 @@ def queries_of_one_call(path: str, secret: str) -> int:
     return len(captured)
 
 
-def closed_loop(path: str, secret: str, clients: int, seconds: int, expected_rows: int) -> dict:
-    """``clients`` threads, each sending the next request as soon as the last one answered."""
+def uncached_call_ms(path: str, secret: str, times: int = 5) -> float:
+    """Median time of one call in this process right after a recompute (a new generation: nothing kept)."""
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    seconds = []
+    for _ in range(times):
+        cache.set(GENERATION_KEY, timezone.now().isoformat(), None)
+        started = time.perf_counter()
+        response = client.get(path)
+        seconds.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return statistics.median(seconds) * 1000
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average (it is shared: every figure is printed beside it)."""
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
+def closed_loop(path: str, secret: str, clients: int, seconds: int, expected_rows: int, *, gzip: bool) -> dict:
+    """``clients`` threads, each sending the next request as soon as the last one answered.
+
+    The first answer of each client is parsed and its rows counted; the later ones must have the
+    same status and length (parsing 1 MB of JSON per answer in these threads would load the
+    machine the server runs on). A gzip body's length varies (Django pads it against BREACH): its
+    last four bytes give the length of the content it carries.
+    """
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
     headers = {"Authorization": f"Bearer {secret}", "Host": "127.0.0.1"}
+    if gzip:
+        # What python-requests and curl --compressed send: the answer comes compressed.
+        headers["Accept-Encoding"] = "gzip"
 
     def client() -> None:
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        expected_length = None
         while time.monotonic() < deadline:
             started = time.perf_counter()
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             body = response.read()
             elapsed = (time.perf_counter() - started) * 1000
-            ok = response.status == 200 and len(json.loads(body)["results"]) == expected_rows
+            length = int.from_bytes(body[-4:], "little") if gzip else len(body)
+            if expected_length is None and response.status == 200:
+                text = zlib.decompress(body, 16 + zlib.MAX_WBITS) if gzip else body
+                if len(json.loads(text)["results"]) == expected_rows:
+                    expected_length = length
+            ok = response.status == 200 and length == expected_length
             with lock:
                 latencies.append(elapsed)
                 errors += not ok
@@ -135,6 +173,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=20)
     args = parser.parse_args()
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        sys.exit("set DJANGO_CACHE_URL=redis://…: production shares one Redis cache between workers")
     path, rows = prepare()
     # A rate far above the load: the limit is tested in tests/api, not here.
     os.environ.setdefault("DJANGO_API_TOKEN_RATE", "1000000/min")
@@ -142,15 +182,20 @@ def main() -> None:
         name="benchmark", unit=None, expires_at=timezone.now() + datetime.timedelta(hours=2)
     )
     print(f"{rows} commune rows per call, {queries_of_one_call(path, secret)} queries per call ({connection.vendor})")
+    print(f"one call after a recompute (nothing kept), in this process: {uncached_call_ms(path, secret):.0f} ms "
+          f"(median of 5, load average {load_average()})")  # fmt: skip
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    server = start_gunicorn(static_root)
+    server = start_gunicorn(static_root, port=PORT)
     try:
-        closed_loop(path, secret, args.clients, 3, rows)  # warm-up
-        r = closed_loop(path, secret, args.clients, args.seconds, rows)
-        print("| endpoint | clients | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | errors |")
-        print("|---|---|---|---|---|---|---|")
-        print(f"| commune snapshots ({rows}) | {args.clients} | {r['rps']:.1f} | {r['p50_ms']:.0f} | "
-              f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']:.0f} |")  # fmt: skip
+        print("| endpoint | encoding | clients | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | errors | load avg. |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for gzip in (False, True):
+            closed_loop(path, secret, args.clients, 3, rows, gzip=gzip)  # warm-up
+            before = load_average()
+            r = closed_loop(path, secret, args.clients, args.seconds, rows, gzip=gzip)
+            print(f"| commune snapshots ({rows}) | {'gzip' if gzip else 'identity'} | {args.clients} | "
+                  f"{r['rps']:.1f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']:.0f} | "
+                  f"{before} → {load_average()} |", flush=True)  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=20)
