@@ -2,7 +2,8 @@
 
 Every answer is JSON; a GET carries an ETag (of the body) and, where the rows have a time, a
 Last-Modified, and a conditional GET that matches gets 304 with no body. Each call is logged
-(logger ``api``) with the token, its unit, the status and the time taken.
+(logger ``api``) with the token, its unit, the status and the time taken, and each call that
+carried a token, accepted or refused, is an audit event (``audit.services.audit_api_call``).
 """
 
 import logging
@@ -20,6 +21,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 
+from audit.services import audit_api_call
 from provinces.selectors import unit_scope_filter, unit_visible_to
 from tasks.choices import TaskStatus
 
@@ -62,8 +64,8 @@ class DjangoUserKept:
     DRF copies its authenticated principal (a token, or an anonymous user for an unauthenticated
     call) onto the Django request; the middleware after the view reads that request's user: the
     audit records users (a token is not one) and the security headers mark a signed-in user's
-    response ``no-store``. They must see who really sent the request; API calls are logged by
-    ``ApiView`` instead.
+    response ``no-store``. They must see who really sent the request; API calls are logged and
+    audited by ``ApiView`` instead.
     """
 
     def initialize_request(self, request, *args, **kwargs):
@@ -134,7 +136,29 @@ class ApiView(DjangoUserKept, generics.GenericAPIView):
                 request, etag=etag, last_modified=answer.last_modified, response=response
             )
         self._log(request, response)
+        self._audit(request, response)
         return response
+
+    def _audit(self, request, response) -> None:
+        """One audit event per call that carried a token, accepted or refused (one INSERT, nothing read).
+
+        A call without any Authorization header is not recorded there (it names nobody; the log line has it).
+        """
+        presented = getattr(request, "api_token_presented", None)
+        if presented is None:
+            return
+        token = presented.token
+        audit_api_call(
+            request=request._request,
+            status=response.status_code,
+            key_prefix=presented.key_prefix,
+            token_id=token.pk if token is not None else None,
+            token_repr=str(token) if token is not None else "",
+            unit_id=token.unit_id if token is not None else None,
+            detail={"refused": presented.refusal} if presented.refusal else None,
+        )
+        # The audit middleware, which would record a refused call as the signed-in user's, leaves it.
+        request._request.audited_by_view = True
 
     def _log(self, request, response) -> None:
         token = getattr(request, "auth", None)
@@ -375,17 +399,19 @@ class CompletionSnapshotList(ApiListView):
         self._keep_key = answers.kept_answer_key(request.auth.unit_id, request.build_absolute_uri())
         self._generation, self._answer = answers.kept_answer(self._keep_key)
         if self._answer is not None:
-            return HttpResponse(self._answer.body, content_type="application/json")
+            return HttpResponse(content_type="application/json")  # the body is the kept answer's
         page = self.paginate_queryset(self.get_queryset())
         self.note_modified(page)
         return self.get_paginated_response(serializers.snapshot_rows(page))
 
     def answer_of(self, response) -> Answer:
+        answer = super().answer_of(response)
         generation = getattr(self, "_generation", None)
-        answer = Answer.of(response.content, self._last_modified, generation=generation)
-        if generation is not None:  # before the first recompute there is nothing to key it on
-            answers.keep_answer(self._keep_key, answer)
-        return answer
+        if generation is None:  # before the first recompute there is nothing to key it on
+            return answer
+        kept = answer.to_keep(generation)
+        answers.keep_answer(self._keep_key, kept)
+        return kept
 
 
 @extend_schema(
