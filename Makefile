@@ -67,6 +67,11 @@ bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is 
 	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.exports
 	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.task_list
 	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.reminders
+	# Last: they add a programme of commune snapshots, publish results pages and compute weekly snapshots.
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_CACHE_URL=$(BENCH_CACHE_URL) DJANGO_DEBUG=0 \
+	  DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.api_load
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret \
+	  $(PY) -m bench.public_page
 
 BACKUP_DIR ?= var/backups
 

@@ -28,6 +28,9 @@ from decimal import Decimal
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# Requests made in this process (Django's test client) with debug off, as gunicorn is run: plain HTTP on loopback.
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 django.setup()
 
 from django.conf import settings  # noqa: E402

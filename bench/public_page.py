@@ -21,6 +21,9 @@ import time
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# Requests made in this process (Django's test client) with debug off, as gunicorn is run: plain HTTP on loopback.
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # With debug off (as served) static URLs come from the manifest: collected below into a temporary folder.
 STATIC_ROOT = os.environ.setdefault("DJANGO_STATIC_ROOT", tempfile.mkdtemp(prefix="bench-static-"))
 django.setup()
