@@ -148,15 +148,18 @@ class ApiView(DjangoUserKept, generics.GenericAPIView):
         if presented is None:
             return
         token = presented.token
-        audit_api_call(
-            request=request._request,
-            status=response.status_code,
-            key_prefix=presented.key_prefix,
-            token_id=token.pk if token is not None else None,
-            token_repr=str(token) if token is not None else "",
-            unit_id=token.unit_id if token is not None else None,
-            detail={"refused": presented.refusal} if presented.refusal else None,
-        )
+        try:
+            audit_api_call(
+                request=request._request,
+                status=response.status_code,
+                key_prefix=presented.key_prefix,
+                token_id=token.pk if token is not None else None,
+                token_repr=str(token) if token is not None else "",
+                unit_id=token.unit_id if token is not None else None,
+                detail={"refused": presented.refusal} if presented.refusal else None,
+            )
+        except Exception:  # like the audit middleware: the audit never turns an answer into an error
+            logger.exception("audit of API call %s %s failed", request.method, request.path)
         # The audit middleware, which would record a refused call as the signed-in user's, leaves it.
         request._request.audited_by_view = True
 
