@@ -25,7 +25,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # With debug off (as served) static URLs come from the manifest: collected below into a temporary folder.
-STATIC_ROOT = os.environ.setdefault("DJANGO_STATIC_ROOT", tempfile.mkdtemp(prefix="bench-static-"))
+OWN_STATIC_ROOT = None if "DJANGO_STATIC_ROOT" in os.environ else tempfile.mkdtemp(prefix="bench-static-")
+if OWN_STATIC_ROOT is not None:
+    os.environ["DJANGO_STATIC_ROOT"] = OWN_STATIC_ROOT
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -128,5 +130,5 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        if STATIC_ROOT.startswith(tempfile.gettempdir()):
-            shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+        if OWN_STATIC_ROOT is not None:  # only the folder this run made
+            shutil.rmtree(OWN_STATIC_ROOT, ignore_errors=True)
