@@ -71,6 +71,11 @@ bench: install-dev ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL; its data is 
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.asof
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_CACHE_URL=$(BENCH_CACHE_URL) DJANGO_DEBUG=0 \
 	  DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.viewers
+	# Last: they add a programme of commune snapshots, publish results pages and compute weekly snapshots.
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_CACHE_URL=$(BENCH_CACHE_URL) DJANGO_DEBUG=0 \
+	  DJANGO_SECRET_KEY=bench-only-not-secret $(PY) -m bench.api_load
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-secret \
+	  $(PY) -m bench.public_page
 
 BACKUP_DIR ?= var/backups
 

@@ -1,6 +1,7 @@
 """``Authorization: Bearer <token>`` for the read API, and the principal a token acts as."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -8,11 +9,33 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
-from .services import token_hash
+from .services import KEY_PREFIX_LENGTH, SECRET_PREFIX, token_hash
 
 # Writing last_used_at on every call would make each read a write; once a minute is enough to
 # see which tokens are alive.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+# The start of a secret as ``api_token_issue`` makes it (``secrets.token_urlsafe``'s alphabet):
+# only such a start of an unknown secret is written to the audit, never arbitrary header text.
+_RANDOM_CHARACTERS = KEY_PREFIX_LENGTH - len(SECRET_PREFIX)
+SECRET_START = re.compile(re.escape(SECRET_PREFIX) + f"[A-Za-z0-9_-]{{{_RANDOM_CHARACTERS}}}")
+
+
+@dataclass(frozen=True)
+class PresentedToken:
+    """What a call presented as its token, kept on the request for the audit, refused or not.
+
+    ``token`` is the row the secret named (None when unknown or malformed); ``refusal`` says why
+    it was refused ("" when accepted).
+    """
+
+    token: ApiToken | None
+    key_prefix: str
+    refusal: str = ""
+
+
+def _presented_prefix(secret: str) -> str:
+    start = secret[:KEY_PREFIX_LENGTH]
+    return start if SECRET_START.fullmatch(start) else ""
 
 
 @dataclass(frozen=True)
@@ -59,18 +82,30 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         parts = header.split()
         if len(parts) != 2 or parts[0].lower() != self.keyword.lower():
+            request.api_token_presented = PresentedToken(token=None, key_prefix="", refusal="malformed")
             raise exceptions.AuthenticationFailed(_("Tiêu đề Authorization phải có dạng “Bearer <khóa>”."))
         token = ApiToken.objects.select_related("unit").filter(key_hash=token_hash(parts[1])).first()
         now = timezone.now()
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("Khóa API không hợp lệ."))
-        if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed(_("Khóa API đã bị thu hồi."))
-        if token.expires_at <= now:
-            raise exceptions.AuthenticationFailed(_("Khóa API đã hết hạn."))
+        refusal, message = self._refusal(token, now)
+        request.api_token_presented = PresentedToken(
+            token=token, key_prefix=token.key_prefix if token is not None else _presented_prefix(parts[1]),
+            refusal=refusal,
+        )  # fmt: skip
+        if refusal:
+            raise exceptions.AuthenticationFailed(message)
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return TokenPrincipal(token), token
+
+    @staticmethod
+    def _refusal(token: ApiToken | None, now) -> tuple[str, str]:
+        if token is None:
+            return "unknown", _("Khóa API không hợp lệ.")
+        if token.revoked_at is not None:
+            return "revoked", _("Khóa API đã bị thu hồi.")
+        if token.expires_at <= now:
+            return "expired", _("Khóa API đã hết hạn.")
+        return "", ""
 
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 (not 403) with WWW-Authenticate when the token is missing or bad.

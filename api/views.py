@@ -2,15 +2,14 @@
 
 Every answer is JSON; a GET carries an ETag (of the body) and, where the rows have a time, a
 Last-Modified, and a conditional GET that matches gets 304 with no body. Each call is logged
-(logger ``api``) with the token, its unit, the status and the time taken.
+(logger ``api``) with the token, its unit, the status and the time taken, and each call that
+carried a token, accepted or refused, is an audit event (``audit.services.audit_api_call``).
 """
 
-import hashlib
 import logging
 import time
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -22,22 +21,18 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 
-from dashboards.services import snapshots_generation
+from audit.services import audit_api_call
 from provinces.selectors import unit_scope_filter, unit_visible_to
 from tasks.choices import TaskStatus
 
-from . import params, selectors, serializers
+from . import answers, params, selectors, serializers
+from .answers import Answer
 from .authentication import ApiTokenAuthentication
 from .errors import ErrorSerializer, ParameterErrorSerializer, api_exception_handler
 from .pagination import ApiCursorPagination
 from .throttling import TokenRateThrottle
 
 logger = logging.getLogger("api")
-
-# Bounds how long a cached snapshot answer outlives a change that bumps no generation (a
-# programme moved to another unit); a recompute replaces it at once.
-SNAPSHOT_CACHE_SECONDS = 600
-SNAPSHOT_CACHE_FORMAT = "body-1"
 
 # Documented query parameters, shared by the endpoints that accept them.
 P = OpenApiParameter
@@ -69,8 +64,8 @@ class DjangoUserKept:
     DRF copies its authenticated principal (a token, or an anonymous user for an unauthenticated
     call) onto the Django request; the middleware after the view reads that request's user: the
     audit records users (a token is not one) and the security headers mark a signed-in user's
-    response ``no-store``. They must see who really sent the request; API calls are logged by
-    ``ApiView`` instead.
+    response ``no-store``. They must see who really sent the request; API calls are logged and
+    audited by ``ApiView`` instead.
     """
 
     def initialize_request(self, request, *args, **kwargs):
@@ -111,7 +106,6 @@ class ApiView(DjangoUserKept, generics.GenericAPIView):
     def initial(self, request, *args, **kwargs):
         self._began = time.perf_counter()
         self._last_modified = None
-        self._cache_key = None
         super().initial(request, *args, **kwargs)
 
     def note_modified(self, rows) -> None:
@@ -122,25 +116,52 @@ class ApiView(DjangoUserKept, generics.GenericAPIView):
         if times:
             self._last_modified = max(times)
 
+    def answer_of(self, response) -> Answer:
+        """The validators of a freshly rendered answer (a view that keeps answers overrides this)."""
+        return Answer.of(response.content, getattr(self, "_last_modified", None))
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             if hasattr(response, "render"):  # a kept answer is already bytes
                 response.render()
-            cache_key = getattr(self, "_cache_key", None)
-            if cache_key is not None:
-                cache.set(cache_key, (response.content, self._last_modified), SNAPSHOT_CACHE_SECONDS)
-            etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+            answer = getattr(self, "_answer", None) or self.answer_of(response)
+            etag = answer.apply(request, response)
             response["ETag"] = etag
-            last_modified = getattr(self, "_last_modified", None)
-            timestamp = int(last_modified.timestamp()) if last_modified is not None else None
-            if timestamp is not None:
-                response["Last-Modified"] = http_date(timestamp)
+            if answer.last_modified is not None:
+                response["Last-Modified"] = http_date(answer.last_modified)
             # Private: the answer depends on the token.
             response["Cache-Control"] = "private, no-cache"
-            response = get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+            response = get_conditional_response(
+                request, etag=etag, last_modified=answer.last_modified, response=response
+            )
         self._log(request, response)
+        self._audit(request, response)
         return response
+
+    def _audit(self, request, response) -> None:
+        """One audit event per call that carried a token, accepted or refused (one INSERT, nothing read).
+
+        A call without any Authorization header is not recorded there (it names nobody; the log line has it).
+        """
+        presented = getattr(request, "api_token_presented", None)
+        if presented is None:
+            return
+        token = presented.token
+        try:
+            audit_api_call(
+                request=request._request,
+                status=response.status_code,
+                key_prefix=presented.key_prefix,
+                token_id=token.pk if token is not None else None,
+                token_repr=str(token) if token is not None else "",
+                unit_id=token.unit_id if token is not None else None,
+                detail={"refused": presented.refusal} if presented.refusal else None,
+            )
+        except Exception:  # like the audit middleware: the audit never turns an answer into an error
+            logger.exception("audit of API call %s %s failed", request.method, request.path)
+        # The audit middleware, which would record a refused call as the signed-in user's, leaves it.
+        request._request.audited_by_view = True
 
     def _log(self, request, response) -> None:
         token = getattr(request, "auth", None)
@@ -376,24 +397,24 @@ class CompletionSnapshotList(ApiListView):
             self._last_modified = max(times)
 
     def list(self, request, *args, **kwargs):
-        # Snapshots change only with a recompute, which bumps the generation: an answer is kept
-        # per (token's unit scope, query, generation). The scope depends only on the token's unit,
-        # and the token itself was checked before this runs.
-        generation = snapshots_generation()
-        key = None
-        if generation is not None:
-            # The format number changes with what is kept, so a deploy never reads an older entry.
-            parts = [SNAPSHOT_CACHE_FORMAT, request.auth.unit_id, request.get_full_path(), generation]
-            key = "api-snapshots:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-            cached = cache.get(key)
-            if cached is not None:
-                # The rendered body: serializing and rendering 3,321 rows is most of the cost.
-                content, self._last_modified = cached
-                return HttpResponse(content, content_type="application/json")
-            self._cache_key = key
+        # An answer is kept per (token's unit scope, URL) and snapshot generation (api.answers).
+        # The scope depends only on the token's unit, and the token itself was checked before this runs.
+        self._keep_key = answers.kept_answer_key(request.auth.unit_id, request.build_absolute_uri())
+        self._generation, self._answer = answers.kept_answer(self._keep_key)
+        if self._answer is not None:
+            return HttpResponse(content_type="application/json")  # the body is the kept answer's
         page = self.paginate_queryset(self.get_queryset())
         self.note_modified(page)
         return self.get_paginated_response(serializers.snapshot_rows(page))
+
+    def answer_of(self, response) -> Answer:
+        answer = super().answer_of(response)
+        generation = getattr(self, "_generation", None)
+        if generation is None:  # before the first recompute there is nothing to key it on
+            return answer
+        kept = answer.to_keep(generation)
+        answers.keep_answer(self._keep_key, kept)
+        return kept
 
 
 @extend_schema(

@@ -9,7 +9,7 @@ import re
 
 from .choices import EventKind
 from .context import current_request
-from .services import audit_record
+from .services import audit_record, request_query
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +37,6 @@ def _download_name(response) -> str:
     return unquote(found.group(1)) if found.group(1) else found.group(2)
 
 
-def _query(request) -> dict:
-    return {key: values if len(values) > 1 else values[0] for key, values in request.GET.lists()}
-
-
 class AuditMiddleware:
     """Keeps the request for receivers, then records what the response says happened."""
 
@@ -63,6 +59,8 @@ class AuditMiddleware:
         match = getattr(request, "resolver_match", None)
         if match is None:
             return  # unknown URLs are not objects
+        if getattr(request, "audited_by_view", False):
+            return  # the view recorded the call itself (the read API: audit.services.audit_api_call)
         view_name = match.view_name
         refused = response.status_code in REFUSED_STATUSES
         kind = None
@@ -80,7 +78,7 @@ class AuditMiddleware:
         if refused:
             audit_record(
                 kind=EventKind.ACCESS_REFUSED, request=request, object_type=view_name, object_id=object_id,
-                detail={"status": response.status_code, "method": request.method, "query": _query(request)},
+                detail={"status": response.status_code, "method": request.method, "query": request_query(request)},
             )  # fmt: skip
             return
         audit_record(
@@ -89,5 +87,5 @@ class AuditMiddleware:
             object_type="tasks.evidencefile" if kind == EventKind.EVIDENCE_DOWNLOAD else view_name,
             object_id=object_id,
             object_repr=_download_name(response),
-            detail={"query": _query(request)},
+            detail={"query": request_query(request)},
         )

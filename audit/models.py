@@ -10,7 +10,8 @@ from .choices import EventKind
 class AuditEvent(models.Model):
     """One security-relevant fact [sự kiện kiểm toán]: who, their unit, when, from where, what, on what.
 
-    Append-only and written only by audit.services.audit_record; pruned after
+    Append-only and written only by audit.services (``audit_record``; ``audit_api_call`` for the
+    read API's calls, made by a token, not a user); pruned after
     AUDIT_RETENTION_DAYS by a job. ``username`` keeps the typed name of a failed login
     (there may be no such user) and the name of a user deleted later.
     """

@@ -79,7 +79,7 @@ def prepare() -> list[tuple[str, str, str]]:
     ]
 
 
-def start_gunicorn(static_root: str) -> subprocess.Popen:
+def start_gunicorn(static_root: str, port: int = PORT) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
@@ -87,7 +87,7 @@ def start_gunicorn(static_root: str) -> subprocess.Popen:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_STATIC_ROOT": static_root,
-        "BIND": f"127.0.0.1:{PORT}",
+        "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "4"),
         "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
     }
@@ -95,7 +95,7 @@ def start_gunicorn(static_root: str) -> subprocess.Popen:
     server = subprocess.Popen(["bin/web", "--log-level", "warning", "--access-logfile", "/dev/null"], env=env)
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return server
         except OSError:
             time.sleep(0.2)
