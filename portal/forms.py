@@ -5,9 +5,6 @@ from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm,
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-# Kept for imports not yet moved: the date box lives in ``inputs.widgets`` (import it from there).
-from inputs.widgets import DATE_INPUT_FORMAT, DayMonthYearInput  # noqa: F401
-
 
 class LoginForm(AuthenticationForm):
     # One message whether or not the username exists, so logins cannot be probed.

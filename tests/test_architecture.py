@@ -50,12 +50,3 @@ def test_app_does_not_import_the_project_package(app):
 def test_helper_app_does_not_import_tasks(app):
     """The helper apps sit below tasks (tasks' admin and forms use them): no import back."""
     assert imports_of_package(app, "tasks") == []
-
-
-@pytest.mark.parametrize(
-    ("kept", "home"), [("portal/numbers.py", "inputs.numbers"), ("portal/admin_scope.py", "adminscope.mixins")]
-)
-def test_the_modules_kept_in_portal_only_re_export(kept, home):
-    """Kept for imports not yet moved: import statements from the new home, no logic of their own."""
-    tree = ast.parse((ROOT / kept).read_text(encoding="utf-8"))
-    assert all(isinstance(node, ast.ImportFrom) and node.module == home for node in tree.body)
