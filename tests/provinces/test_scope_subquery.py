@@ -40,3 +40,28 @@ def test_a_unit_without_a_valid_path_keeps_nothing(both_structures):
     scope = AdministrativeUnit.objects.current().get(code="01")
     scope.path = ""
     assert not AdministrativeUnit.objects.filter(pk__in=unit_ids_in_scope(scope)).exists()
+
+
+def test_the_user_scope_rule_for_a_unit_a_national_and_an_anonymous_user(both_structures):
+    """``user_scope_filter``: the unit's subtree with its legacy units, everything nationally, nothing anonymous.
+
+    On units themselves (``field=""``) and through a foreign key (``field="successor"`` here, as
+    ``field="unit"`` on tasks).
+    """
+    from django.contrib.auth.models import AnonymousUser
+
+    from provinces.selectors import user_scope_filter
+    from tests.factories import make_user
+
+    hanoi = AdministrativeUnit.objects.current().get(code="01")
+    units = AdministrativeUnit.objects.all()
+    in_hanoi = set(units.filter(unit_scope_filter(hanoi)).values_list("pk", flat=True))
+    officer = make_user("canbo.scope", unit=hanoi)
+    assert set(units.filter(user_scope_filter(officer, "")).values_list("pk", flat=True)) == in_hanoi
+    successors_in_hanoi = set(units.filter(successor__in=in_hanoi).values_list("pk", flat=True))
+    assert successors_in_hanoi
+    assert set(units.filter(user_scope_filter(officer, "successor")).values_list("pk", flat=True)) == (
+        successors_in_hanoi
+    )
+    assert units.filter(user_scope_filter(make_user("tw.scope"), "")).count() == units.count()
+    assert not units.filter(user_scope_filter(AnonymousUser(), "")).exists()
