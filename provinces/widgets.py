@@ -116,8 +116,9 @@ class UnitChoiceIterator(ModelChoiceIterator):
 
     Units above any province (none in the current tree) come first, ungrouped. One query on the unit
     table alone, by the path index; the names above each unit are found among the rows read (or read
-    by id when the scope does not hold them). No join: a five-way self-join of 3,441 rows was planned
-    as nested loops when the table's statistics were stale and took 4.9 s in CI. No model instance.
+    by id when the scope does not hold them). No join: the five-way self-join it replaced took 4.9 s
+    late in CI runs on PostgreSQL (0.05 s alone), most likely its plan on stale statistics. No model
+    instance is built.
     """
 
     def __iter__(self):
