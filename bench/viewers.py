@@ -45,7 +45,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from bench import dataset  # noqa: E402
+from bench import dashboards_load, dataset  # noqa: E402
 from dashboards.choices import RunOutcome  # noqa: E402
 from dashboards.models import CompletionSnapshot, RecomputeRun  # noqa: E402
 from dashboards.services import snapshot_rebuild  # noqa: E402
@@ -140,34 +140,15 @@ def make_viewers(count: int) -> list[dict]:
 
 
 def start_gunicorn(port: int, static_root: str) -> subprocess.Popen:
+    """The load bench's gunicorn (bin/web, debug off) on our own port, refusing a port already serving."""
     try:  # another server on the port would answer for ours, with none of our sessions
         urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
         sys.exit(f"port {port} is already serving: choose another with --port")
     except OSError:
         pass
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-not-secret-" + "x" * 40),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": static_root,
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "4"),
-        # One access line per request would bury the tables; PORTAL_ACCESS_LOG_LEVEL=INFO shows them.
-        "PORTAL_ACCESS_LOG_LEVEL": os.environ.get("PORTAL_ACCESS_LOG_LEVEL", "WARNING"),
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
-    }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True)
-    server = subprocess.Popen(["bin/web", "--log-level", "warning", "--access-logfile", "/dev/null"], env=env)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit("gunicorn did not start")
+    # One access line per request would bury the tables; PORTAL_ACCESS_LOG_LEVEL=INFO shows them.
+    os.environ.setdefault("PORTAL_ACCESS_LOG_LEVEL", "WARNING")
+    return dashboards_load.start_gunicorn(static_root, port=port)
 
 
 def get(conn: http.client.HTTPConnection, path: str, cookie: str) -> tuple[int, str, float]:

@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from adminscope.mixins import NationalOnlyAdminMixin, UnitScopedAdminMixin, is_national_admin
+from adminscope.mixins import NationalOnlyAdminMixin, SuperuserOnlyAdminMixin, UnitScopedAdminMixin, is_national_admin
 from roles.choices import roles_grantable_by
 
 from .forms import UserAdminChangeForm, UserAdminCreationForm
@@ -118,21 +118,8 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin):
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+class GroupAdmin(SuperuserOnlyAdminMixin, DjangoGroupAdmin):
+    """Roles and their permissions: only a superuser sees or changes them."""
 
 
 # Login attempts name accounts and addresses of the whole country and carry no unit: whatever a
