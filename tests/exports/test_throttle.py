@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from exports import pending
+from exports.throttle import reset_count
 
 from .conftest import xlsx_bytes
 from .test_task_import import HEADER, row, upload
@@ -36,6 +37,18 @@ def test_the_limit_is_per_user(client, settings, users, tree, programme):
     assert report(client, programme, tree).status_code == 429
     client.force_login(users.coordinator_hanoi)
     assert report(client, programme, tree).status_code == 200
+
+
+def test_reset_count_lets_only_that_user_start_the_window_again(client, settings, users, tree, programme):
+    settings.THROTTLE_RATES = {"reports": (1, 3600)}
+    for user in (users.leader_hanoi, users.coordinator_hanoi):
+        client.force_login(user)
+        assert report(client, programme, tree).status_code == 200
+    reset_count(users.leader_hanoi, "reports")
+    client.force_login(users.leader_hanoi)
+    assert report(client, programme, tree).status_code == 200
+    client.force_login(users.coordinator_hanoi)
+    assert report(client, programme, tree).status_code == 429
 
 
 def test_an_invalid_report_form_is_not_counted(client, settings, users, tree, programme):
