@@ -686,6 +686,19 @@ def _official_status_on(day: datetime.date, known_at: datetime.datetime | None):
     )
 
 
+def _may_have_changed(since: datetime.date, until: datetime.date, known_at: datetime.datetime | None) -> Q:
+    """The tasks whose state on ``until`` can differ from their state on ``since``: assigned in between,
+    deadline passed in between, or an update dated in between. Every other task has the same official
+    status, the same deadline facts and was assigned on both days, so it counts in no "newly" figure;
+    leaving it out spares its two status lookups (50,000 tasks nationally: 449 ms against a few ms)."""
+    dated_between = ProgressUpdate.objects.filter(data_date__gt=since, data_date__lte=until)
+    if known_at is not None:
+        dated_between = dated_between.filter(created_at__lte=known_at)
+    return (
+        Q(start_date__gt=since) | Q(deadline__gte=since, deadline__lt=until) | Q(pk__in=dated_between.values("task_id"))
+    )
+
+
 def changes_since_shared(
     *,
     programme: Programme,
@@ -738,6 +751,7 @@ def changes_since(
     # states and deadline facts, a few dozen rows at most; the rules are then applied in Python.
     groups = (
         Task.objects.filter(_in_scope(scope), programme=programme, start_date__lte=until)
+        .filter(_may_have_changed(since, until, known_at))
         .annotate(
             status_after=_official_status_on(until, known_at),
             status_before=_official_status_on(since, known_at),

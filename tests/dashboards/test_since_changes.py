@@ -151,6 +151,22 @@ def test_only_the_five_biggest_movers_each_way(programme, tree, make_task, repor
     assert changes.units_compared == 7
 
 
+def test_deadline_boundaries_and_an_update_that_changes_nothing(programme, tree, make_task, report):
+    """Only tasks that may have changed are looked at (``_may_have_changed``): check its edges. Due on
+    ``since`` itself: not overdue then (overdue means the deadline is before the day), overdue on
+    ``until``. Due on ``until``: overdue on neither. Reported again in between with the same status:
+    nothing new. Blocked long before, untouched since: nothing new."""
+    make_task(unit=tree.hoankiem, title="due on since", deadline=SINCE)
+    make_task(unit=tree.hoankiem, title="due on until", deadline=UNTIL)
+    same = make_task(unit=tree.hoankiem, title="same status")
+    report(same, percent=10, status=TaskStatus.IN_PROGRESS, on=day(5))
+    report(same, percent=30, status=TaskStatus.IN_PROGRESS, on=day(23))
+    report(make_task(unit=tree.hoankiem, title="blocked"), percent=0, status=TaskStatus.BLOCKED,
+           reason=BlockReason.LEGAL, on=day(1))  # fmt: skip
+    changes = changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
+    assert (changes.newly_completed, changes.newly_overdue, changes.newly_blocked) == (0, 1, 0)
+
+
 def test_a_fixed_number_of_queries_whatever_the_number_of_tasks_and_units(programme, tree, week, make_task, report):
     with CaptureQueriesContext(connection) as small:
         changes_since(programme=programme, unit=tree.hanoi, until=UNTIL, since=SINCE)
