@@ -25,7 +25,7 @@ from pccc.evaluation import percent
 from pccc.models import CriteriaSet, Criterion
 from pccc.selectors import criteria_set_chosen
 from provinces.models import AdministrativeUnit
-from provinces.selectors import LEGACY_CODE_PREFIX, unit_visible_to, units_visible_to
+from provinces.selectors import LEGACY_CODE_PREFIX, unit_ids_in_scope, unit_visible_to, units_visible_to
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
 from tasks.models import Programme, Task
 from tasks.selectors import (
@@ -288,7 +288,7 @@ def dashboard(
     board = Dashboard(programme=programme, unit=unit, as_of=as_of, snapshot=snapshot, pccc=None, requested_date=on)
     if on is not None and snapshot is None:
         if programme is not None:
-            board.first_assigned = Task.objects.filter(_in_scope(scope), programme=programme).aggregate(
+            board.first_assigned = Task.objects.filter(_in_scope(unit), programme=programme).aggregate(
                 first=Min("start_date")
             )["first"]
         return board
@@ -309,7 +309,7 @@ def dashboard(
     )
     if on is not None and on < timezone.localdate():
         return board  # the live figures are today's, not that day's
-    live = _live_figures(programme, scope, unit.code if unit else "")
+    live = _live_figures(programme, unit)
     my_agencies = set(viewer.agencies.values_list("pk", flat=True)) if viewer is not None else set()
     board.by_agency = [{**row, "is_mine": row["lead_agency_id"] in my_agencies} for row in live["by_agency"]]
     board.bottlenecks = live["bottlenecks"]
@@ -357,20 +357,20 @@ def _active_criteria() -> list[Criterion]:
     return criteria
 
 
-def _live_figures(programme, scope, unit_code: str) -> dict:
+def _live_figures(programme, unit: AdministrativeUnit | None) -> dict:
     """Figures read from the tasks' current state, shared by every viewer of a scope.
 
     Kept for DASHBOARD_LIVE_CACHE_SECONDS (a minute): a leader's page then costs a few
     indexed reads instead of three scans of the programme's tasks.
     """
-    key = f"dashboard-live:{programme.pk}:{scope}"
+    key = f"dashboard-live:{programme.pk}:{unit.path if unit else NATIONAL_SCOPE}"
     figures = cache.get(key)
     if figures is None:
-        agency_rows = _agency_rows(programme, scope)
+        agency_rows = _agency_rows(programme, unit)
         figures = {
             "by_agency": _completion_by_agency(agency_rows),
-            "bottlenecks": _bottlenecks(programme, scope, unit_code, agency_rows),
-            "people": _completion_by_person(programme, scope),
+            "bottlenecks": _bottlenecks(programme, unit, agency_rows),
+            "people": _completion_by_person(programme, unit),
         }
         cache.set(key, figures, settings.DASHBOARD_LIVE_CACHE_SECONDS)
     return figures
@@ -422,21 +422,23 @@ def _ranking(programme, unit, as_of, pccc_rows, sort) -> list[RankingRow]:
     return rows
 
 
-def _in_scope(scope: str) -> Q:
-    """Tasks on units under ``scope``, and on legacy units whose successor is there (old Hải Dương's
-    tasks in Hải Phòng's live figures, as the nightly recompute counts them)."""
-    if scope == NATIONAL_SCOPE:
+def _in_scope(unit: AdministrativeUnit | None) -> Q:
+    """Tasks on units under ``unit`` (None: the whole country), and on legacy units whose successor is
+    there (old Hải Dương's tasks in Hải Phòng's live figures, as the nightly recompute counts them):
+    the scope rule as a subquery, which PostgreSQL walks by the path index (Hà Nội's figures by agency:
+    26–50 ms with the OR across the successor join, 3 ms this way, on the national dataset)."""
+    if unit is None:
         return Q()
-    return Q(unit__path__startswith=scope) | Q(unit__valid_to__isnull=False, unit__successor__path__startswith=scope)
+    return Q(unit_id__in=unit_ids_in_scope(unit))
 
 
-def _agency_rows(programme, scope) -> list[dict]:
+def _agency_rows(programme, unit: AdministrativeUnit | None) -> list[dict]:
     """Per lead agency, over every task in scope (one GROUP BY): totals and weights for the completion,
     and the bottleneck counts (overdue or blocked, of which waiting for central guidance)."""
     today = timezone.localdate()
     bottleneck = bottleneck_q(today)
     return list(
-        Task.objects.filter(_in_scope(scope), programme=programme)
+        Task.objects.filter(_in_scope(unit), programme=programme)
         .values("lead_agency_id", "lead_agency__name")
         .annotate(
             total=Count("pk"),
@@ -473,10 +475,10 @@ class Standing:
     scope_completion: Decimal
 
 
-def _completion_by_person(programme, scope) -> list[dict]:
+def _completion_by_person(programme, unit: AdministrativeUnit | None) -> list[dict]:
     """Tasks and weighted percent per accountable person (one GROUP BY)."""
     return list(
-        Task.objects.filter(_in_scope(scope), programme=programme, accountable_person__isnull=False)
+        Task.objects.filter(_in_scope(unit), programme=programme, accountable_person__isnull=False)
         .values("accountable_person_id")
         .annotate(n=Count("pk"), weight_sum=Sum("weight"), weighted_sum=Sum(F("weight") * F("current_percent")))
         .order_by()
@@ -507,11 +509,12 @@ def task_list_url(programme, unit_code: str, **filters) -> str:
     return f"{reverse('tasks:my_tasks')}?{urlencode(params)}"
 
 
-def _bottlenecks(programme, scope, unit_code: str, agency_rows: list[dict]) -> Bottlenecks:
+def _bottlenecks(programme, unit: AdministrativeUnit | None, agency_rows: list[dict]) -> Bottlenecks:
     """Overdue or blocked tasks in scope: counts per lead agency over all of them (from ``agency_rows``),
     the first few of each shown group by deadline (one query with a window function)."""
     today = timezone.localdate()
-    in_scope = Task.objects.filter(_in_scope(scope), programme=programme)
+    unit_code = unit.code if unit else ""
+    in_scope = Task.objects.filter(_in_scope(unit), programme=programme)
     waiting = waiting_central_q()
     rows = [{**r, "n": r["bottlenecks"], "waiting": r["waiting_central"]} for r in agency_rows if r["bottlenecks"]]
     result = Bottlenecks(
@@ -750,7 +753,7 @@ def changes_since(
     # One GROUP BY over the tasks assigned by ``until``: each group is a combination of the two days'
     # states and deadline facts, a few dozen rows at most; the rules are then applied in Python.
     groups = (
-        Task.objects.filter(_in_scope(scope), programme=programme, start_date__lte=until)
+        Task.objects.filter(_in_scope(unit), programme=programme, start_date__lte=until)
         .filter(_may_have_changed(since, until, known_at))
         .annotate(
             status_after=_official_status_on(until, known_at),
