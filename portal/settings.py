@@ -142,6 +142,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the pages' queries are short, and PostgreSQL's cost estimate for some of them
+    # (correlated status lookups under an OR) crosses jit_above_cost and spends 15 ms compiling for a
+    # 12 ms query ("Thay đổi từ ngày …"); the nightly recompute ran as fast without it (4.72 s against
+    # 4.85 s on the national dataset). docs/benchmarks.md, issue 15.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"

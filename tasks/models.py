@@ -313,6 +313,9 @@ class ProgressUpdate(models.Model):
                 name="update_task_official",
                 condition=~Q(kind=UpdateKind.REPORT, status__in=DONE_STATUSES),
             ),
+            # The tasks reported between two days ("Thay đổi từ ngày …" on the dashboards): a range of
+            # data dates, not one task's history (without it, a scan of every update: 60 ms nationally).
+            models.Index(fields=["data_date", "task"], name="update_data_date"),
         ]
 
     def __str__(self) -> str:
