@@ -38,9 +38,7 @@ def assert_no_axe_violations(page, name: str) -> None:
     assert not violations, f"--- {name} ({page.url}):\n{describe(violations)}"
 
 
-def test_the_evidence_box_of_a_task_reads_chon_tep_and_shows_the_chosen_names(
-    english_page, live_server, hanoi_work  # noqa: F811
-):
+def test_the_evidence_box_reads_chon_tep_and_shows_the_names(english_page, live_server, hanoi_work):  # noqa: F811
     page = english_page
     log_in(page, live_server, "canbo.hanoi")
     task = hanoi_work["Làm sạch dữ liệu hộ tịch"]
@@ -77,9 +75,7 @@ def test_the_evidence_box_of_a_task_reads_chon_tep_and_shows_the_chosen_names(
     assert names.inner_text() == "Chưa chọn tệp"
 
 
-def test_the_excel_import_boxes_read_chon_tep_and_show_the_chosen_name(
-    english_page, live_server, hanoi_work  # noqa: F811
-):
+def test_the_excel_import_boxes_read_chon_tep_and_show_the_name(english_page, live_server, hanoi_work):  # noqa: F811
     page = english_page
     log_in(page, live_server, "thuongtruc.hanoi")
     page.goto(f"{live_server.url}{reverse('exports:task_import')}")
