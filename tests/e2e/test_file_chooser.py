@@ -92,3 +92,4 @@ def test_the_excel_import_boxes_read_chon_tep_and_show_the_name(english_page, li
     page.set_input_files("#tep-chi-tieu-giao", files=[{"name": "chi-tieu.xlsx", "mimeType": XLSX, "buffer": b"x"}])
     assert page.locator("#tep-chi-tieu-giao_names").inner_text() == "chi-tieu.xlsx"
     screenshot(page, "file-chooser-targets")
+    assert_no_axe_violations(page, "targets import")
