@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inputs.widgets import DayMonthYearInput
+from inputs.widgets import DayMonthYearInput, FileChooserInput
 from pccc.models import CriteriaSet
 from pccc.periods import InvalidPeriod, Period
 from provinces.choices import UnitLevel
@@ -32,7 +32,7 @@ class _UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx)"),
         help_text=_("Tối đa 5 MB, đúng các cột của mẫu, không có công thức, macro hay ô gộp."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        widget=FileChooserInput(attrs={"accept": ".xlsx"}),
     )
 
     def __init__(self, *args, submit_label, **kwargs):

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from inputs.numbers import NumberField, decimal_field_range
-from inputs.widgets import DayMonthYearInput
+from inputs.widgets import DayMonthYearInput, FileChooserInput
 from provinces.selectors import units_visible_to
 from provinces.widgets import UnitChoiceField, UnitChoiceIterator, UnitOrLegacyUnitChoiceField, UnitSelect
 
@@ -30,7 +30,9 @@ from .selectors import (
 REQUIRED = _("Thông tin này là bắt buộc.")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(FileChooserInput):
+    """Several files in the portal's file box ("Chọn tệp", the chosen names), never the browser's words."""
+
     allow_multiple_selected = True
 
 

@@ -86,7 +86,7 @@ def test_the_coordinator_verifies_in_place(page, live_server, hanoi_work):
     page.goto(f"{live_server.url}/nhiem-vu/cho-xac-nhan/")
     assert page.locator("article").count() == 3
     assert "Đã đưa 25/25 dịch vụ lên Cổng dịch vụ công quốc gia" in page.content()
-    assert "Chờ 0 ngày" in page.content()
+    assert "Gửi hôm nay" in page.content()
     screenshot(page, "journeys-queue")
 
     # Enter in a reason box must not confirm the first report on the page.

@@ -37,7 +37,7 @@ def test_the_queue_shows_reporter_note_evidence_and_days_waiting(client, users, 
         "bien-ban-nghiem-thu.pdf" in html
         and reverse("tasks:evidence_download", args=[report.evidence.get().pk]) in html
     )
-    assert "Chờ 0 ngày" in html
+    assert "Gửi hôm nay" in html
 
 
 def test_days_waiting_count_from_the_report(client, users, task):
