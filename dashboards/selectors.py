@@ -387,7 +387,8 @@ def _pccc_snapshots(criteria_set_id, unit, day: datetime.date | None) -> dict[st
     if criteria_set_id is None or day is None:
         return {}
     rows = PcccSnapshot.objects.filter(unit__parent=unit, unit__isnull=False, criteria_set_id=criteria_set_id, date=day)
-    return {row.scope_path: row for row in rows}
+    # The ranking shows each child's pass count and period, never its per-criterion JSON: not decoded.
+    return {row.scope_path: row for row in rows.defer("criteria", "levels")}
 
 
 def _ranking(programme, unit, as_of, pccc_rows, sort) -> list[RankingRow]:
