@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import F, Max, Prefetch, Q, QuerySet, Value, Window
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from provinces.choices import UnitLevel
-from provinces.models import AdministrativeUnit
+from provinces.models import PATH_SEPARATOR, AdministrativeUnit
 
 from .choices import Aggregation, PeriodKind
 from .evaluation import UnitState, UnitVerdict, assessed_at, meets, percent, unit_passes, unit_verdict, verdict
@@ -514,11 +515,22 @@ def units_without_values(*, root: AdministrativeUnit | None, period) -> list[Adm
 
     A unit counts as having entered when any current assessment with data exists in its subtree for
     the period, so a province whose communes entered is not listed at national level. One query.
+
+    Each entered value's unit path is cut to the child level under ``root`` ("/01/00004/…" →
+    "/01/00004/") and the children are those whose path is not among the cuts. Matched the other way
+    round (each child's path as a LIKE pattern over every entered value), PostgreSQL could not use
+    the path index and compared every pair: 43 ms for a province of 65 communes, against a few ms.
     """
-    entered = (
+    root_path = root.path if root is not None else PATH_SEPARATOR
+    if root is not None and not root.has_valid_path():
+        return []
+    below_root = Substr("unit__path", len(root_path) + 1)
+    entered_children = (
         Assessment.objects.current()
-        .filter(period=period.key, unit__path__startswith=OuterRef("path"))
+        .filter(period=period.key, unit__path__startswith=root_path)
         .filter(Q(value__isnull=False) | Q(answer__isnull=False))
+        .annotate(child_path=Substr("unit__path", 1, len(root_path) + StrIndex(below_root, Value(PATH_SEPARATOR))))
+        .values("child_path")
     )
     units = AdministrativeUnit.objects.current().filter(parent=root)
-    return list(units.filter(~Exists(entered)).order_by("name"))
+    return list(units.exclude(path__in=entered_children).order_by("name"))
