@@ -12,7 +12,7 @@ Run with ``-s`` to see them.
 
 Static files are served as in production, not as the other browser tests serve them: pytest-django's
 live server answers /static/ with Django's development handler (uncompressed, no Cache-Control),
-which made 560 KB of a 564 KB cold visit and 3.6 s of wait by itself. Here they are collected once
+which made 556 KB of a 560 KB cold visit and 3.6 s of wait by itself. Here they are collected once
 with the production storage (hashed names, gzip files) and served by WhiteNoise through the
 portal's own middleware, with DEBUG off, as gunicorn serves them behind the proxy.
 """
