@@ -169,7 +169,7 @@ def test_a_blocked_task_without_a_percent_is_asked_for_one(users, tree, programm
 
 
 @pytest.mark.parametrize("status", ["Đang triển khai", "Hoàn thành"])
-@pytest.mark.parametrize("percent", ["101", 101, "-1", "abc", "40,5", "1e2"])
+@pytest.mark.parametrize("percent", ["101", 101, "-1", "abc", "XXXX", "40,5", "1e2"])
 def test_a_percent_that_is_no_whole_number_from_0_to_100_is_refused_once(
     users, tree, programme, agencies, status, percent
 ):
