@@ -192,7 +192,8 @@ def test_dates_are_date_cells_or_text_dd_mm_yyyy(users, tree, programme, agencie
     assert result.rows[0].task.deadline == deadline
 
 
-@pytest.mark.parametrize("cell", ["31/02/2026", "30.09.2026", "hết quý III"])
+# 46295: a date cell formatted as a number reaches the import as the serial number itself, not as text.
+@pytest.mark.parametrize("cell", ["31/02/2026", "30.09.2026", "hết quý III", 46295])
 def test_a_date_that_is_not_one_is_quoted_back(users, tree, programme, agencies, cell):
     result = plan(users, programme, tree.hanoi, cells(**{"Thời hạn hoàn thành": cell}))
     assert errors(result) == [
@@ -312,3 +313,24 @@ def test_a_rule_without_a_column_is_reported_for_the_whole_row(users, tree, prog
     assert errors(result) == [
         (2, "", "Nhiệm vụ cha phải cùng đề án và thuộc cùng đơn vị hoặc đơn vị cấp trên."),
     ]
+
+
+def test_a_row_of_another_programme_is_refused_in_the_programme_column(users, tree, programme, agencies):
+    """An exported list names each task's programme; the import does not move a task between programmes."""
+    result = plan(users, programme, tree.hanoi, cells(**{"Đề án, kế hoạch": " Kế hoạch khác "}))
+    assert errors(result) == [
+        (
+            2,
+            "Đề án, kế hoạch",
+            "Nhiệm vụ này thuộc “Kế hoạch khác”, không thuộc đề án đã chọn khi nhập (“Đề án 06 năm 2026”). "
+            "Hãy lọc danh sách theo đề án trước khi xuất, hoặc xóa dòng này.",
+        )
+    ]
+    assert result.rows == []
+
+
+@pytest.mark.parametrize("name", [None, "", "Đề án 06 năm 2026", " đề án 06 NĂM 2026 "])
+def test_a_row_of_the_chosen_programme_in_any_case_or_naming_none_is_read(users, tree, programme, agencies, name):
+    result = plan(users, programme, tree.hanoi, cells(**{"Đề án, kế hoạch": name}))
+    assert errors(result) == []
+    assert [r.task.programme for r in result.rows] == [programme]
