@@ -89,16 +89,15 @@ def programme_and_unit(
 def _unit_with_predecessors(user, code: str) -> AdministrativeUnit | None:
     """``unit_visible_to`` for a current code, with the legacy units of the same level whose default
     successor it is, in one query (the dashboard's query budget has no room for a second)."""
+    current = AdministrativeUnit.objects.filter(valid_to__isnull=True, code=code)
     rows = list(
         units_visible_to(user)
         .filter(
-            Q(valid_to__isnull=True, code=code)
-            | Q(
-                valid_to__isnull=False,
-                successor__code=code,
-                successor__valid_to__isnull=True,
-                successor__level=F("level"),
-            )
+            # The current unit and the legacy units of its level whose successor it is, each found by
+            # index through a subquery (a join to the successor under an OR scanned every unit: 7.6 ms
+            # against 3.9 ms on the national dataset).
+            Q(pk__in=current.values("pk"))
+            | Q(valid_to__isnull=False, successor__in=current.values("pk"), level=Subquery(current.values("level")[:1]))
         )
         .select_related("parent")
         .order_by("name")

@@ -162,8 +162,8 @@ def _ranking_row(row, position: int, unit_url: str, text: dict, separator: str, 
             f"{percent_text(percent(pccc.units_passing, pccc.units_total))} "
             f'<span class="text-muted small">({pccc.units_passing}/{pccc.units_total})</span>'
         )
-        if scope_period is not None and (label := pccc.period_label) != scope_period:
-            pccc_cell += f' <span class="text-muted small">{escape(label)}</span>'
+        if scope_period is not None and _period_key(pccc) != scope_period:
+            pccc_cell += f' <span class="text-muted small">{escape(pccc.period_label)}</span>'
     else:
         pccc_cell = '<span class="text-muted">–</span>'
     if row.graded:
@@ -189,6 +189,12 @@ def _ranking_row(row, position: int, unit_url: str, text: dict, separator: str, 
         f'<td class="text-end" data-label="{text["pccc"]}">{pccc_cell}</td>'
         f'<td data-label="{text["grade"]}">{grade_cell}</td></tr>'
     )
+
+
+def _period_key(pccc) -> tuple[str, str]:
+    """What ``period_label`` is written from (the latest period, and the earliest when they differ):
+    equal keys, equal labels, without formatting a label per row."""
+    return pccc.period, pccc.period_earliest if pccc.periods_differ else ""
 
 
 def _unit_url_maker(programme):
@@ -217,7 +223,7 @@ def ranking_rows(rows, programme, scope_pccc=None):
     }
     text["arrows"] = _arrow_words()
     separator = get_format("DECIMAL_SEPARATOR")
-    scope_period = scope_pccc.period_label if scope_pccc else None
+    scope_period = _period_key(scope_pccc) if scope_pccc else None
     unit_url = _unit_url_maker(programme)
     return mark_safe(
         "".join(
