@@ -180,10 +180,17 @@ def indicator_values_save(
     with transaction.atomic():
         existing = {
             v.indicator_id: v
-            for v in IndicatorValue.objects.select_for_update().filter(
-                indicator_id__in=cleaned, unit=unit, period=checked_period.key
-            )
+            for v in IndicatorValue.objects.select_for_update()
+            .filter(indicator_id__in=cleaned, unit=unit, period=checked_period.key)
+            .prefetch_related("by_category")
         }
+        below_breakdown = {
+            indicator_id: {"numerator": message}
+            for indicator_id, columns in cleaned.items()
+            if indicator_id in existing and (message := _below_breakdown_error(existing[indicator_id], columns))
+        }
+        if below_breakdown:
+            raise IndicatorInputError(field_errors=below_breakdown)
         for indicator_id, columns in cleaned.items():
             row = existing.get(indicator_id)
             if row is not None and all(getattr(row, name) == value for name, value in columns.items()):
@@ -322,6 +329,27 @@ def _category_totals_error(value: IndicatorValue, entries: list[CategoryInput]) 
             "total": grouped(denominators),
             "value": grouped(value.denominator),
         }
+    return None
+
+
+def _below_breakdown_error(value: IndicatorValue, columns: dict) -> str | None:
+    """A corrected unit value may not fall below what its facility categories already hold (the
+    categories are a breakdown of it: the rest would read as a negative "chưa phân loại")."""
+    categories = list(value.by_category.all())
+    if not categories:
+        return None
+    classified = sum(row.numerator for row in categories)
+    if columns["numerator"] < classified:
+        return _(
+            "Số liệu mới (%(value)s) nhỏ hơn tổng đã nhập theo loại cơ sở (%(total)s): "
+            "sửa số liệu theo loại cơ sở trước."
+        ) % {"value": grouped(columns["numerator"]), "total": grouped(classified)}
+    classified_denominators = sum(row.denominator or 0 for row in categories)
+    if columns["denominator"] is not None and columns["denominator"] < classified_denominators:
+        return _(
+            "Mẫu số mới (%(value)s) nhỏ hơn tổng mẫu số đã nhập theo loại cơ sở (%(total)s): "
+            "sửa số liệu theo loại cơ sở trước."
+        ) % {"value": grouped(columns["denominator"]), "total": grouped(classified_denominators)}
     return None
 
 

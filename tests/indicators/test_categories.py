@@ -6,9 +6,15 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.models import IndicatorCategoryValue, IndicatorPhase
+from indicators.models import IndicatorCategoryValue, IndicatorPhase, IndicatorValue
 from indicators.selectors import category_breakdown
-from indicators.services import CategoryInput, IndicatorInputError, category_values_save
+from indicators.services import (
+    CategoryInput,
+    IndicatorInputError,
+    ValueInput,
+    category_values_save,
+    indicator_values_save,
+)
 from pccc.models import FacilityCategory
 from pccc.periods import Period
 
@@ -136,3 +142,29 @@ def test_the_page_keeps_the_typed_text_and_says_why_on_the_field(client, users, 
 def test_the_page_is_scoped(client, users, programme, rollout):
     client.force_login(users.officer_haiphong)
     assert client.get(url(programme, rollout)).status_code == 404
+
+
+def test_lowering_the_unit_value_below_its_categories_is_refused_and_saves_nothing(
+    users, tree, programme, rollout, categories
+):
+    """120 models, 70 + 30 of them classified: a correction to 90 would leave −10 "chưa phân loại"."""
+    save(users, programme, tree, rollout, [
+        CategoryInput(categories["nha-tro"].pk, 70), CategoryInput(categories["chung-cu-mini"].pk, 30),
+    ])  # fmt: skip
+
+    def correct(numerator):
+        return indicator_values_save(
+            actor=users.officer_hanoi, programme=programme, unit=tree.hanoi, period=NOV,
+            entries=[ValueInput(rollout.pk, numerator=numerator)], today=TODAY,
+        )  # fmt: skip
+
+    with pytest.raises(IndicatorInputError) as refused:
+        correct(90)
+    assert refused.value.field_errors == {
+        rollout.pk: {
+            "numerator": "Số liệu mới (90) nhỏ hơn tổng đã nhập theo loại cơ sở (100): "
+            "sửa số liệu theo loại cơ sở trước."
+        }
+    }
+    assert IndicatorValue.objects.get(indicator=rollout, unit=tree.hanoi, period=NOV).numerator == 120
+    assert correct(100) == 1  # down to exactly what is classified: nothing left unclassified
