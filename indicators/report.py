@@ -4,7 +4,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from pccc.choices import PeriodKind
-from pccc.periods import Period
+from pccc.periods import Period, period_label
 
 from .models import IndicatorValue
 from .selectors import indicator_board
@@ -49,8 +49,9 @@ def indicator_report_table(*, programme, unit, period: Period) -> tuple | None:
                 figure_change(figure) or "—",
             )
         )
+    shown_period = period_label(board.period, in_sentence=True)
     return (
-        _("5. Kết quả thực hiện các chỉ tiêu (kỳ %(period)s)") % {"period": board.period.label},
+        _("5. Kết quả thực hiện các chỉ tiêu (kỳ %(period)s)") % {"period": shown_period},
         [_("Chỉ tiêu"), _("Kết quả"), _("Chỉ tiêu giao"), _("Đánh giá"), _("Còn thiếu"), _("So với kỳ trước")],
         rows,
     )

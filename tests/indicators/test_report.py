@@ -9,7 +9,7 @@ def test_the_meeting_report_has_the_indicators_with_targets_and_gaps(tree, progr
     put_target(chip_ids, None, "100")
     data = report_data(programme=programme, unit=tree.hanoi, period=Period.parse("2026-Q3"))
     caption, _headers, rows = next(t for t in data.sections[0].tables if t[0].startswith("5."))
-    assert caption == "5. Kết quả thực hiện các chỉ tiêu (kỳ Tháng 8/2026)"
+    assert caption == "5. Kết quả thực hiện các chỉ tiêu (kỳ tháng 8/2026)"
     assert rows == [
         # July 1.400.000/1.522.843 = 91,93% → August 98,50%: +6,57 points.
         ("CT1. Tỷ lệ công dân được cấp CCCD gắn chip", "98,5%", "100%", "Chưa đạt", "còn thiếu 22.843 người",
