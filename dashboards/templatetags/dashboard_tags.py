@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.formats import get_format
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -96,19 +96,20 @@ def fixed(value: Decimal | None, places: int, separator: str) -> str:
     return str(rounded).replace(".", separator)
 
 
+def _progress_bar_html(value, colour: str, escaped_label: str, height: str = "0.6rem") -> str:
+    width = str(value or 0)  # unlocalized: a CSS length and an ARIA number take a dot; 0.00 drawn as 0
+    return (
+        f'<div class="progress" role="progressbar" aria-label="{escaped_label}" aria-valuenow="{width}"'
+        f' aria-valuemin="0" aria-valuemax="100" style="height: {height}">'
+        f'<div class="progress-bar bg-{colour}" style="width: {width}%"></div></div>'
+    )
+
+
 @register.simple_tag
 def progress_bar(value, colour: str = "primary", label: str | None = None, height: str = "0.6rem"):
     """A Bootstrap progress bar for a completion % (0–100, None drawn empty), labelled for screen readers."""
-    width = str(value or 0)  # unlocalized: a CSS length and an ARIA number take a dot
-    return format_html(
-        '<div class="progress" role="progressbar" aria-label="{}" aria-valuenow="{}" aria-valuemin="0"'
-        ' aria-valuemax="100" style="height: {}"><div class="progress-bar bg-{}" style="width: {}%"></div></div>',
-        label or _("Tiến độ bình quân (có trọng số)"),
-        width,
-        height,
-        colour,
-        width,
-    )
+    escaped_label = escape(label or _("Tiến độ bình quân (có trọng số)"))
+    return mark_safe(_progress_bar_html(value, escape(colour), escaped_label, escape(height)))
 
 
 def _change_arrow_html(change: Decimal | None, words: dict, separator: str) -> str:
@@ -136,13 +137,11 @@ def change_arrow(change: Decimal | None):
 def _ranking_row(row, position: int, unit_url: str, text: dict, separator: str, scope_period: str | None) -> str:
     completion = row.completion
     if completion is not None:
-        width, colour = str(completion or 0), bootstrap_grade(completion)  # 0.00 drawn as 0, as the template did
+        bar = _progress_bar_html(completion, bootstrap_grade(completion), text["completion"])
         completion_cell = (
             '<div class="d-flex align-items-center gap-2">'
             f'<span class="ranking-value">{fixed(completion, 1, separator)}%</span>'
-            f'<div class="flex-grow-1"><div class="progress" role="progressbar" aria-label="{text["completion"]}"'
-            f' aria-valuenow="{width}" aria-valuemin="0" aria-valuemax="100" style="height: 0.6rem">'
-            f'<div class="progress-bar bg-{colour}" style="width: {width}%"></div></div></div></div>'
+            f'<div class="flex-grow-1">{bar}</div></div>'
         )
     else:
         completion_cell = f'<span class="text-muted small">{text["no_tasks"]}</span>'
