@@ -42,7 +42,9 @@ def landing_url_for(user) -> str:
     if has_role(user, Role.OFFICER):
         return reverse("tasks:my_tasks")
     if has_role(user, Role.LEADER):
-        return reverse("dashboards:home")
+        from dashboards.views import home_dashboard_url
+
+        return home_dashboard_url(user)
     if user.is_staff or has_role(user, Role.ADMIN, Role.PROVINCE_ADMIN):
         return reverse("admin:index")
     return reverse("unit_tree")

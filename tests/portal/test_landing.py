@@ -25,8 +25,17 @@ def test_an_officer_lands_on_my_tasks(client, users):
     assert landing(client, users.officer_hanoi) == reverse("tasks:my_tasks")
 
 
-def test_a_leader_lands_on_the_dashboard(client, users):
+def test_a_leader_with_no_programme_lands_on_the_dashboard_page_that_says_so(client, users):
     assert landing(client, users.leader_hanoi) == reverse("dashboards:home")
+
+
+def test_a_leader_lands_on_their_units_dashboard_in_one_redirect(client, users, tree):
+    """No hop through /bang-dieu-khien/: one request less on the first visit of the day."""
+    agency = Agency.objects.create(name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, unit=tree.hanoi)
+    task = _task(tree.hanoi, agency)
+    target = landing(client, users.leader_hanoi)
+    assert target == reverse("dashboards:unit_dashboard", args=[task.programme_id, "01"])
+    assert client.get(target).status_code == 200
 
 
 def test_a_coordinator_lands_on_the_coordinator_board(client, users):
