@@ -394,14 +394,15 @@ def _ranking(programme, unit, as_of, pccc_rows, sort) -> list[RankingRow]:
     """Child units with their figures now, 7 and 30 days ago, and their PCCC pass rate (two queries)."""
     children = list(AdministrativeUnit.objects.current().filter(parent=unit).order_by("name"))
     dates = [as_of, as_of - datetime.timedelta(days=7), as_of - datetime.timedelta(days=30)]
-    # The grading rule rides along with the snapshots (a reverse one-to-one join): no query of its own.
     by_unit_date = {
         (s.unit_id, s.date): s
         for s in CompletionSnapshot.objects.filter(
             programme=programme, unit__parent=unit, unit__isnull=False, date__in=dates
-        ).select_related("programme__grading_rule")
+        )
     }
-    rule = next((getattr(s.programme, "grading_rule", None) for s in by_unit_date.values()), None)
+    # The dashboard reads its programme with the grading rule (no query here). It used to ride along
+    # with each snapshot: a Programme built per row, 391 of them for a province, for one rule.
+    rule = getattr(programme, "grading_rule", None) if by_unit_date else None
     rows = []
     for child in children:
         now = by_unit_date.get((child.pk, as_of))

@@ -114,7 +114,7 @@ def unit_dashboard(request, programme_id: int, code: str):
     )
     if page_key and (html := cache.get(page_key)) is not None:
         return HttpResponse(html)
-    programmes = list(programmes_visible_to(request.user))
+    programmes = list(programmes_visible_to(request.user).select_related("grading_rule"))
     programme, unit = programme_and_unit_or_404(
         request.user, programme_id, code, programmes=programmes, with_predecessors=True
     )
