@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .choices import RunOutcome
-from .services import recompute_range_days, recompute_run
+from .services import recompute_range_days, recompute_run, warm_dashboards
 
 
 @shared_task(
@@ -26,6 +26,8 @@ def recompute_progress_job(self, as_of: str | None = None, triggered_by: str = "
     """Recompute the snapshots for ``as_of`` (ISO date; today in Asia/Ho_Chi_Minh when empty)."""
     day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
     run = recompute_run(as_of=day, triggered_by=triggered_by)
+    if run.outcome == RunOutcome.SUCCESS:
+        warm_dashboards(day)
     if run.outcome == RunOutcome.SKIPPED and (self.request.delivery_info or {}).get("redelivered"):
         # A redelivery after a killed worker can meet the dead run's lock: try again once it expires.
         raise self.retry(countdown=settings.RECOMPUTE_LOCK_TTL, max_retries=3)

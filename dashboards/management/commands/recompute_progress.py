@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from dashboards.choices import RunOutcome
 from dashboards.models import CompletionSnapshot
-from dashboards.services import recompute_range_days, recompute_run, snapshot_rebuild
+from dashboards.services import recompute_range_days, recompute_run, snapshot_rebuild, warm_dashboards
 
 
 def backfill_dates(as_of: datetime.date, days: int, *, every: int = 1) -> list[datetime.date]:
@@ -54,6 +54,7 @@ class Command(BaseCommand):
         run = recompute_run(as_of=as_of, triggered_by="lệnh recompute_progress")
         if run.outcome != RunOutcome.SUCCESS:
             raise CommandError(f"Không tính lại được số liệu: {run.get_outcome_display()}. {run.error}")
+        warm_dashboards(as_of)  # a cron job's run, like the scheduled one, leaves the morning's pages ready
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tính lại số liệu ngày {as_of:%d/%m/%Y}: {run.rows_written} dòng "
