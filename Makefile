@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Debug is off unless the environment turns it on; the developer targets turn it on for themselves.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help run test lint format bench messages install install-dev demo clean backup restore mutate
+.PHONY: help run test lint format bench messages install install-dev demo clean backup restore mutate icons
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -91,3 +91,6 @@ clean: ## Remove the virtualenv and local data (var/)
 
 mutate: install-dev ## Mutation testing of the core rules (mutmut, one module at a time; MODULES=name…), see docs/testing.md
 	$(PY) bin/mutate $(MODULES)
+
+icons: install-dev ## Cut the icon font to the icons the pages use (after adding one), see portal/icon_subset.py
+	$(DEV) DJANGO_SETTINGS_MODULE=portal.settings $(PY) -c "import django; django.setup(); from portal.icon_subset import build; print('%s icons, %s bytes' % build())"
