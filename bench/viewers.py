@@ -49,7 +49,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from bench import dashboards_load, dataset  # noqa: E402
 from dashboards.choices import RunOutcome  # noqa: E402
 from dashboards.models import CompletionSnapshot, RecomputeRun  # noqa: E402
-from dashboards.services import snapshot_rebuild, warm_dashboards  # noqa: E402
+from dashboards.services import snapshot_rebuild  # noqa: E402
+from dashboards.warm import warm_dashboards  # noqa: E402
 from portal.models import User  # noqa: E402
 from provinces.choices import UnitLevel  # noqa: E402
 from provinces.models import AdministrativeUnit  # noqa: E402

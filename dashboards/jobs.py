@@ -8,7 +8,8 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .choices import RunOutcome
-from .services import recompute_range_days, recompute_run, warm_dashboards
+from .services import recompute_range_days, recompute_run
+from .warm import warm_dashboards
 
 
 @shared_task(

@@ -332,21 +332,6 @@ def recompute_run(*, as_of: datetime.date, triggered_by: str, with_indicators: b
     )
 
 
-def warm_dashboards(as_of: datetime.date) -> None:
-    """After the nightly run: compute what the morning's first viewers of the national and provincial
-    dashboards would otherwise wait for (their shared "Thay đổi từ ngày …"). A failure here costs only
-    that wait, so it is logged, never raised: the run itself has succeeded."""
-    from .selectors import warm_changes_since  # selectors read this module's generation
-
-    started = time.perf_counter()
-    try:
-        warmed = warm_changes_since(as_of)
-    except Exception:
-        logger.exception("Warming the dashboards of %s failed", as_of)
-        return
-    logger.info("Warmed %s dashboards of %s in %.1f s", warmed, as_of, time.perf_counter() - started)
-
-
 def _finish(
     run: RecomputeRun, *, outcome: str, rows_written: int = 0, error: str = "", result: RebuildResult | None = None
 ) -> RecomputeRun:

@@ -15,16 +15,20 @@ newly blocked: G = 1 (H was blocked already). Hà Nội: 20/11 200 / 8 = 25,00%,
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboards.models import CompletionSnapshot
-from dashboards.selectors import MOVERS_SHOWN, changes_since
+from dashboards.selectors import MOVERS_SHOWN, changes_since, warm_changes_since
 from dashboards.services import snapshot_rebuild
+from dashboards.warm import warm_ranking_sections
 from tasks.choices import BlockReason, TaskStatus, UpdateKind
 from tasks.models import ProgressUpdate, Task
 from tests.factories import make_unit
@@ -233,9 +237,14 @@ def test_no_comparison_on_the_first_day_of_figures(client, users, programme, tre
 
 
 def _page_queries(client, programme) -> tuple[int, object]:
+    """The latest page (27/11's figures), as the first viewer of the morning opens it."""
     with CaptureQueriesContext(connection) as queries:
-        response = dashboard(client, programme, ngay=UNTIL.isoformat())
-    return len(queries), response.context["since"]
+        response = dashboard(client, programme)
+    return len(queries), response
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'(value|nonce|content)="[A-Za-z0-9+/=_-]{20,}"', "", html)
 
 
 def test_the_nightly_warm_up_leaves_each_provinces_changes_ready_for_its_first_viewer(
@@ -243,10 +252,6 @@ def test_the_nightly_warm_up_leaves_each_provinces_changes_ready_for_its_first_v
 ):
     """The first leader of the morning does not wait for the two queries of the comparison (10–20 ms of
     SQL for a province on the national dataset): the run computed them, with the same key and figures."""
-    from django.core.cache import cache
-
-    from dashboards.selectors import warm_changes_since
-
     client.force_login(users.leader_hanoi)
     cache.clear()
     cold_queries, cold = _page_queries(client, programme)
@@ -256,8 +261,35 @@ def test_the_nightly_warm_up_leaves_each_provinces_changes_ready_for_its_first_v
     assert warmed == len(scopes) + 1  # each province with figures, and the national scope
     warm_queries, warm = _page_queries(client, programme)
     assert warm_queries == cold_queries - 2
-    assert (warm.newly_completed, warm.newly_overdue, warm.newly_blocked) == (2, 2, 1)
-    assert [move.unit.name for move in warm.risers] == [move.unit.name for move in cold.risers]
+    since = warm.context["since"]
+    assert (since.newly_completed, since.newly_overdue, since.newly_blocked) == (2, 2, 1)
+    assert _without_tokens(warm.content.decode()) == _without_tokens(cold.content.decode())
+
+
+def test_the_nightly_warm_up_leaves_the_ranking_and_map_ready(client, users, programme, week):
+    """The ranking's three queries and its render are done by the run, through the page's own include:
+    the page the leader gets is the page they would have got."""
+    client.force_login(users.leader_hanoi)
+    cache.clear()
+    cold_queries, cold = _page_queries(client, programme)
+    assert 'id="ranking-table"' in cold.content.decode()
+    cache.clear()
+    assert warm_ranking_sections(UNTIL) == len(
+        CompletionSnapshot.objects.filter(date=UNTIL).filter(Q(unit__level=1) | Q(unit__isnull=True))
+    )
+    warm_queries, warm = _page_queries(client, programme)
+    assert warm_queries == cold_queries - 3
+    assert _without_tokens(warm.content.decode()) == _without_tokens(cold.content.decode())
+
+
+def test_a_past_day_page_never_shows_the_latest_pages_ranking_links(client, users, programme, week):
+    """The fragment's links carry ?ngay= on a past day's page: the two are stored apart."""
+    client.force_login(users.leader_hanoi)
+    cache.clear()
+    warm_ranking_sections(UNTIL)
+    html = dashboard(client, programme, ngay=UNTIL.isoformat()).content.decode()
+    ranking = html[html.index('id="ranking"') :]
+    assert f"sap_xep=ten&amp;ngay={UNTIL.isoformat()}" in ranking
 
 
 def _scheduled_run(day):
@@ -274,16 +306,14 @@ def _command_run(day):
 
 @pytest.mark.parametrize("run", [_scheduled_run, _command_run], ids=["celery job", "command"])
 def test_a_nightly_run_warms_the_dashboards_after_it(client, users, programme, week, run):
-    from django.core.cache import cache
-
     client.force_login(users.leader_hanoi)
     cache.clear()
     cold_queries, _ = _page_queries(client, programme)
     cache.clear()
     run(UNTIL)
     warm_queries, warm = _page_queries(client, programme)
-    assert warm_queries == cold_queries - 2
-    assert warm.since == SINCE
+    assert warm_queries == cold_queries - 5
+    assert warm.context["since"].since == SINCE
 
 
 def test_a_failed_warm_up_leaves_the_run_successful(programme, week, monkeypatch, caplog):
@@ -294,7 +324,7 @@ def test_a_failed_warm_up_leaves_the_run_successful(programme, week, monkeypatch
     def broken(as_of):
         raise RuntimeError("Redis đầy")
 
-    monkeypatch.setattr("dashboards.selectors.warm_changes_since", broken)
+    monkeypatch.setattr("dashboards.warm.warm_changes_since", broken)
     result = recompute_progress_job.delay(as_of=UNTIL.isoformat()).get()
     assert result["outcome"] == RunOutcome.SUCCESS
     assert "Warming the dashboards" in caplog.text

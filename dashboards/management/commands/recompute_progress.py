@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from dashboards.choices import RunOutcome
 from dashboards.models import CompletionSnapshot
-from dashboards.services import recompute_range_days, recompute_run, snapshot_rebuild, warm_dashboards
+from dashboards.services import recompute_range_days, recompute_run, snapshot_rebuild
+from dashboards.warm import warm_dashboards
 
 
 def backfill_dates(as_of: datetime.date, days: int, *, every: int = 1) -> list[datetime.date]:
