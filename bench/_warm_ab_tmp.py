@@ -8,14 +8,14 @@ from django.conf import settings
 settings.ALLOWED_HOSTS=["*"]
 from portal.models import User
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from dashboards.selectors import warm_changes_since
+from dashboards.warm import warm_dashboards as warm_changes_since
 from bench import dataset
 u=User.objects.get(username=sys.argv[1]); url=sys.argv[2]
 c=Client(); c.force_login(u)
 device,_=TOTPDevice.objects.get_or_create(user=u,name="prof",defaults={"confirmed":True})
 s=c.session; s["otp_device_id"]=device.persistent_id; s.save()
 c.get(url, secure=True)
-res={"cold":[], "warmed":[], "ranking cached too":[]}
+res={"cold":[], "warmed":[]}
 for i in range(8):
     for mode in res:
         cache.clear()

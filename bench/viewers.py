@@ -218,13 +218,22 @@ def main() -> int:
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     server = start_gunicorn(args.port, static_root)
     try:
-        # The server has run all night: each worker has loaded its code and templates. Warm them with
-        # a user who is not among the viewers, then empty the cache: nobody's pages are in it.
-        warm = session_cookie(User.objects.get_or_create(username="bench.warmup", defaults={"full_name": "warm"})[0])
+        # The server has run all night: each worker has loaded its code and compiled its templates.
+        # Warm them with a national user who is not among the viewers, on every page the viewers
+        # open (a worker compiles a template on its first render of it: 30-60 ms, not a morning's
+        # cost), then empty the cache: nobody's pages are in it.
+        warm_user = User.objects.get_or_create(username="bench.warmup", defaults={"full_name": "warm"})[0]
+        warm_user.groups.set(Group.objects.filter(name__in=[Role.LEADER, Role.COORDINATOR]))
+        warm = session_cookie(warm_user)
+        programme = Programme.objects.order_by("pk").first()
+        province = AdministrativeUnit.objects.current().filter(level=UnitLevel.PROVINCE).order_by("code").first()
+        pages = ("/", "/dieu-phoi/", "/nhiem-vu/", "/nhiem-vu/?scope=unit&q=nhiem+vu&sort=qua-han-nhieu-nhat",
+                 f"/bang-dieu-khien/{programme.pk}/{province.code}/", "/don-vi/")  # fmt: skip
         conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
-        for _ in range(3 * int(os.environ.get("WEB_CONCURRENCY", "4"))):
-            for path in ("/don-vi/", "/nhiem-vu/?scope=unit&q=nhiem+vu", "/bang-dieu-khien/"):
-                get(conn, path, warm)
+        for _ in range(5 * int(os.environ.get("WEB_CONCURRENCY", "4"))):
+            for path in pages:
+                status, _location, _ms = get(conn, path, warm)
+                assert status in (200, 302), (path, status)
         conn.close()
         cache.clear()
         if not args.unwarmed:
