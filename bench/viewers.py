@@ -194,6 +194,28 @@ def visit(port: int, viewer: dict, timings: dict, errors: list, lock: threading.
                 errors.append(f"{viewer['name']} {path}: HTTP {status}")
 
 
+def warm_workers(port: int) -> None:
+    """The server has run all night: each worker has loaded its code and compiled its templates.
+
+    A national leader and coordinator who is not among the viewers opens every page they open (a
+    worker compiles a template on its first render of it: 30-60 ms, not a morning's cost); the
+    caller then empties the cache, so nobody's pages are in it.
+    """
+    warm_user = User.objects.get_or_create(username="bench.warmup", defaults={"full_name": "warm"})[0]
+    warm_user.groups.set(Group.objects.filter(name__in=[Role.LEADER, Role.COORDINATOR]))
+    warm = session_cookie(warm_user)
+    programme = Programme.objects.order_by("pk").first()
+    province = AdministrativeUnit.objects.current().filter(level=UnitLevel.PROVINCE).order_by("code").first()
+    pages = ("/", "/dieu-phoi/", "/nhiem-vu/", "/nhiem-vu/?scope=unit&q=nhiem+vu&sort=qua-han-nhieu-nhat",
+             f"/bang-dieu-khien/{programme.pk}/{province.code}/", "/don-vi/")  # fmt: skip
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(5 * int(os.environ.get("WEB_CONCURRENCY", "4"))):
+        for path in pages:
+            status, _location, _ms = get(conn, path, warm)
+            assert status in (200, 302), (path, status)
+    conn.close()
+
+
 def percentile(values: list[float], p: int) -> float:
     if len(values) < 2:
         return values[0]
@@ -218,23 +240,7 @@ def main() -> int:
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     server = start_gunicorn(args.port, static_root)
     try:
-        # The server has run all night: each worker has loaded its code and compiled its templates.
-        # Warm them with a national user who is not among the viewers, on every page the viewers
-        # open (a worker compiles a template on its first render of it: 30-60 ms, not a morning's
-        # cost), then empty the cache: nobody's pages are in it.
-        warm_user = User.objects.get_or_create(username="bench.warmup", defaults={"full_name": "warm"})[0]
-        warm_user.groups.set(Group.objects.filter(name__in=[Role.LEADER, Role.COORDINATOR]))
-        warm = session_cookie(warm_user)
-        programme = Programme.objects.order_by("pk").first()
-        province = AdministrativeUnit.objects.current().filter(level=UnitLevel.PROVINCE).order_by("code").first()
-        pages = ("/", "/dieu-phoi/", "/nhiem-vu/", "/nhiem-vu/?scope=unit&q=nhiem+vu&sort=qua-han-nhieu-nhat",
-                 f"/bang-dieu-khien/{programme.pk}/{province.code}/", "/don-vi/")  # fmt: skip
-        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
-        for _ in range(5 * int(os.environ.get("WEB_CONCURRENCY", "4"))):
-            for path in pages:
-                status, _location, _ms = get(conn, path, warm)
-                assert status in (200, 302), (path, status)
-        conn.close()
+        warm_workers(args.port)
         cache.clear()
         if not args.unwarmed:
             # What the nightly job does after its run (dashboards.jobs): the national and provincial

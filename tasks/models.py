@@ -221,7 +221,9 @@ class Task(models.Model):
             models.Index(fields=["programme", "deadline"], name="task_programme_deadline"),
             # "Báo cáo bị trả lại" on every task list: the few tasks whose latest entry is a return,
             # found without reading every task (5 ms of each list nationally, growing with the tasks).
-            models.Index(fields=["last_update_at"], name="task_returned", condition=Q(last_update_kind=UpdateKind.RETURNED)),
+            models.Index(
+                fields=["last_update_at"], name="task_returned", condition=Q(last_update_kind=UpdateKind.RETURNED)
+            ),
         ]
 
     def __str__(self) -> str:

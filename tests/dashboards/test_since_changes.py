@@ -247,9 +247,7 @@ def _without_tokens(html: str) -> str:
     return re.sub(r'(value|nonce|content)="[A-Za-z0-9+/=_-]{20,}"', "", html)
 
 
-def test_the_nightly_warm_up_leaves_each_provinces_changes_ready_for_its_first_viewer(
-    client, users, programme, week
-):
+def test_the_nightly_warm_up_leaves_each_provinces_changes_ready_for_its_first_viewer(client, users, programme, week):
     """The first leader of the morning does not wait for the two queries of the comparison (10–20 ms of
     SQL for a province on the national dataset): the run computed them, with the same key and figures."""
     client.force_login(users.leader_hanoi)
