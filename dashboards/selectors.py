@@ -14,21 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import (
-    BigIntegerField,
-    BooleanField,
-    Case,
-    Count,
-    F,
-    Max,
-    Min,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-    Window,
-)
+from django.db.models import BigIntegerField, BooleanField, Case, Count, F, Min, Q, Subquery, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +24,6 @@ from indicators.selectors import RankingGrade, ranking_grades
 from pccc.evaluation import percent
 from pccc.models import CriteriaSet, Criterion
 from pccc.selectors import criteria_set_chosen
-from provinces.choices import UnitLevel
 from provinces.models import AdministrativeUnit
 from provinces.selectors import LEGACY_CODE_PREFIX, unit_ids_in_scope, unit_visible_to, units_visible_to
 from tasks.choices import DONE_STATUSES, BlockReason, TaskStatus
@@ -738,34 +723,6 @@ def changes_since_shared(
         changes = changes_since(programme=programme, unit=unit, until=until, since=since, known_at=known_at)
         cache.set(key, changes, 86400)
     return changes
-
-
-def warm_changes_since(as_of: datetime.date) -> int:
-    """Fill the shared "Thay đổi từ ngày …" of the national and provincial dashboards for the run of
-    ``as_of``, as their first viewer of the morning would (same key, same figures); returns how many.
-
-    A province's answer costs 10–20 ms of SQL that the first leader of the day would otherwise wait
-    for. Communes are left to their first viewer: theirs costs about 1 ms.
-    """
-    provinces = AdministrativeUnit.objects.current().filter(level=UnitLevel.PROVINCE)
-    scopes = [NATIONAL_SCOPE, *provinces.values_list("path", flat=True)]
-    shown = CompletionSnapshot.objects.filter(date=as_of, scope_path__in=scopes).select_related("programme", "unit")
-    previous = {
-        (row["programme_id"], row["scope_path"]): row["day"]
-        for row in CompletionSnapshot.objects.filter(date__lt=as_of, scope_path__in=scopes)
-        .values("programme_id", "scope_path")
-        .annotate(day=Max("date"))
-    }
-    warmed = 0
-    for snapshot in shown:
-        since = previous.get((snapshot.programme_id, snapshot.scope_path))
-        if since is not None:
-            changes_since_shared(
-                programme=snapshot.programme, unit=snapshot.unit, until=as_of, since=since,
-                known_at=snapshot.computed_at,
-            )  # fmt: skip
-            warmed += 1
-    return warmed
 
 
 def changes_since(

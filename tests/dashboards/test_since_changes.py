@@ -26,9 +26,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboards.models import CompletionSnapshot
-from dashboards.selectors import MOVERS_SHOWN, changes_since, warm_changes_since
+from dashboards.selectors import MOVERS_SHOWN, changes_since
 from dashboards.services import snapshot_rebuild
-from dashboards.warm import warm_ranking_sections
+from dashboards.warm import warm_changes_since, warm_ranking_sections
 from tasks.choices import BlockReason, TaskStatus, UpdateKind
 from tasks.models import ProgressUpdate, Task
 from tests.factories import make_unit
