@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .choices import RunOutcome
-from .services import recompute_range_days, recompute_run
+from .services import recompute_range_days, recompute_run, recompute_runs
 from .warm import warm_dashboards
 
 
@@ -48,9 +48,5 @@ def recompute_progress_job(self, as_of: str | None = None, triggered_by: str = "
 def recompute_progress_range_job(date_from: str, date_to: str, triggered_by: str = "quản trị") -> dict:
     """Recompute every day from ``date_from`` to ``date_to`` (ISO dates), oldest first, one run (and one
     hold of the lock) per day: a rerun after a failure writes the same rows again."""
-    outcomes = {}
     days = recompute_range_days(date_from, date_to)
-    for day in days:
-        run = recompute_run(as_of=day, triggered_by=triggered_by, with_indicators=day == days[-1])
-        outcomes[day.isoformat()] = run.outcome
-    return outcomes
+    return {run.as_of.isoformat(): run.outcome for run in recompute_runs(days, triggered_by=triggered_by)}

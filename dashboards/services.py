@@ -4,6 +4,7 @@ import datetime
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -303,6 +304,14 @@ def recompute_range_days(date_from: str | datetime.date | None, date_to: str | d
             % {"max": RECOMPUTE_RANGE_MAX_DAYS, "count": count}
         )
     return [start + datetime.timedelta(days=n) for n in range(count)]
+
+
+def recompute_runs(days: list[datetime.date], *, triggered_by: str) -> Iterator[RecomputeRun]:
+    """One run per day of a range, oldest first (each holds the lock on its own, so a rerun after a
+    failure writes the same rows again); the indicator snapshots, figures per period and not per day,
+    are replaced once, with the last day. The caller decides whether a failed day stops the range."""
+    for day in days:
+        yield recompute_run(as_of=day, triggered_by=triggered_by, with_indicators=day == days[-1])
 
 
 def recompute_run(*, as_of: datetime.date, triggered_by: str, with_indicators: bool = True) -> RecomputeRun:

@@ -88,3 +88,25 @@ def test_admin_range_refuses_a_future_end_with_a_message(client, users, tree):
     assert response.status_code == 400
     assert "Không tính được số liệu cho ngày trong tương lai" in response.content.decode()
     assert not RecomputeRun.objects.exists()
+
+
+@pytest.mark.parametrize("entry", ["command", "admin job"])
+def test_a_range_replaces_the_indicator_snapshots_once_with_its_last_day(tree, make_task, monkeypatch, entry):
+    """Indicator figures are per period, not per day: a 3-day range writes them once, not three times."""
+    from dashboards import services
+    from dashboards.jobs import recompute_progress_range_job
+
+    real, calls = services.indicator_snapshots_rebuild, []
+
+    def counted():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(services, "indicator_snapshots_rebuild", counted)
+    make_task()
+    if entry == "command":
+        call_command("recompute_progress", "--from", "2026-03-01", "--to", "2026-03-03", verbosity=0)
+    else:
+        recompute_progress_range_job.delay("2026-03-01", "2026-03-03").get()
+    assert len(calls) == 1
+    assert RecomputeRun.objects.filter(outcome=RunOutcome.SUCCESS).count() == 3

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from dashboards.choices import RunOutcome
 from dashboards.models import CompletionSnapshot
-from dashboards.services import recompute_range_days, recompute_run, snapshot_rebuild
+from dashboards.services import recompute_range_days, recompute_run, recompute_runs, snapshot_rebuild
 from dashboards.warm import warm_dashboards
 
 
@@ -71,8 +71,8 @@ class Command(BaseCommand):
             days = recompute_range_days(options["date_from"], options["date_to"])
         except ValueError as error:
             raise CommandError(str(error)) from None
-        for day in days:
-            run = recompute_run(as_of=day, triggered_by="lệnh recompute_progress")
+        for run in recompute_runs(days, triggered_by="lệnh recompute_progress"):
+            day = run.as_of
             if run.outcome != RunOutcome.SUCCESS:
                 raise CommandError(
                     f"Không tính lại được số liệu ngày {day:%d/%m/%Y}: {run.get_outcome_display()}. {run.error}"
