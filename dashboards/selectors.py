@@ -304,7 +304,7 @@ def dashboard(
     board.trend = [(s.date, s.weighted_completion) for s in reversed(recent)]
     pccc_day = board.pccc.date if board.pccc else None
     board.ranking_loader = lambda: _ranking(
-        programme, unit, as_of, _pccc_snapshots(criteria_set_id, unit, pccc_day), sort
+        programme, unit, as_of, sort, criteria_set_id=criteria_set_id, pccc_day=pccc_day
     )
     if on is not None and on < timezone.localdate():
         return board  # the live figures are today's, not that day's
@@ -390,9 +390,13 @@ def _pccc_snapshots(criteria_set_id, unit, day: datetime.date | None) -> dict[st
     return {row.scope_path: row for row in rows.defer("criteria", "levels")}
 
 
-def _ranking(programme, unit, as_of, pccc_rows, sort) -> list[RankingRow]:
-    """Child units with their figures now, 7 and 30 days ago, and their PCCC pass rate (two queries)."""
+def _ranking(programme, unit, as_of, sort, *, criteria_set_id, pccc_day) -> list[RankingRow]:
+    """Child units with their figures now, 7 and 30 days ago, and their PCCC pass rate (three queries;
+    one for a unit without child units, as every commune is)."""
     children = list(AdministrativeUnit.objects.current().filter(parent=unit).order_by("name"))
+    if not children:
+        return []
+    pccc_rows = _pccc_snapshots(criteria_set_id, unit, pccc_day)
     dates = [as_of, as_of - datetime.timedelta(days=7), as_of - datetime.timedelta(days=30)]
     by_unit_date = {
         (s.unit_id, s.date): s

@@ -141,3 +141,20 @@ def test_a_backfilled_past_day_has_the_figures_its_own_run_wrote(
 
     assert figures_of(AS_OF) == original
     assert figures_of(later) != original  # the later data did change the figures of later days
+
+
+def test_a_communes_dashboard_reads_nothing_for_a_ranking_it_cannot_have(
+    tree, programme, make_task, django_assert_num_queries
+):
+    """A commune has no child units: one query finds none, and neither the snapshots nor the PCCC rows
+    of children are read (3,321 communes' first visits, two queries each)."""
+    from dashboards.selectors import dashboard
+
+    make_task(unit=tree.hoankiem)
+    make_task(unit=tree.badinh)
+    snapshot_rebuild(as_of=AS_OF)
+    ward = dashboard(programme=programme, unit=tree.hoankiem, on=AS_OF)
+    with django_assert_num_queries(1):
+        assert ward.ranking == []
+    city = dashboard(programme=programme, unit=tree.hanoi, on=AS_OF)
+    assert {row.unit.name for row in city.ranking} >= {"Phường Hoàn Kiếm", "Phường Ba Đình"}
