@@ -34,6 +34,8 @@ def warm_dashboards(as_of: datetime.date) -> None:
     """
     started = time.perf_counter()
     try:
+        if CompletionSnapshot.objects.filter(date__gt=as_of).exists():
+            return  # a past day recomputed: the pages show a later day, whose parts these are not
         changes = warm_changes_since(as_of)
         rankings = warm_ranking_sections(as_of)
     except Exception:
@@ -87,8 +89,6 @@ def warm_ranking_sections(as_of: datetime.date) -> int:
         for snapshot in _snapshots_shown(as_of, _warmed_scopes()):
             # ``on``: that day's figures without the live ones (the page computes those itself).
             board = dashboard(programme=snapshot.programme, unit=snapshot.unit, on=as_of)
-            if board.as_of != as_of:
-                continue
             render_to_string("dashboards/_ranking_section.html", ranking_section_context(board))
             rendered += 1
     return rendered

@@ -314,6 +314,15 @@ def test_a_nightly_run_warms_the_dashboards_after_it(client, users, programme, w
     assert warm.context["since"].since == SINCE
 
 
+def test_recomputing_a_past_day_warms_nothing_the_pages_do_not_show(programme, week, django_assert_num_queries):
+    """The latest pages show 27/11: after a rerun of 20/11, one query finds that and nothing is rendered
+    (its fragments would be stored under keys no page looks up)."""
+    from dashboards.warm import warm_dashboards
+
+    with django_assert_num_queries(1):
+        warm_dashboards(SINCE)
+
+
 def test_a_failed_warm_up_leaves_the_run_successful(programme, week, monkeypatch, caplog):
     """Warming only saves the first viewer a wait: its failure is logged, the night's figures stand."""
     from dashboards.choices import RunOutcome
